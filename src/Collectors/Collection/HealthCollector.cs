@@ -1,0 +1,10 @@
+namespace GpuQos.Collectors.Collection;
+
+/// <summary>Health: clock-event (throttle) reasons, ECC, row remapping, XID errors and PCIe throughput.</summary>
+public sealed class HealthCollector : ICollector
+{
+    public string Name => "health";
+
+    public void Collect(CollectionContext context) =>
+        context.ForEachGpu((gpu, slot) => slot.Health = context.Backend.ReadHealth(gpu));
+}

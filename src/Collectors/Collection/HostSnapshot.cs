@@ -1,0 +1,61 @@
+using GpuQos.Collectors.Attribution;
+using GpuQos.Collectors.Model;
+
+namespace GpuQos.Collectors.Collection;
+
+/// <summary>
+/// Everything known about the host at one collection instant. Immutable: exposition, the SLA evaluator and
+/// the HTTP API all read the same snapshot without locks, and a scrape never reaches the backend.
+/// </summary>
+public sealed record HostSnapshot
+{
+    /// <summary>When the collection cycle ran (by the injected clock).</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Monotonic cycle number, starting at 1.</summary>
+    public required long Sequence { get; init; }
+
+    /// <summary>The backend that produced it (<c>nvml</c> or <c>sim</c>).</summary>
+    public required string Backend { get; init; }
+
+    public required IReadOnlyList<GpuSnapshot> Gpus { get; init; }
+
+    /// <summary>Per-tenant usage of each GPU, derived from the processes and partitions.</summary>
+    public IReadOnlyList<TenantUsage> Tenants { get; init; } = [];
+
+    /// <summary>How each collector fared in this cycle.</summary>
+    public required IReadOnlyList<CollectorStatus> Collectors { get; init; }
+}
+
+/// <summary>One GPU in a snapshot. Parts a collector failed to read are null or empty; the rest stand.</summary>
+public sealed record GpuSnapshot
+{
+    public required GpuIdentity Identity { get; init; }
+
+    /// <summary>True once the GPU has fallen off the bus (GPU_IS_LOST); it is not read again.</summary>
+    public bool Lost { get; init; }
+    public DeviceReading? Device { get; init; }
+    public HealthReading? Health { get; init; }
+    public IReadOnlyList<PartitionSnapshot> Partitions { get; init; } = [];
+    public IReadOnlyList<ProcessSnapshot> Processes { get; init; } = [];
+
+    /// <summary>The sharing mode, from the device reading, or from the partitions when the device read failed.</summary>
+    public SharingMode? Mode => Device?.Mode;
+}
+
+/// <summary>A partition and the tenant that owns it (empty when it is shared or nobody is known).</summary>
+public sealed record PartitionSnapshot(PartitionReading Reading, string Tenant);
+
+/// <summary>A GPU process with its partition and who it belongs to.</summary>
+public sealed record ProcessSnapshot(ProcessReading Reading, PartitionReading? Partition, ProcessAttribution Attribution);
+
+/// <summary>A tenant's use of one GPU in one cycle.</summary>
+/// <param name="Tenant">Tenant name.</param>
+/// <param name="Gpu">GPU index.</param>
+/// <param name="SmShare">Share of the GPU's SM time (0..1), where it can be known.</param>
+/// <param name="MemoryUsedBytes">Device memory the tenant's processes and partitions hold.</param>
+/// <param name="Processes">Number of the tenant's processes on the GPU.</param>
+public sealed record TenantUsage(string Tenant, int Gpu, double? SmShare, long MemoryUsedBytes, int Processes);
+
+/// <summary>How one collector fared in one cycle.</summary>
+public sealed record CollectorStatus(string Name, TimeSpan Duration, bool Success, string? Error);

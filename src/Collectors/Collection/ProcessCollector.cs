@@ -1,0 +1,10 @@
+namespace GpuQos.Collectors.Collection;
+
+/// <summary>Processes on each GPU, with per-process utilization where the sharing mode allows it.</summary>
+public sealed class ProcessCollector : ICollector
+{
+    public string Name => "processes";
+
+    public void Collect(CollectionContext context) =>
+        context.ForEachGpu((gpu, slot) => slot.Processes = context.Backend.ReadProcesses(gpu));
+}

@@ -1,0 +1,41 @@
+using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Simulation;
+using GpuQos.Daemon.Configuration;
+
+namespace GpuQos.Daemon.Hosting;
+
+/// <summary>Creates the backend <c>--backend</c> asks for. It never substitutes the simulator for NVML.</summary>
+public static class BackendFactory
+{
+    /// <summary>The message given when NVML is unavailable and the user did not choose the simulator.</summary>
+    public static string NoNvmlMessage(string reason) =>
+        $"No NVIDIA GPU is available through NVML ({reason}). " +
+        "GpuQos does not fall back to simulated data on its own. To try it without a GPU, run it on the simulated host: gpuqos run --backend sim";
+
+    /// <summary>Creates the backend. Throws <see cref="BackendUnavailableException"/> when NVML cannot be used.</summary>
+    public static IGpuBackend Create(BackendKind kind, string? scenarioPath, TimeProvider time)
+    {
+        switch (kind)
+        {
+            case BackendKind.Sim:
+                var scenario = scenarioPath is null ? ScenarioLoader.Demo() : ScenarioLoader.LoadFile(scenarioPath);
+                return new SimulatedBackend(scenario, time);
+            case BackendKind.Nvml:
+            case BackendKind.Auto:
+                if (scenarioPath is not null)
+                {
+                    throw new BackendUnavailableException("--scenario describes a simulated host; it needs --backend sim");
+                }
+
+                return CreateNvml(time);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown backend");
+        }
+    }
+
+    private static IGpuBackend CreateNvml(TimeProvider time)
+    {
+        _ = time;
+        throw new BackendUnavailableException(NoNvmlMessage("the NVML backend is not part of this build yet"));
+    }
+}

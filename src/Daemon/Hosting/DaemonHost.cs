@@ -1,0 +1,90 @@
+using GpuQos.Collectors.Attribution;
+using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Exposition;
+using GpuQos.Daemon.Configuration;
+using GpuQos.Daemon.Exposition;
+using GpuQos.Daemon.Http;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace GpuQos.Daemon.Hosting;
+
+/// <summary>What <c>gpuqos run</c> was asked to do, after the command line and the file are merged.</summary>
+public sealed record RunRequest(GpuQosOptions Options, string ConfigSource, BackendKind Backend, string? Scenario, string Listen);
+
+/// <summary>The composition root: builds the web host with every service the daemon runs.</summary>
+public static class DaemonHost
+{
+    /// <summary>Builds the daemon. The backend is created by the caller so that it can report failures clearly.</summary>
+    public static WebApplication Build(RunRequest request, IGpuBackend backend, TimeProvider time, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        builder.Host.UseSystemd();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+
+        if (!SettingsDefaults.TryParseListen(request.Listen, out var endpoint))
+        {
+            throw new ArgumentException($"listen address '{request.Listen}' is not ADDRESS:PORT", nameof(request));
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(endpoint);
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 64 * 1024;
+            k.Limits.MaxRequestHeaderCount = 64;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(backend);
+        services.AddSingleton<IOptionsMonitor<GpuQosOptions>>(new StaticOptionsMonitor<GpuQosOptions>(request.Options));
+        services.AddSingleton(request);
+        services.AddSingleton(new SnapshotStore(Math.Max(1, (int)(request.Options.Settings.History / request.Options.Settings.Interval))));
+        services.AddSingleton<BackendErrorCounter>();
+        services.AddSingleton<IProcessAttributor, NoAttribution>();
+        services.AddSingleton(sp => new CollectionPipeline(
+            backend, CollectionPipeline.DefaultCollectors, sp.GetRequiredService<IProcessAttributor>(), time, sp.GetRequiredService<BackendErrorCounter>()));
+        AddMetricSources(services);
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<CollectionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<CollectionService>());
+
+        var app = builder.Build();
+        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        app.MapMetrics("/metrics", exporter.Registry);
+        app.MapStateEndpoints();
+        return app;
+    }
+
+    /// <summary>Registers the snapshot's metric sources; other features add theirs the same way.</summary>
+    public static void AddMetricSources(IServiceCollection services)
+    {
+        services.AddSingleton<IMetricSource, BuildInfoMetrics>();
+        services.AddSingleton<IMetricSource, GpuMetrics>();
+        services.AddSingleton<IMetricSource, HealthMetrics>();
+        services.AddSingleton<IMetricSource, PartitionMetrics>();
+        services.AddSingleton<IMetricSource, ProcessMetrics>();
+        services.AddSingleton<IMetricSource, TenantMetrics>();
+        services.AddSingleton<IMetricSource, CollectorMetrics>();
+    }
+}
+
+/// <summary>An options monitor over a fixed value; replaced when reload lands.</summary>
+internal sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+{
+    public T CurrentValue => value;
+
+    public T Get(string? name) => value;
+
+    public IDisposable? OnChange(Action<T, string?> listener) => null;
+}

@@ -1,0 +1,3 @@
+using GpuQos.Daemon.Cli;
+
+return await GpuQosCli.InvokeAsync(args);
