@@ -84,7 +84,7 @@ public static class SettingsDefaults
             text = "0.0.0.0" + text;
         }
 
-        if (!IPEndPoint.TryParse(text, out var parsed) || parsed.Port is < 1 or > 65535 || !text.Contains(':', StringComparison.Ordinal))
+        if (!IPEndPoint.TryParse(text, out var parsed) || parsed.Port is < 0 or > 65535 || !text.Contains(':', StringComparison.Ordinal))
         {
             return false;
         }

@@ -51,18 +51,27 @@ public static class DaemonHost
         services.AddSingleton(request);
         services.AddSingleton(new SnapshotStore(Math.Max(1, (int)(request.Options.Settings.History / request.Options.Settings.Interval))));
         services.AddSingleton<BackendErrorCounter>();
-        services.AddSingleton<IProcessAttributor, NoAttribution>();
+        services.AddAttribution(request);
         services.AddSingleton(sp => new CollectionPipeline(
             backend, CollectionPipeline.DefaultCollectors, sp.GetRequiredService<IProcessAttributor>(), time, sp.GetRequiredService<BackendErrorCounter>()));
         AddMetricSources(services);
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<CollectionService>();
         services.AddHostedService(sp => sp.GetRequiredService<CollectionService>());
+        services.AddEnforcement(request);
+        services.AddAudit(request);
+        services.AddObservability(request);
+        services.AddOperations(request);
 
         var app = builder.Build();
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
         app.MapMetrics("/metrics", exporter.Registry);
         app.MapStateEndpoints();
+        app.MapAttribution();
+        app.MapEnforcement();
+        app.MapAudit();
+        app.MapObservability();
+        app.MapOperations();
         return app;
     }
 

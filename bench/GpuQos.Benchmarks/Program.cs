@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(GpuQos.Benchmarks.CollectionBenchmarks).Assembly).Run(args);

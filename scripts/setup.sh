@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what GpuQos needs to build, run and test on a fresh Debian machine, and nothing else:
+#   gcc, make     build the NVML stand-in (tests/NvmlStub) that the NVML backend's tests load
+#   prometheus    promtool checks the exposition and the rules; a real Prometheus scrapes the daemon in tests
+#   chromium      renders the audit's HTML report headless in a test
+# It is idempotent: on a machine that has everything it only checks, and returns in a second.
+set -euo pipefail
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET 10 SDK is required (https://dot.net). Install it, then run this again." >&2
+  exit 2
+fi
+
+need=()
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# The Debian package starts a Prometheus service on :9090 where systemd runs; tests start their own
+# Prometheus on free loopback ports, so the packaged one is left alone.
+dotnet restore GpuQos.sln --verbosity quiet
+echo "setup: ok (dotnet $(dotnet --version), $(promtool --version 2>&1 | head -n1))"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: builds the NVML stand-in, builds the solution, runs all xunit projects, and prints
+# one closing line "N passed, N failed, N skipped". Extra arguments go to `dotnet test` (e.g. --filter).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -f tests/NvmlStub/Makefile ]; then
+  make -s -C tests/NvmlStub || { echo "test: building tests/NvmlStub failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+dotnet build GpuQos.sln --nologo --verbosity quiet || { echo "test: the build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+results="$(pwd)/TestResults"
+rm -rf "$results"
+dotnet test GpuQos.sln --no-build --nologo --verbosity quiet \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" 2>&1 \
+  | grep -vE '^\s*Passed [A-Za-z]' 
+status=${PIPESTATUS[0]}
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  line=$(grep -o '<Counters [^>]*' "$trx")
+  get() { echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(get total); executed=$(get executed)
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + total - executed))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without a failing test (a crashed test host, say): count it as a failure.
+  failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
