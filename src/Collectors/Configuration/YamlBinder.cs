@@ -41,6 +41,12 @@ public static class YamlBinder
             errors.Add(new ConfigError("", "not valid YAML: " + (ex.InnerException?.Message ?? ex.Message), (int)ex.Start.Line));
             return (null, errors);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner throws this on some malformed input (e.g. an unclosed flow sequence at the end).
+            errors.Add(new ConfigError("", "not valid YAML: " + ex.Message, LastLine(yaml)));
+            return (null, errors);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -73,6 +79,8 @@ public static class YamlBinder
         var alias = property.GetCustomAttribute<YamlMemberAttribute>()?.Alias;
         return alias ?? char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
     }
+
+    private static int LastLine(string text) => text.Count(c => c == '\n') + 1;
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
@@ -281,7 +289,12 @@ public static class YamlBinder
             var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
             foreach (var (keyNode, valueNode) in mapping.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value ?? "";
+                if (keyNode is not YamlScalarNode { Value: { } key })
+                {
+                    errors.Add(new ConfigError(path, "keys must be plain strings", (int)keyNode.Start.Line));
+                    continue;
+                }
+
                 dictionary[key] = BindValue(valueNode, valueType, Join(path, key));
             }
 
