@@ -13,11 +13,27 @@ public sealed class MigGeometryTests
     }
 
     [Fact]
-    public void Place_SmallProfilesFirst_CanLeaveNoRoomForA3g()
+    public void Place_ThreeTwoOneOne_OnA100_FindsThePackingWhateverTheOrder()
     {
-        // A 3g needs slices 0-3 or 4-7: the 1g placed first takes slice 0 and the 2g fixed at 4 takes 4-5.
-        var (_, errors) = MigGeometry.Place(GpuModels.A100Sxm40, [("1g.5gb", null), ("2g.10gb", 4), ("3g.20gb", null)]);
-        Assert.Contains(errors, e => e.Contains("no free placement left for 3g.20gb", StringComparison.Ordinal));
+        // 1g instances may not start at slice 7, so 3-2-1-1 fits only with the 3g at 4-7.
+        var (placements, errors) = MigGeometry.Place(GpuModels.A100Sxm40, [("3g.20gb", null), ("2g.10gb", null), ("1g.5gb", null), ("1g.5gb", null)]);
+        Assert.Empty(errors);
+        Assert.Equal([4, 0, 2, 3], placements.Select(p => p.Start));
+    }
+
+    [Fact]
+    public void Place_NoPackingFits_IsRejected()
+    {
+        // 4g (slices 0-3) + 3g (4-7) leave nothing for a 1g.
+        var (_, errors) = MigGeometry.Place(GpuModels.A100Sxm40, [("4g.20gb", null), ("3g.20gb", null), ("1g.5gb", null)]);
+        Assert.Contains(errors, e => e.Contains("no free placement left for 1g.5gb", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Place_FixedStartBlocksTheOnlyPacking_IsRejected()
+    {
+        var (_, errors) = MigGeometry.Place(GpuModels.A100Sxm40, [("1g.5gb", 4), ("3g.20gb", null), ("3g.20gb", null)]);
+        Assert.NotEmpty(errors);
     }
 
     [Theory]
