@@ -261,6 +261,34 @@ public sealed class SimulatedBackendTests
     }
 
     [Fact]
+    public void Mig_RecreatedInstance_DisappearsWithItsProcesses_AndComesBackWithANewUuid()
+    {
+        var time = new FakeTimeProvider();
+        var backend = new SimulatedBackend(Scenario("""
+            gpus:
+              - model: A100-SXM4-40GB
+                mode: mig
+                mig:
+                  - profile: 3g.20gb
+                  - profile: 3g.20gb
+                    lifetime: {from: 0s, until: 2s, every: 5s}
+                    workloads: [{name: w, pid: 10, demand: {kind: steady, level: 0.5}}]
+            """), time);
+        var first = backend.ReadPartitions(0).Single(p => p.Id == "gi2-ci0").Uuid;
+        Assert.Equal([10], backend.ReadProcesses(0).Select(p => p.Pid));
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(["gi1-ci0"], backend.ReadPartitions(0).Select(p => p.Id));
+        Assert.Empty(backend.ReadProcesses(0));
+        Assert.False(backend.ProcessExists(10));
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        var second = backend.ReadPartitions(0).Single(p => p.Id == "gi2-ci0").Uuid;
+        Assert.NotEqual(first, second);
+        Assert.Equal([10], backend.ReadProcesses(0).Select(p => p.Pid));
+    }
+
+    [Fact]
     public void Energy_IntegratesPowerOverTime()
     {
         var (backend, time) = Demo();
