@@ -78,8 +78,8 @@ public static partial class CgroupParser
         return new CgroupIdentity(path, containerId, podUid, runtime);
     }
 
-    // pod<uid>, kubepods-pod<uid>.slice, kubepods-burstable-pod<uid_with_underscores>.slice. Static pods have a 32-digit hash as UID.
-    [GeneratedRegex(@"^(?:kubepods(?:-[a-z]+)*-)?pod(?<uid>[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}|[0-9a-f]{32})(?:\.slice)?$", RegexOptions.CultureInvariant)]
+    // pod<uid>, kubepods-pod<uid>.slice, kubepods-burstable-pod<uid_with_underscores>.slice (and kind's kubelet-kubepods-… nesting). Static pods have a 32-digit hash as UID.
+    [GeneratedRegex(@"^(?:[a-z]+-)*pod(?<uid>[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}|[0-9a-f]{32})(?:\.slice)?$", RegexOptions.CultureInvariant)]
     private static partial Regex PodSegment();
 
     // cri-containerd-<id>.scope, crio-<id>.scope, docker-<id>.scope, libpod-<id>.scope, or a bare <id>. Not crio-conmon-<id> (the monitor, not the container).
