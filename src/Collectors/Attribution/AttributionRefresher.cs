@@ -10,7 +10,8 @@ namespace GpuQos.Collectors.Attribution;
 /// from the kubelet (PodResources <c>List</c> and <c>GetAllocatableResources</c>) and the pod log directory
 /// every <see cref="AttributionOptions.Refresh"/>, and procfs facts of the processes on the GPUs. A process
 /// seen for the first time wakes it at once, so its labels appear from the next cycle on. An absent socket
-/// is logged once; a failing kubelet once per outage; the last good pod list is kept through an outage.
+/// is logged once; a failing kubelet once per outage; the last good pod list is kept through an outage
+/// (containers outlive a kubelet restart).
 /// </summary>
 public sealed partial class AttributionRefresher : BackgroundService
 {
@@ -161,7 +162,7 @@ public sealed partial class AttributionRefresher : BackgroundService
     {
         if (_kubelet is not null)
         {
-            if (!_kubelet.Present)
+            if (!_kubelet.Present && _status is KubeletStatus.Unknown or KubeletStatus.Absent)
             {
                 if (_status != KubeletStatus.Absent)
                 {
@@ -169,13 +170,19 @@ public sealed partial class AttributionRefresher : BackgroundService
                 }
 
                 _status = KubeletStatus.Absent;
-                _lastListing = null;
                 _state.KubeletUp = false;
             }
             else
             {
                 try
                 {
+                    // A socket that vanished after the kubelet answered is a kubelet restarting (it unlinks the
+                    // socket on the way down): an outage, not a node without Kubernetes.
+                    if (!_kubelet.Present)
+                    {
+                        throw new FileNotFoundException("the socket is gone");
+                    }
+
                     _lastListing = await _kubelet.ListAsync(cancellationToken);
                     if (_status != KubeletStatus.Up)
                     {

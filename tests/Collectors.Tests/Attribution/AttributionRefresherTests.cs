@@ -58,6 +58,23 @@ public sealed class AttributionRefresherTests
     }
 
     [Fact]
+    public async Task RefreshAsync_SocketVanishesAfterTheKubeletAnswered_IsAnOutageThatKeepsThePods()
+    {
+        using var refresher = Create();
+        await refresher.RefreshAsync(CancellationToken.None);
+
+        _kubelet.Present = false;
+        await refresher.RefreshAsync(CancellationToken.None);
+        await refresher.RefreshAsync(CancellationToken.None);
+
+        Assert.False(_state.KubeletUp);
+        Assert.Equal(1, _state.Inventory.PodCount);
+        Assert.Equal(1, _log.Count(4003));
+        Assert.Equal(0, _log.Count(4001));
+        Assert.Equal(1, _kubelet.Calls);
+    }
+
+    [Fact]
     public async Task RefreshAsync_ReadsProcfsForProcessesWithoutCgroupAndForgetsExitedOnes()
     {
         using var refresher = Create();
