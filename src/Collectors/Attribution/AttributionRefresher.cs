@@ -73,7 +73,7 @@ public sealed partial class AttributionRefresher : BackgroundService
         live.UnionWith(_state.DrainWanted());
         Read(live);
         _state.Retain(live);
-        _state.Refreshes++;
+        _state.CountRefresh();
     }
 
     /// <summary>Reads procfs for processes seen since the last refresh that have no cached facts.</summary>
@@ -82,6 +82,8 @@ public sealed partial class AttributionRefresher : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Let the host finish starting; the first refresh reads files and calls the kubelet.
+        await Task.Yield();
         LogStarted(_options.Refresh.TotalSeconds, _procfs.Root, _kubelet?.Address ?? "(off)");
         var due = _time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
@@ -151,10 +153,9 @@ public sealed partial class AttributionRefresher : BackgroundService
     {
         foreach (var pid in pids)
         {
-            if (_procfs.Read(pid) is { } facts)
-            {
-                _state.Store(pid, facts);
-            }
+            // An unreadable process (exited, or procfs mounted with hidepid) is cached as unknown, so it is
+            // not asked for again every cycle; the next scheduled refresh reads it again.
+            _state.Store(pid, _procfs.Read(pid) ?? ProcessFacts.None);
         }
     }
 
@@ -194,7 +195,7 @@ public sealed partial class AttributionRefresher : BackgroundService
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    _state.KubeletErrors++;
+                    _state.CountKubeletError();
                     if (_status != KubeletStatus.Failing)
                     {
                         LogKubeletFailed(_kubelet.Address, ex.Message);

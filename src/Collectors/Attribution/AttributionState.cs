@@ -14,6 +14,9 @@ public sealed class AttributionState
     private readonly ConcurrentDictionary<string, CgroupIdentity> _parsed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, byte> _wanted = new();
     private volatile PodInventory _inventory = PodInventory.Empty;
+    private bool _kubeletUp;
+    private long _refreshes;
+    private long _kubeletErrors;
 
     /// <summary>The latest pods; replaced whole on each refresh.</summary>
     public PodInventory Inventory
@@ -23,13 +26,17 @@ public sealed class AttributionState
     }
 
     /// <summary>True when the last PodResources refresh succeeded.</summary>
-    public bool KubeletUp { get; set; }
+    public bool KubeletUp
+    {
+        get => Volatile.Read(ref _kubeletUp);
+        set => Volatile.Write(ref _kubeletUp, value);
+    }
 
-    /// <summary>Completed refreshes, and those whose PodResources call failed.</summary>
-    public long Refreshes { get; set; }
+    /// <summary>Completed scheduled refreshes.</summary>
+    public long Refreshes => Interlocked.Read(ref _refreshes);
 
-    /// <summary>PodResources calls that failed (the socket exists but the call did not succeed).</summary>
-    public long KubeletErrors { get; set; }
+    /// <summary>PodResources refreshes that failed after the kubelet had been found.</summary>
+    public long KubeletErrors => Interlocked.Read(ref _kubeletErrors);
 
     /// <summary>Raised when a process is seen whose facts are not cached yet.</summary>
     public event Action? Wanted;
@@ -77,6 +84,12 @@ public sealed class AttributionState
 
         return pids;
     }
+
+    /// <summary>Counts a completed scheduled refresh.</summary>
+    public void CountRefresh() => Interlocked.Increment(ref _refreshes);
+
+    /// <summary>Counts a failed PodResources refresh.</summary>
+    public void CountKubeletError() => Interlocked.Increment(ref _kubeletErrors);
 
     /// <summary>Stores facts read from procfs.</summary>
     public void Store(int pid, ProcessFacts facts) => _facts[pid] = facts;

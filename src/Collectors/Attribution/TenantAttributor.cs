@@ -1,40 +1,71 @@
+using System.Collections.Concurrent;
 using GpuQos.Collectors.Model;
 
 namespace GpuQos.Collectors.Attribution;
 
 /// <summary>
 /// Attributes processes and partitions from cached facts: cgroup → container and pod, the kubelet's pods →
-/// names, tenant selectors → tenant. Does no I/O, so it is safe on the collection path.
+/// names, tenant selectors → tenant. Does no I/O, so it is safe on the collection path; a process whose
+/// facts, partition and the pod list are unchanged since the last cycle gets its previous answer back.
 /// </summary>
 public sealed class TenantAttributor(AttributionState state, TenantCatalog tenants) : IProcessAttributor
 {
+    private const int MaxRemembered = 65_536;
+
+    private readonly ConcurrentDictionary<(int Gpu, int Pid), Remembered> _remembered = new();
+
     /// <inheritdoc />
     public ProcessAttribution Attribute(GpuIdentity gpu, ProcessReading process, PartitionReading? partition)
     {
         // The simulated host (and any backend that knows them) hands over the cgroup and user; otherwise
         // they come from procfs through the refresher's cache.
-        var facts = process.CgroupPath is { } path
-            ? new ProcessFacts(state.Parse(path), process.User ?? "")
-            : state.FactsOf(process.Pid) ?? new ProcessFacts(CgroupIdentity.None, process.User ?? "");
-        var pod = state.Inventory.Resolve(facts.Cgroup, DeviceIds(gpu, partition));
+        CgroupIdentity cgroup;
+        string user;
+        if (process.CgroupPath is { } path)
+        {
+            (cgroup, user) = (state.Parse(path), process.User ?? "");
+        }
+        else
+        {
+            var facts = state.FactsOf(process.Pid);
+            (cgroup, user) = (facts?.Cgroup ?? CgroupIdentity.None, facts?.User ?? process.User ?? "");
+        }
+
+        var inventory = state.Inventory;
+        var key = (gpu.Index, process.Pid);
+        if (_remembered.TryGetValue(key, out var last) && last.Matches(cgroup, user, process.Name, partition, inventory))
+        {
+            return last.Result;
+        }
+
+        var pod = inventory.Resolve(cgroup, DeviceIds(gpu, partition));
         var tenant = tenants.Match(new AttributionSubject
         {
             Namespace = pod.Namespace,
             Pod = pod.Pod,
             Container = pod.Container,
-            Cgroup = facts.Cgroup.Path,
+            Cgroup = cgroup.Path,
             MigUuid = partition?.Uuid ?? "",
             Vm = partition?.VmId ?? "",
-            User = facts.User,
+            User = user,
             Process = process.Name,
         });
-        return new ProcessAttribution(pod.Container, pod.Pod, pod.Namespace, tenant)
+        var result = new ProcessAttribution(pod.Container, pod.Pod, pod.Namespace, tenant)
         {
-            ContainerId = facts.Cgroup.ContainerId,
-            PodUid = facts.Cgroup.PodUid,
-            Runtime = facts.Cgroup.Runtime,
+            ContainerId = cgroup.ContainerId,
+            PodUid = cgroup.PodUid,
+            Runtime = cgroup.Runtime,
             Match = pod.Kind,
         };
+
+        if (_remembered.Count >= MaxRemembered)
+        {
+            // PIDs of exited processes pile up otherwise; starting over costs one cycle of fresh matching.
+            _remembered.Clear();
+        }
+
+        _remembered[key] = new Remembered(cgroup, user, process.Name, partition?.Id, partition?.Uuid, partition?.VmId, inventory, result);
+        return result;
     }
 
     /// <inheritdoc />
@@ -66,5 +97,19 @@ public sealed class TenantAttributor(AttributionState state, TenantCatalog tenan
         }
 
         return [gpu.Uuid];
+    }
+
+    /// <summary>The inputs of the last answer for a process, and the answer.</summary>
+    private sealed record Remembered(
+        CgroupIdentity Cgroup, string User, string Name, string? PartitionId, string? PartitionUuid, string? Vm, PodInventory Inventory, ProcessAttribution Result)
+    {
+        public bool Matches(CgroupIdentity cgroup, string user, string name, PartitionReading? partition, PodInventory inventory) =>
+            ReferenceEquals(Inventory, inventory)
+            && Cgroup.Equals(cgroup)
+            && User == user
+            && Name == name
+            && PartitionId == partition?.Id
+            && PartitionUuid == partition?.Uuid
+            && Vm == partition?.VmId;
     }
 }

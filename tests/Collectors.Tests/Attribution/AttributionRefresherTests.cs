@@ -104,6 +104,20 @@ public sealed class AttributionRefresherTests
     }
 
     [Fact]
+    public void ResolveWanted_UnreadableProcess_IsNotAskedForAgainEveryCycle()
+    {
+        using var refresher = Create();
+        var asked = 0;
+        _state.Wanted += () => asked++;
+        Assert.Null(_state.FactsOf(999_999));
+
+        refresher.ResolveWanted();
+
+        Assert.Same(ProcessFacts.None, _state.FactsOf(999_999));
+        Assert.Equal(1, asked);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_RunsOnItsOwnScheduleAndWakesForNewProcesses()
     {
         var time = new FakeTimeProvider();
