@@ -11,7 +11,7 @@ using Prometheus;
 namespace GpuQos.Daemon.Hosting;
 
 /// <summary>What <c>gpuqos run</c> was asked to do, after the command line and the file are merged.</summary>
-public sealed record RunRequest(GpuQosOptions Options, string ConfigSource, BackendKind Backend, string? Scenario, string Listen);
+public sealed record RunRequest(GpuQosOptions Options, string ConfigSource, BackendKind Backend, string? Scenario, string Listen, string? ProcfsRoot = null);
 
 /// <summary>The composition root: builds the web host with every service the daemon runs.</summary>
 public static class DaemonHost
