@@ -1,6 +1,8 @@
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Tests.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Daemon.Tests.Observability;
@@ -41,6 +43,49 @@ public sealed class OpenTelemetryExportTests
         finally
         {
             File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public async Task OtlpEndpoint_ReceivesTheCatalogue_OverHttpProtobuf()
+    {
+        // A stand-in OTLP/HTTP collector on loopback that keeps the bodies POSTed to /v1/metrics.
+        var bodies = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var port = DaemonProcess.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/metrics", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            if (request.ContentType == "application/x-protobuf")
+            {
+                bodies.Enqueue(body.ToArray());
+            }
+
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+
+        var config = ObservabilityConfig.WriteDemoFile($"  otlpEndpoint: http://127.0.0.1:{port}/v1/metrics\n  otlpProtocol: http-protobuf\n  otlpInterval: 1s\n");
+        try
+        {
+            await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            var names = new[] { "gpuqos_gpu_info", "gpuqos_process_memory_used_bytes", "gpuqos_gpu_energy_joules_total" };
+            while (deadline.Elapsed < TimeSpan.FromSeconds(20) && !bodies.Any(b => names.All(n => Contains(b, n))))
+            {
+                await Task.Delay(250);
+            }
+
+            // Metric names travel as protobuf strings, so they appear verbatim in an export's bytes.
+            Assert.True(bodies.Any(b => names.All(n => Contains(b, n))), $"{bodies.Count} OTLP export(s) received, none with {string.Join(", ", names)}");
+        }
+        finally
+        {
+            File.Delete(config);
+            await collector.StopAsync();
         }
     }
 
@@ -130,4 +175,6 @@ public sealed class OpenTelemetryExportTests
 
         return result;
     }
+
+    private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
 }
