@@ -69,8 +69,9 @@ public sealed class PrometheusIntegrationTests(DemoStack stack, ITestOutputHelpe
     public async Task Rules_OnAHealthyDemoHost_NoAlertFires()
     {
         var prometheus = await stack.PrometheusAsync();
-        var firing = await prometheus.LabelValuesAsync("ALERTS", "alertname");
-        Assert.True(firing.Count == 0, "alerts pending or firing on the healthy demo host: " + string.Join(", ", firing));
+        // Only firing counts: the demo's noisy neighbour may legitimately put an SLA alert in pending.
+        var firing = await prometheus.LabelValuesAsync("ALERTS{alertstate=\"firing\"}", "alertname");
+        Assert.True(firing.Count == 0, "alerts firing on the healthy demo host: " + string.Join(", ", firing));
     }
 
     [RequiresPrometheusFact("prometheus")]
