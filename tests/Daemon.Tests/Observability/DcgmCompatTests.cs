@@ -1,5 +1,8 @@
 using System.Text;
+using GpuQos.Collectors.Attribution;
+using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
+using GpuQos.Collectors.Model;
 using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
@@ -89,6 +92,49 @@ public sealed class DcgmCompatTests
         Assert.Equal(["1g.10gb", "2g.20gb", "3g.40gb"], mig.Select(s => s.Labels["GPU_I_PROFILE"]).Distinct().Order(StringComparer.Ordinal));
         Assert.All(mig, s => Assert.Matches("^[0-9]+$", s.Labels["GPU_I_ID"]));
         Assert.Equal(mig.Count, mig.Select(s => s.Labels["GPU_I_ID"]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task PodLabels_OnlyWhereEveryProcessOfTheDeviceBelongsToOnePod()
+    {
+        // Pods for the MIG H100's 3g and 2g instances and for the exclusive A10; the 1g instance's process and
+        // the time-sliced A100's processes get none, or several.
+        var pods = new Dictionary<int, ProcessAttribution>
+        {
+            [5101] = new("triton", "llm-0", "serving", "llm"),
+            [5102] = new("embed", "emb-0", "serving", "ml-platform"),
+            [6101] = new("trainer", "finetune-0", "nlp", "ml-platform"),
+            [4101] = new("search", "search-0", "search", "search"),
+            [4102] = new("ads", "ads-0", "ads", "ads"),
+        };
+        var time = new FakeTimeProvider();
+        var store = new SnapshotStore(10);
+        var pipeline = new CollectionPipeline(new SimulatedBackend(ScenarioLoader.Demo(), time), CollectionPipeline.DefaultCollectors, new FixedPods(pods), time, new BackendErrorCounter());
+        var exporter = new PrometheusExporter([new DcgmCompatMetrics(store, new DcgmCompatHost(Hostname))]);
+        time.Advance(TimeSpan.FromSeconds(30));
+        store.Publish(pipeline.Collect());
+        exporter.Update();
+        using var stream = new MemoryStream();
+        await exporter.Registry.CollectAndExportAsTextAsync(stream);
+        var samples = ExpositionParser.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+
+        var mig = samples.Where(s => s.Name == "DCGM_FI_PROF_GR_ENGINE_ACTIVE").ToDictionary(s => s.Labels["GPU_I_PROFILE"] + "/" + s.Labels["GPU_I_ID"], s => s.Labels["pod"]);
+        Assert.Contains("llm-0", mig.Values);
+        Assert.Contains("emb-0", mig.Values);
+        Assert.Equal("llm-0", samples.Single(s => s.Name == "DCGM_FI_PROF_GR_ENGINE_ACTIVE" && s.Labels["GPU_I_PROFILE"] == "3g.40gb").Labels["pod"]);
+        Assert.All(samples.Where(s => s.Name == "DCGM_FI_PROF_GR_ENGINE_ACTIVE" && s.Labels["GPU_I_PROFILE"] == "1g.10gb"), s => Assert.Equal("", s.Labels["pod"]));
+
+        var util = samples.Where(s => s.Name == "DCGM_FI_DEV_GPU_UTIL").ToDictionary(s => s.Labels["device"]);
+        Assert.Equal(("trainer", "nlp", "finetune-0"), (util["nvidia4"].Labels["container"], util["nvidia4"].Labels["namespace"], util["nvidia4"].Labels["pod"]));
+        Assert.Equal("", util["nvidia1"].Labels["pod"]);
+    }
+
+    private sealed class FixedPods(IReadOnlyDictionary<int, ProcessAttribution> pods) : IProcessAttributor
+    {
+        public ProcessAttribution Attribute(GpuIdentity gpu, ProcessReading process, PartitionReading? partition) =>
+            pods.TryGetValue(process.Pid, out var owner) ? owner : ProcessAttribution.Unknown;
+
+        public string TenantOf(GpuIdentity gpu, PartitionReading partition) => "";
     }
 
     [Fact]
