@@ -20,11 +20,6 @@ internal static class PendingFamilies
     /// <summary>Family name to what will fill it and its assumed shape.</summary>
     public static IReadOnlyDictionary<string, PendingFamily> All { get; } = new Dictionary<string, PendingFamily>(StringComparer.Ordinal)
     {
-        // In the catalogue already; the demo host has no tenants until attribution lands.
-        ["gpuqos_tenant_sm_share_ratio"] = new("attribution", "gauge", """gpuqos_tenant_sm_share_ratio{gpu="1",uuid="GPU-b",tenant="search"} 0.35"""),
-        ["gpuqos_tenant_memory_used_bytes"] = new("attribution", "gauge", """gpuqos_tenant_memory_used_bytes{gpu="1",uuid="GPU-b",tenant="search"} 1.5e10"""),
-        ["gpuqos_tenant_processes"] = new("attribution", "gauge", """gpuqos_tenant_processes{gpu="1",uuid="GPU-b",tenant="search"} 1"""),
-
         // SLA evaluation and enforcement: one series per policy state, 1 on the current one.
         ["gpuqos_sla_state"] = new("enforcer", "gauge",
             """gpuqos_sla_state{tenant="search",policy="search-floor",state="ok"} 1""",
