@@ -1188,7 +1188,7 @@ API nvmlReturn_t nvmlDeviceSetVgpuSchedulerState(nvmlDevice_t device, nvmlVgpuSc
         result = NVML_ERROR_IN_USE;
     } else {
         g->vgpu_policy = state->schedulerPolicy;
-        g->vgpu_timeslice_ns = state->enableARRMode ? 0 : state->avgFactorOrTimeslice;
+        g->vgpu_timeslice_ns = state->enableARRMode == 2 ? 0 : state->avgFactorOrTimeslice;
     }
     log_call(result, "nvmlDeviceSetVgpuSchedulerState gpu=%d policy=%u arr=%u timeslice_ns=%u", g->index,
              state ? state->schedulerPolicy : 0, state ? state->enableARRMode : 0, state ? state->avgFactorOrTimeslice : 0);
