@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Model;
+using GpuQos.Collectors.Nvml;
+using GpuQos.Collectors.Simulation;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GpuQos.Collectors.Tests.Nvml;
+
+/// <summary>The NVML backend over the stand-in: what goes down to NVML, and what the demo fixture must equal.</summary>
+[Collection(NvmlStubCollection.Name)]
+public sealed class NvmlBackendTests(NvmlStubHost stub)
+{
+    [Fact]
+    public void Control_Calls_ReachNvmlWithTheirArguments()
+    {
+        var log = Path.Combine(stub.WorkDir, Guid.NewGuid().ToString("N") + ".log");
+        using (var backend = stub.Open(stub.DemoFixture, log))
+        {
+            backend.SetLockedClocks(1, 900, 1200);
+            backend.ResetLockedClocks(1);
+            backend.SetPowerLimit(4, 120_000);
+            backend.SetComputeMode(3, ComputeMode.ExclusiveProcess);
+            Assert.Throws<GpuBackendException>(() => backend.SetVgpuScheduler(2, VgpuSchedulerPolicy.FixedShare, 1500));
+        }
+
+        Assert.Equal(
+            [
+                "nvmlDeviceSetGpuLockedClocks gpu=1 min=900 max=1200 -> 0",
+                "nvmlDeviceResetGpuLockedClocks gpu=1 -> 0",
+                "nvmlDeviceSetPowerManagementLimit gpu=4 limit=120000 -> 0",
+                "nvmlDeviceSetComputeMode gpu=3 mode=3 -> 0",
+                "nvmlDeviceSetVgpuSchedulerState gpu=2 policy=3 arr=1 timeslice_ns=1500000 -> 19",
+            ],
+            File.ReadAllLines(log));
+    }
+
+    [Fact]
+    public void DemoFixture_SameHostAsSimulatedDemo()
+    {
+        using var nvml = stub.Open(stub.DemoFixture);
+        using var sim = new SimulatedBackend(ScenarioLoader.Demo(), new FakeTimeProvider());
+        Assert.Equal(sim.Gpus, nvml.Gpus);
+        for (var i = 0; i < sim.Gpus.Count; i++)
+        {
+            Assert.Equal(Shape(sim.ReadPartitions(i)), Shape(nvml.ReadPartitions(i)));
+            Assert.Equal(Shape(sim.ReadProcesses(i)), Shape(nvml.ReadProcesses(i)));
+            Assert.Equal(Nulls(sim.ReadDevice(i)), Nulls(nvml.ReadDevice(i)));
+            Assert.Equal(Nulls(sim.ReadHealth(i)), Nulls(nvml.ReadHealth(i)));
+        }
+    }
+
+    [Fact]
+    public void Xid_EventFromDriver_CountedWithItsCode()
+    {
+        using var backend = stub.Open(stub.DemoWith("xid gpu=2 code=79 after=0", "xid gpu=2 code=48 after=0"),
+            options: new NvmlBackendOptions { ProcRoot = stub.ProcRoot, EventWaitTimeout = TimeSpan.FromMilliseconds(50) });
+        var deadline = Stopwatch.StartNew();
+        using var pause = new ManualResetEventSlim();
+        while (backend.ReadHealth(2).XidErrorsTotal < 2 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            pause.Wait(20);
+        }
+
+        var health = backend.ReadHealth(2);
+        Assert.Equal(2, health.XidErrorsTotal);
+        Assert.Equal(48, health.LastXid);
+        Assert.Equal(0, backend.ReadHealth(1).XidErrorsTotal);
+    }
+
+    [Fact]
+    public void Mps_ControlBinaryMissing_NotSupported()
+    {
+        using var backend = stub.Open(stub.DemoFixture, options: new NvmlBackendOptions { ProcRoot = stub.ProcRoot, ExecutableSearchPath = [stub.WorkDir] });
+        var ex = Assert.Throws<GpuBackendException>(() => backend.SetMpsActiveThreadPercentage(3, null, 50));
+        Assert.Equal(("nvidia-cuda-mps-control", "NOT_SUPPORTED"), (ex.Function, ex.Code));
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public void Mps_ActiveThreadPercentage_CommandsFromTypedValues()
+    {
+        var bin = Directory.CreateDirectory(Path.Combine(stub.WorkDir, Guid.NewGuid().ToString("N"))).FullName;
+        var received = Path.Combine(bin, "received");
+        var control = Path.Combine(bin, "nvidia-cuda-mps-control");
+        File.WriteAllText(control, $"#!/bin/sh\ncat >> '{received}'\n");
+        File.SetUnixFileMode(control, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var backend = stub.Open(stub.DemoFixture, options: new NvmlBackendOptions { ProcRoot = stub.ProcRoot, ExecutableSearchPath = [bin] });
+
+        backend.SetMpsActiveThreadPercentage(3, null, 50);
+        backend.SetMpsActiveThreadPercentage(3, 3901, 25);
+        Assert.Throws<ArgumentOutOfRangeException>(() => backend.SetMpsActiveThreadPercentage(3, null, 101));
+
+        // The per-client call goes to the GPU's MPS server (pid 3900): MPS has no per-client setting.
+        Assert.Equal(["set_default_active_thread_percentage 50", "set_active_thread_percentage 3900 25"], File.ReadAllLines(received));
+    }
+
+    [Fact]
+    public void RealPid_SmUtilizationFollowsTheProcessCpuShare()
+    {
+        using var busy = Process.Start(new ProcessStartInfo("sh", ["-c", "while :; do :; done"])) ?? throw new InvalidOperationException("sh");
+        using var idle = Process.Start(new ProcessStartInfo("sleep", ["60"])) ?? throw new InvalidOperationException("sleep");
+        try
+        {
+            var fixture = Path.Combine(stub.WorkDir, Guid.NewGuid().ToString("N") + ".fixture");
+            File.WriteAllLines(fixture,
+            [
+                "gpu uuid=GPU-real name=\"NVIDIA A10\" memory=24576",
+                $"process gpu=0 pid={busy.Id} memory=100 real=1",
+                $"process gpu=0 pid={idle.Id} memory=100 real=1",
+            ]);
+            using var backend = stub.Open(fixture, options: new NvmlBackendOptions());
+
+            // The share is measured between two reads of /proc/PID/stat; give the busy loop some CPU time.
+            _ = backend.ReadProcesses(0);
+            using var pause = new ManualResetEventSlim();
+            var until = Stopwatch.StartNew();
+            IReadOnlyList<ProcessReading> processes;
+            do
+            {
+                pause.Wait(150);
+                processes = backend.ReadProcesses(0);
+            }
+            while ((processes.Single(p => p.Pid == busy.Id).SmUtilization ?? 0) < 0.3 && until.Elapsed < TimeSpan.FromSeconds(10));
+
+            Assert.InRange(processes.Single(p => p.Pid == busy.Id).SmUtilization ?? -1, 0.3, 1);
+            Assert.InRange(processes.Single(p => p.Pid == idle.Id).SmUtilization ?? -1, 0, 0.05);
+            Assert.Equal("sleep", processes.Single(p => p.Pid == idle.Id).Name);
+
+            busy.Kill();
+            busy.WaitForExit();
+            Assert.DoesNotContain(backend.ReadProcesses(0), p => p.Pid == busy.Id);
+        }
+        finally
+        {
+            if (!busy.HasExited)
+            {
+                busy.Kill();
+            }
+
+            idle.Kill();
+        }
+    }
+
+    private static IEnumerable<string> Shape(IEnumerable<PartitionReading> partitions) =>
+        partitions.Select(p => $"{p.Id}|{p.Kind}|{p.Profile}|{p.Uuid}|{p.GpuInstanceId}|{p.ComputeInstanceId}|{p.PlacementStart}|{p.SmCount}|{p.VgpuInstanceId}|{p.VmId}|{p.MemoryTotalBytes}|{p.SchedulerPolicy}|{p.SchedulerTimesliceSeconds}"
+            + $"|{p.MemoryUsedBytes is null}|{p.SmUtilization is null}|{p.MemoryBandwidthUtilization is null}|{p.EncoderUtilization is null}|{p.DecoderUtilization is null}");
+
+    private static IEnumerable<string> Shape(IEnumerable<ProcessReading> processes) =>
+        processes.OrderBy(p => p.Pid).Select(p => $"{p.Pid}|{p.Name}|{p.PartitionId}|{p.UsedMemoryBytes}|{p.SmUtilization is null}|{p.MemoryBandwidthUtilization is null}");
+
+    private static string Nulls(object reading) =>
+        string.Join(",", reading.GetType().GetProperties().Where(p => p.GetValue(reading) is null).Select(p => p.Name));
+}
