@@ -38,7 +38,7 @@ public static class BackendFactory
     /// Opens NVML. Both <c>--backend nvml</c> and <c>--backend auto</c> come here: auto uses NVML when the library
     /// loads and reports at least one GPU, and otherwise fails with <see cref="NoNvmlMessage"/>, never the simulator.
     /// </summary>
-    private static IGpuBackend CreateNvml(TimeProvider time)
+    private static NvmlBackend CreateNvml(TimeProvider time)
     {
         try
         {
