@@ -136,7 +136,7 @@ public sealed partial class NvmlBackend : IGpuBackend, IGpuControl
                 MemoryClockHz = Clock(g, "nvmlDeviceGetClockInfo", ClockMemory),
                 LockedClockHz = g.LockedClocks is { } l ? new ClockRange(l.MinMhz * 1e6, l.MaxMhz * 1e6) : null,
                 PowerWatts = Read(g, "nvmlDeviceGetPowerUsage", () => NvmlNative.nvmlDeviceGetPowerUsage(h, out mw)) ? mw / 1000.0 : null,
-                PowerLimitWatts = Read(g, "nvmlDeviceGetPowerManagementLimit", () => NvmlNative.nvmlDeviceGetPowerManagementLimit(h, out limit)) ? limit / 1000.0 : null,
+                PowerLimitWatts = Read(g, "nvmlDeviceGetEnforcedPowerLimit", () => NvmlNative.nvmlDeviceGetEnforcedPowerLimit(h, out limit)) ? limit / 1000.0 : null,
                 EnergyJoules = Read(g, "nvmlDeviceGetTotalEnergyConsumption", () => NvmlNative.nvmlDeviceGetTotalEnergyConsumption(h, out mj)) ? mj / 1000.0 : null,
                 TemperatureCelsius = Read(g, "nvmlDeviceGetTemperatureV", () => NvmlNative.nvmlDeviceGetTemperatureV(h, ref temperature)) ? temperature.Temperature : null,
                 ComputeMode = Read(g, "nvmlDeviceGetComputeMode", () => NvmlNative.nvmlDeviceGetComputeMode(h, out computeMode)) ? (ComputeMode)computeMode : null,

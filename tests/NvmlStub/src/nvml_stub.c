@@ -480,6 +480,16 @@ API nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t device, unsigned
     LEAVE(NVML_SUCCESS);
 }
 
+API nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *limit)
+{
+    ENTER_GPU("nvmlDeviceGetEnforcedPowerLimit", device, g);
+    if (!limit) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    *limit = g->power_limit_mw;
+    LEAVE(NVML_SUCCESS);
+}
+
 API nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long *energy)
 {
     ENTER_GPU("nvmlDeviceGetTotalEnergyConsumption", device, g);

@@ -34,6 +34,7 @@ internal static unsafe partial class NvmlNative
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetMaxClockInfo(nint device, int type, out uint mhz);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetPowerUsage(nint device, out uint milliwatts);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetPowerManagementLimit(nint device, out uint milliwatts);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetEnforcedPowerLimit(nint device, out uint milliwatts);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetTotalEnergyConsumption(nint device, out ulong millijoules);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetTemperatureV(nint device, ref NvmlTemperatureV1 temperature);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetComputeMode(nint device, out int mode);
