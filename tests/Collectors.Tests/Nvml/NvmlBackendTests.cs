@@ -52,6 +52,24 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
     }
 
     [Fact]
+    public void ProcessUtilization_EachSampleCountedOnce()
+    {
+        // The stand-in's samples for pid 7001 read 10, 20, 30 … percent, one per 100 ms at most. Counting an
+        // old sample again (not passing lastSeenTimeStamp, not filtering) would pull the average down.
+        var fixture = Path.Combine(stub.WorkDir, Guid.NewGuid().ToString("N") + ".fixture");
+        File.WriteAllLines(fixture, ["gpu uuid=GPU-samples name=\"NVIDIA A10\"", "process gpu=0 pid=7001 name=trainer memory=100 sm=10 sm_step=10"]);
+        using var backend = stub.Open(fixture);
+        using var pause = new ManualResetEventSlim();
+
+        // Each read makes the stand-in take at most one new sample, and the pauses make sure it takes one.
+        Assert.Equal(0.10, backend.ReadProcesses(0).Single().SmUtilization);
+        pause.Wait(250);
+        Assert.Equal(0.20, backend.ReadProcesses(0).Single().SmUtilization);
+        pause.Wait(250);
+        Assert.Equal(0.30, backend.ReadProcesses(0).Single().SmUtilization);
+    }
+
+    [Fact]
     public void Xid_EventFromDriver_CountedWithItsCode()
     {
         using var backend = stub.Open(stub.DemoWith("xid gpu=2 code=79 after=0", "xid gpu=2 code=48 after=0"),

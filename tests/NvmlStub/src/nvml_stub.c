@@ -939,7 +939,9 @@ API nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProces
                 memmove(p->samples, p->samples + 1, sizeof p->samples[0] * (MAX_SAMPLES - 1));
                 p->sample_count--;
             }
-            struct stub_sample s = {.ts = now, .sm = p->real ? real_share(p) : p->sm, .mem = p->mem};
+            unsigned int sm = p->real ? real_share(p) : p->sm + p->sm_step * p->generated;
+            struct stub_sample s = {.ts = now, .sm = sm > 100 ? 100 : sm, .mem = p->mem};
+            p->generated++;
             p->samples[p->sample_count++] = s;
         }
         for (int k = 0; k < p->sample_count; k++) {
