@@ -70,6 +70,20 @@ public sealed class NvmlLayoutTests(NvmlStubHost stub)
     }
 
     [Fact]
+    public void Layout_EveryStruct_OnBothSidesIsCompared()
+    {
+        var compared = Structs.Select(row => (string)row[0]).Append("nvmlGpmMetricsGet_t").ToHashSet();
+        Assert.Equal(Layout().Keys.Order(StringComparer.Ordinal), compared.Order(StringComparer.Ordinal));
+
+        var managed = typeof(NvmlNative).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(NvmlNative).Namespace && t.IsValueType && !t.IsEnum && t.IsLayoutSequential && !t.IsNested && !t.Name.Contains('<', StringComparison.Ordinal))
+            .Select(t => t.Name);
+        Assert.Equal(
+            Structs.Select(row => ((Type)row[1]).Name).Append(nameof(NvmlGpmMetricsGetHeader)).Order(StringComparer.Ordinal),
+            managed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Versions_VersionedStructs_AreSizeWithVersionInTopByte()
     {
         Assert.Equal(NvmlMemoryV2.Version2, (uint)Marshal.SizeOf<NvmlMemoryV2>() | (2u << 24));
