@@ -6,6 +6,13 @@
 #include <time.h>
 #include "stub_api.h"
 
+/* Whether a GPU instance exists at the GPU's current topology read (fixture keys from/until). */
+static int gi_present(struct stub_gpu *g, struct nvmlGpuInstance_st *gi)
+{
+    unsigned int epoch = g->topology_calls > 0 ? g->topology_calls : 1;
+    return epoch >= gi->from && (gi->until == 0 || epoch < gi->until);
+}
+
 API nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending)
 {
     ENTER_GPU("nvmlDeviceGetMigMode", device, g);
@@ -29,6 +36,7 @@ API nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned in
     if (g->profile_count == 0) {
         LEAVE(NVML_ERROR_NOT_SUPPORTED);
     }
+    g->topology_calls++;
     *count = g->mig ? 7 : 0;
     LEAVE(NVML_SUCCESS);
 }
@@ -39,11 +47,15 @@ API nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsign
     if (!mig || !physical(device) || !g->mig || index >= 7) {
         LEAVE(NVML_ERROR_INVALID_ARGUMENT);
     }
-    if (index >= (unsigned int)g->gi_count) {
-        LEAVE(NVML_ERROR_NOT_FOUND);
+    /* Slots hold the instances present now, in fixture order; the rest are empty. */
+    unsigned int slot = 0;
+    for (int k = 0; k < g->gi_count; k++) {
+        if (gi_present(g, &g->gis[k]) && slot++ == index) {
+            *mig = &g->mig_handles[k];
+            LEAVE(NVML_SUCCESS);
+        }
     }
-    *mig = &g->mig_handles[index];
-    LEAVE(NVML_SUCCESS);
+    LEAVE(NVML_ERROR_NOT_FOUND);
 }
 
 API nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, unsigned int *id)
@@ -106,7 +118,7 @@ API nvmlReturn_t nvmlDeviceGetGpuInstanceById(nvmlDevice_t device, unsigned int 
         LEAVE(NVML_ERROR_NOT_SUPPORTED);
     }
     for (int i = 0; i < g->gi_count; i++) {
-        if (g->gis[i].id == id) {
+        if (g->gis[i].id == id && gi_present(g, &g->gis[i])) {
             *gpuInstance = &g->gis[i];
             LEAVE(NVML_SUCCESS);
         }

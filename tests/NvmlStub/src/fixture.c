@@ -220,6 +220,8 @@ static void parse_gi(struct record *r, struct stub_host *h)
     gi->size = (unsigned int)num(r, "size", 1);
     gi->sm_util = (unsigned int)num(r, "sm_util", 0);
     gi->dram_util = (unsigned int)num(r, "dram_util", 0);
+    gi->from = (unsigned int)num(r, "from", 1);
+    gi->until = (unsigned int)num(r, "until", 0);
     gi->ci.gi = gi;
     gi->ci.id = (unsigned int)num(r, "ci", 0);
     text(r, "uuid", gi->uuid, "");

@@ -31,6 +31,8 @@ struct nvmlGpuInstance_st {
     unsigned int sm_util;
     unsigned int dram_util;
     char uuid[TEXT];
+    /* present from the Nth topology read (nvmlDeviceGetMaxMigDeviceCount) until before the Mth (0: always) */
+    unsigned int from, until;
     struct nvmlComputeInstance_st ci;
 };
 
@@ -103,6 +105,7 @@ struct stub_gpu {
     unsigned int vgpu_policy, vgpu_timeslice_ns;
     unsigned int locked_min, locked_max;
     unsigned int process_calls;
+    unsigned int topology_calls;
     struct stub_profile profiles[MAX_PROFILES];
     int profile_count;
     struct nvmlGpuInstance_st gis[MAX_GIS];
