@@ -57,7 +57,8 @@ API nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProces
         if (!p->sampled || !process_visible(g, p)) {
             continue;
         }
-        if (p->sample_count == 0 || now - p->samples[p->sample_count - 1].ts >= 100000ULL) {
+        /* Samples are taken on the size query only, so that one read (query + fetch) never sees two new ones. */
+        if ((!samples || *count == 0) && (p->sample_count == 0 || now - p->samples[p->sample_count - 1].ts >= 100000ULL)) {
             if (p->sample_count == MAX_SAMPLES) {
                 memmove(p->samples, p->samples + 1, sizeof p->samples[0] * (MAX_SAMPLES - 1));
                 p->sample_count--;
