@@ -62,6 +62,11 @@ public sealed partial class NvmlBackend
 
         uint count = 0;
         var code = call(ref count, null);
+        if (code == NvmlReturn.Success && count > 0)
+        {
+            code = NvmlReturn.InsufficientSize; // a size query answered with SUCCESS and the count
+        }
+
         for (var attempt = 0; attempt < MaxListAttempts; attempt++)
         {
             if (code == NvmlReturn.Success)

@@ -50,10 +50,12 @@ public sealed partial class NvmlBackend
 
     /// <summary>
     /// Utilization per process from the samples newer than the last one seen, so that no sample is counted twice.
-    /// Several new samples of one process are averaged. A process with no new sample keeps its last value; one
-    /// never sampled is idle. Null when per-process utilization is not supported.
+    /// Several new samples of one process are averaged. NVML returns samples only for processes that were busy in
+    /// a sample period, so a process without a new sample is idle once newer periods exist: when other processes
+    /// have new samples, or (NOT_FOUND) when the newest sample seen is older than <see cref="IdleAfter"/>. Until
+    /// then it keeps its last value. Null when per-process utilization is not supported.
     /// </summary>
-    private static unsafe Dictionary<int, ProcessUtilization>? ProcessUtilizationSamples(NvmlGpu g, NvmlProcessInfo[] running)
+    private unsafe Dictionary<int, ProcessUtilization>? ProcessUtilizationSamples(NvmlGpu g, NvmlProcessInfo[] running)
     {
         const string function = "nvmlDeviceGetProcessUtilization";
         if (g.Skips(function))
@@ -62,7 +64,15 @@ public sealed partial class NvmlBackend
         }
 
         uint count = 0;
+        HashSet<int> fresh = [];
         var code = NvmlNative.nvmlDeviceGetProcessUtilization(g.Handle, null, ref count, g.ProcessLastSeen);
+
+        // The size query answers INSUFFICIENT_SIZE, or on some drivers SUCCESS with the count.
+        if (code == NvmlReturn.Success && count > 0)
+        {
+            code = NvmlReturn.InsufficientSize;
+        }
+
         for (var attempt = 0; code == NvmlReturn.InsufficientSize && attempt < MaxListAttempts; attempt++)
         {
             var samples = new NvmlProcessUtilizationSample[count + 2];
@@ -74,7 +84,17 @@ public sealed partial class NvmlBackend
 
             if (code == NvmlReturn.Success)
             {
-                Absorb(g, samples.AsSpan(0, (int)count));
+                fresh.UnionWith(Absorb(g, samples.AsSpan(0, (int)count)));
+            }
+        }
+
+        var stale = code == NvmlReturn.NotFound
+            && (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 > g.ProcessLastSeen + (ulong)IdleAfter.TotalMicroseconds;
+        if (fresh.Count > 0 || stale)
+        {
+            foreach (var (pid, u) in g.ProcessUtilization.Where(kv => !fresh.Contains(kv.Key)).ToList())
+            {
+                g.ProcessUtilization[pid] = new ProcessUtilization(0, 0, 0, 0, u.TimeStamp);
             }
         }
 
@@ -104,7 +124,11 @@ public sealed partial class NvmlBackend
         return g.ProcessUtilization;
     }
 
-    private static void Absorb(NvmlGpu g, ReadOnlySpan<NvmlProcessUtilizationSample> samples)
+    /// <summary>How long without any new sample before every process counts as idle.</summary>
+    private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(2);
+
+    /// <summary>Takes the new samples; returns the processes that had one.</summary>
+    private static HashSet<int> Absorb(NvmlGpu g, ReadOnlySpan<NvmlProcessUtilizationSample> samples)
     {
         var sums = new Dictionary<int, (double Sm, double Mem, double Enc, double Dec, int N, ulong Ts)>();
         var newest = g.ProcessLastSeen;
@@ -127,5 +151,6 @@ public sealed partial class NvmlBackend
         }
 
         g.ProcessLastSeen = newest;
+        return sums.Keys.ToHashSet();
     }
 }

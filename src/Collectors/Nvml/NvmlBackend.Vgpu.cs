@@ -98,6 +98,11 @@ public sealed partial class NvmlBackend
 
         uint count = 0;
         var code = NvmlNative.nvmlDeviceGetVgpuUtilization(g.Handle, g.VgpuLastSeen, out var valueType, ref count, null);
+        if (code == NvmlReturn.Success && count > 0)
+        {
+            code = NvmlReturn.InsufficientSize;
+        }
+
         for (var attempt = 0; code == NvmlReturn.InsufficientSize && attempt < MaxListAttempts; attempt++)
         {
             var samples = new NvmlVgpuInstanceUtilizationSample[count + 2];

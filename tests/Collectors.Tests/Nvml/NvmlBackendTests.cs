@@ -70,6 +70,26 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
     }
 
     [Fact]
+    public void ProcessUtilization_ProcessWithoutNewSamples_IdleOnceNewerPeriodsExist()
+    {
+        // NVML returns samples only for processes busy in a period: 7002 is busy once, then idle while 7001
+        // keeps being sampled. Keeping 7002's last value would report a busy process that stopped long ago.
+        var fixture = Path.Combine(stub.WorkDir, Guid.NewGuid().ToString("N") + ".fixture");
+        File.WriteAllLines(fixture,
+        [
+            "gpu uuid=GPU-idle name=\"NVIDIA A10\"",
+            "process gpu=0 pid=7001 name=server memory=100 sm=20",
+            "process gpu=0 pid=7002 name=batch memory=100 sm=70 idle_after=1",
+        ]);
+        using var backend = stub.Open(fixture);
+        using var pause = new ManualResetEventSlim();
+
+        Assert.Equal([(7001, 0.2), (7002, 0.7)], backend.ReadProcesses(0).Select(p => (p.Pid, p.SmUtilization ?? -1)).Order());
+        pause.Wait(250);
+        Assert.Equal([(7001, 0.2), (7002, 0.0)], backend.ReadProcesses(0).Select(p => (p.Pid, p.SmUtilization ?? -1)).Order());
+    }
+
+    [Fact]
     public void MigTopology_InstanceReplaced_ReReadOnNextCycle()
     {
         // gi4 (1g.10gb at slice 3) is destroyed after the first topology read and a 1g.20gb instance takes

@@ -58,7 +58,9 @@ API nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProces
             continue;
         }
         /* Samples are taken on the size query only, so that one read (query + fetch) never sees two new ones. */
-        if ((!samples || *count == 0) && (p->sample_count == 0 || now - p->samples[p->sample_count - 1].ts >= 100000ULL)) {
+        /* An idle process gets no new samples; its old ones fall behind lastSeenTimeStamp. */
+        int busy = p->idle_after == 0 || p->generated < p->idle_after;
+        if (busy && (!samples || *count == 0) && (p->sample_count == 0 || now - p->samples[p->sample_count - 1].ts >= 100000ULL)) {
             if (p->sample_count == MAX_SAMPLES) {
                 memmove(p->samples, p->samples + 1, sizeof p->samples[0] * (MAX_SAMPLES - 1));
                 p->sample_count--;

@@ -250,6 +250,7 @@ static void parse_process(struct record *r, struct stub_host *h)
     p->sm = (unsigned int)num(r, "sm", 0);
     p->mem = (unsigned int)num(r, "mem", 0);
     p->sm_step = (unsigned int)num(r, "sm_step", 0);
+    p->idle_after = (unsigned int)num(r, "idle_after", 0);
     p->sampled = (int)num(r, "sampled", 1);
     p->real = (int)num(r, "real", 0);
     p->from_call = (unsigned int)num(r, "from", 1);

@@ -63,6 +63,7 @@ struct stub_process {
     unsigned int mem;
     unsigned int sm_step; /* each new utilization sample's SM value grows by this (makes double counting visible) */
     unsigned int generated;
+    unsigned int idle_after; /* after this many samples the process is idle: NVML then returns none for it */
     int sampled;  /* appears in process utilization samples (MPS clients do not) */
     int real;     /* a real PID: utilization is its recent share of CPU time */
     unsigned int from_call; /* appears from this call of nvmlDeviceGetComputeRunningProcesses_v3 onward */
