@@ -22,6 +22,9 @@ internal sealed class SimulatedGpu
     private readonly Dictionary<int, int> _mpsPercentage = [];
     private (int Percentage, TimeSpan SetAt)? _mpsDefault;
     private SimState? _last;
+
+    // Set by a control change, so the next read of the same instant shows its effect.
+    private bool _stale;
     private double _energyJoules;
 
     public SimulatedGpu(int index, int seed, SimGpuOptions options)
@@ -54,11 +57,35 @@ internal sealed class SimulatedGpu
 
     public GpuModel Model { get; }
     public GpuIdentity Identity { get; }
-    public (uint MinMhz, uint MaxMhz)? LockedClocks { get; set; }
-    public double PowerLimitWatts { get; set; }
-    public ComputeMode ComputeMode { get; set; } = ComputeMode.Default;
-    public VgpuSchedulerPolicy VgpuPolicy { get; set; }
-    public TimeSpan VgpuTimeslice { get; set; }
+    public (uint MinMhz, uint MaxMhz)? LockedClocks
+    {
+        get;
+        set => (field, _stale) = (value, true);
+    }
+
+    public double PowerLimitWatts
+    {
+        get;
+        set => (field, _stale) = (value, true);
+    }
+
+    public ComputeMode ComputeMode
+    {
+        get;
+        set => (field, _stale) = (value, true);
+    } = ComputeMode.Default;
+
+    public VgpuSchedulerPolicy VgpuPolicy
+    {
+        get;
+        set => (field, _stale) = (value, true);
+    }
+
+    public TimeSpan VgpuTimeslice
+    {
+        get;
+        set => (field, _stale) = (value, true);
+    }
     public SharingMode Mode => _options.Mode;
     public bool HasVgpuInstances => _options.Vgpu?.Instances.Count > 0;
 
@@ -68,12 +95,13 @@ internal sealed class SimulatedGpu
         _processes.Exists(p => p.Options.Pid == pid && RunStart(p.Options, t) is not null && (p.Instance < 0 || Incarnation(p.Instance, t) is not null))
         || (Mode == SharingMode.Mps && pid == _options.MpsServerPid);
 
-    public void SetDutyCycle(int pid, double ratio) => _dutyCycle[pid] = Math.Clamp(ratio, 0, 1);
+    public void SetDutyCycle(int pid, double ratio) => (_dutyCycle[pid], _stale) = (Math.Clamp(ratio, 0, 1), true);
 
-    public void SetWeight(int pid, double weight) => _weight[pid] = Math.Max(0.01, weight);
+    public void SetWeight(int pid, double weight) => (_weight[pid], _stale) = (Math.Max(0.01, weight), true);
 
     public void SetMpsPercentage(int? pid, int percentage, TimeSpan now)
     {
+        _stale = true;
         if (pid is { } p)
         {
             _mpsPercentage[p] = percentage;
@@ -87,10 +115,12 @@ internal sealed class SimulatedGpu
     /// <summary>The state at simulated time <paramref name="t"/>; energy integrates between successive instants.</summary>
     public SimState At(TimeSpan t)
     {
-        if (_last is { } last && last.Time == t)
+        if (_last is { } last && last.Time == t && !_stale)
         {
             return last;
         }
+
+        _stale = false;
 
         var state = Compute(t);
         if (_last is { } previous && t > previous.Time)

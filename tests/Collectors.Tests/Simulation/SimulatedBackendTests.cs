@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Attribution;
+using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Collectors.Simulation;
@@ -95,6 +96,21 @@ public sealed class SimulatedBackendTests
     }
 
     [Fact]
+    public void Control_TakesEffectAtTheSameInstant_WithoutWaitingForTimeToMove()
+    {
+        var backend = new SimulatedBackend(Scenario("""
+            gpus:
+              - model: A100-SXM4-40GB
+                mode: exclusive
+                workloads:
+                  - {name: job, pid: 10, demand: {kind: steady, level: 0.4, jitter: 0}}
+            """), new FakeTimeProvider());
+        Assert.Equal(1410e6, backend.ReadDevice(0).SmClockHz);
+        backend.SetLockedClocks(0, 705, 705);
+        Assert.Equal(705e6, backend.ReadDevice(0).SmClockHz);
+    }
+
+    [Fact]
     public void LockedClocks_LowerClockAndRaiseTheSmTimeTheSameWorkNeeds()
     {
         var time = new FakeTimeProvider();
@@ -138,7 +154,7 @@ public sealed class SimulatedBackendTests
         Assert.True(device.PowerWatts <= 200.5, $"power {device.PowerWatts} W exceeds the 200 W limit");
         Assert.True(device.SmClockHz < 1410e6);
         Assert.NotEqual(0UL, backend.ReadHealth(0).ClockEventReasons!.Value & ClockEventReasons.SwPowerCap);
-        Assert.Throws<Backends.GpuBackendException>(() => backend.SetPowerLimit(0, 10_000));
+        Assert.Throws<GpuBackendException>(() => backend.SetPowerLimit(0, 10_000));
     }
 
     [Fact]
@@ -233,7 +249,7 @@ public sealed class SimulatedBackendTests
         Assert.Equal(0.1, parts[1].SmUtilization!.Value, 6);
         Assert.Equal("a", parts[0].VmId);
         Assert.Equal(VgpuSchedulerPolicy.EqualShare, parts[0].SchedulerPolicy);
-        var ex = Assert.Throws<Backends.GpuBackendException>(() => backend.SetVgpuScheduler(0, VgpuSchedulerPolicy.BestEffort, 0));
+        var ex = Assert.Throws<GpuBackendException>(() => backend.SetVgpuScheduler(0, VgpuSchedulerPolicy.BestEffort, 0));
         Assert.Equal("IN_USE", ex.Code);
     }
 
