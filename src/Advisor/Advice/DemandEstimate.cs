@@ -1,4 +1,5 @@
 using GpuQos.Advisor.Evidence;
+using GpuQos.Collectors.Model;
 
 namespace GpuQos.Advisor.Advice;
 
@@ -21,7 +22,7 @@ internal static class DemandEstimate
         if (gpu.DeviceDemand is not { } device)
         {
             confidence -= 0.3;
-            gaps.Add($"SM demand of {names} is unknown on GPU {gpu.Index} (not measurable in {gpu.Mode} mode, and no GPU utilization either): their risk is not predicted");
+            gaps.Add($"SM demand of {names} is unknown on GPU {gpu.Index} (not measurable in {gpu.Mode.Label()} mode, and no GPU utilization either): their risk is not predicted");
             return gpu;
         }
 
@@ -30,7 +31,7 @@ internal static class DemandEstimate
             Math.Max(0, deviceQuantile - known.Sum(t => pick(t.Demand!))) / unknown.Length;
         var share = new DemandStats(Split(device.P50, d => d.P50), Split(device.P95, d => d.P50), Split(device.P99, d => d.P50), Split(device.Max, d => d.P50), device.Samples);
         confidence -= 0.2;
-        gaps.Add($"SM demand of {names} on GPU {gpu.Index} is estimated as an equal split of the GPU's utilization (per-client use is not measurable in {gpu.Mode} mode)");
+        gaps.Add($"SM demand of {names} on GPU {gpu.Index} is estimated as an equal split of the GPU's utilization (per-client use is not measurable in {gpu.Mode.Label()} mode)");
         return gpu with { Tenants = [.. gpu.Tenants.Select(t => t.Demand is null ? t with { Demand = share } : t)] };
     }
 }

@@ -28,7 +28,12 @@ public static class CandidateScorer
                 (slowdown, basis) = (measured, "measured by the isolation audit in this mode");
             }
 
-            var predicted = t.Demand?.Exceedance(a.Capacity / (1 + slowdown));
+            // The time-slicing figures are whole job slowdowns beside co-runners, time share included: they bound the
+            // capacity rather than shrink it a second time. MPS and the rest lose throughput on top of their share.
+            var effective = candidate.Mode == SharingMode.TimeSliced || candidate.Mode == SharingMode.Vgpu && candidate.VgpuPolicy is VgpuSchedulerPolicy.BestEffort or null
+                ? Math.Min(a.Capacity, 1 / (1 + slowdown))
+                : a.Capacity / (1 + slowdown);
+            var predicted = t.Demand?.Exceedance(effective);
             var measuredRisk = isCurrent && t.HasSla ? t.Sla!.BreachFraction : (double?)null;
             risks.Add(new TenantRisk(t.Name, t.HasSla, a.Capacity, slowdown, basis, predicted, measuredRisk));
         }
