@@ -1,4 +1,5 @@
 using GpuQos.Advisor.Candidates;
+using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Scoring;
 using GpuQos.Collectors.Model;
 
@@ -18,6 +19,7 @@ namespace GpuQos.Advisor.Advice;
 /// <param name="Gaps">Evidence that was missing or weak, in words.</param>
 /// <param name="Effect">The expected effect, e.g. "SLA breaches/day 14 → ~0; stranded capacity 0% → 27%".</param>
 /// <param name="Error">Why the GPU could not be assessed, when it could not.</param>
+/// <param name="Evidence">The evidence the advice rests on, after estimates for unmeasurable demand were filled in.</param>
 public sealed record GpuAdvice(
     int Gpu,
     string Uuid,
@@ -31,7 +33,8 @@ public sealed record GpuAdvice(
     double Confidence,
     IReadOnlyList<string> Gaps,
     string Effect,
-    string? Error = null)
+    string? Error = null,
+    GpuEvidence? Evidence = null)
 {
     /// <summary>high (≥ 0.75), medium (≥ 0.5) or low.</summary>
     public string ConfidenceLevel => Confidence >= 0.75 ? "high" : Confidence >= 0.5 ? "medium" : "low";

@@ -47,7 +47,7 @@ public sealed class SharingAdvisor(AdvisorOptions options)
         var change = !best.IsCurrent && best.Score < current.Score - options.MinimumGain;
         var recommended = change ? best : current;
         return new GpuAdvice(gpu.Index, gpu.Uuid, model.Key, gpu.Mode, current, recommended, change,
-            [.. ranked.Where(a => a != recommended).Take(AlternativesShown)], rejected, Math.Max(0, Math.Round(confidence, 2)), gaps, Effect(gpu, current, recommended));
+            [.. ranked.Where(a => a != recommended).Take(AlternativesShown)], rejected, Math.Max(0, Math.Round(confidence, 2)), gaps, Effect(gpu, current, recommended), Evidence: gpu);
     }
 
     /// <summary>"SLA breaches/day 14 → ~0; stranded capacity 0% → 27%; isolation 0.1 → 0.9".</summary>

@@ -71,12 +71,20 @@ internal static class AdviceTable
     {
         var cur = gpu.Current!;
         var rec = gpu.Recommended!;
-        var table = new Table().Title($"GPU {gpu.Gpu}: figures").AddColumns("Tenant", "SLA", "Capacity", "Slowdown", "Risk", "Basis");
+        var table = new Table().Title($"GPU {gpu.Gpu}: figures").AddColumns("Tenant", "SLA", "Demand p50/p95/p99", "Memory peak", "Capacity", "Slowdown", "Risk", "Basis");
         foreach (var t in rec.Tenants.Select(r => r.Tenant).Union(cur.Tenants.Select(r => r.Tenant)))
         {
             var c = cur.Tenants.FirstOrDefault(x => x.Tenant == t);
             var r = rec.Tenants.FirstOrDefault(x => x.Tenant == t);
-            table.AddRow(Markup.Escape(t), (c ?? r)!.HasSla ? "yes" : "-",
+            var e = gpu.Evidence?.Tenants.FirstOrDefault(x => x.Name == t);
+            var sla = e?.Sla switch
+            {
+                null => "unknown",
+                { Objectives: 0 } => "-",
+                var s => string.Create(CultureInfo.InvariantCulture, $"{s.BreachesPerDay:0.#} breaches/d") + (s.ThrottleActions is > 0 and var n ? string.Create(CultureInfo.InvariantCulture, $", {n:0} throttles") : ""),
+            };
+            var demand = e?.Demand is { } d ? $"{Pct(d.P50)}/{Pct(d.P95)}/{Pct(d.P99)}" : "unknown";
+            table.AddRow(Markup.Escape(t), Markup.Escape(sla), demand, e is null ? "-" : GiB(e.MemoryPeakBytes),
                 $"{Pct(c?.Capacity)} → {Pct(r?.Capacity)}", $"{Pct(c?.Slowdown)} → {Pct(r?.Slowdown)}",
                 $"{Pct(c?.Risk)}{(c?.MeasuredRisk is not null ? " (measured)" : "")} → {Pct(r?.Risk)}",
                 Markup.Escape(r?.SlowdownBasis ?? "moves to another GPU"));
@@ -88,6 +96,8 @@ internal static class AdviceTable
     }
 
     private static string Pct(double? v) => v is { } x ? (x * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : "-";
+
+    private static string GiB(long bytes) => (bytes / (double)(1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB";
 
     private static string Span(TimeSpan span) => span.TotalDays >= 1 ? $"{span.TotalDays:0.#} d" : span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : $"{span.TotalMinutes:0.#} min";
 }
