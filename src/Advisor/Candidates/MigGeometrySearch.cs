@@ -110,7 +110,7 @@ public static class MigGeometrySearch
                 var p = choice[order[k]];
                 foreach (var start in p.AllowedStarts)
                 {
-                    if (start + p.MemorySlices > used.Length || Enumerable.Range(start, p.MemorySlices).Any(s => used[s]))
+                    if (start + p.MemorySlices > used.Length || Array.IndexOf(used, true, start, p.MemorySlices) >= 0)
                     {
                         continue;
                     }
