@@ -42,6 +42,9 @@ public static class CurrentConfiguration
             && gpu.CurrentGeometry.Count(p => p.Tenant.Length > 0) == candidate.Allocations.Count,
         SharingMode.Exclusive => gpu.Tenants.Count == 1 && candidate.Allocations.Count == 1 && candidate.Allocations[0].Tenant == gpu.Tenants[0].Name,
         SharingMode.Vgpu => candidate.VgpuPolicy == (gpu.VgpuPolicy ?? VgpuSchedulerPolicy.BestEffort),
+
+        // The MPS limits in force now are not measured, so advised limits are a change, never the current state.
+        SharingMode.Mps => false,
         _ => true,
     };
 }

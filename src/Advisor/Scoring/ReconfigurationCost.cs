@@ -23,6 +23,11 @@ public static class ReconfigurationCost
                 : (0.5, "drain the GPU, destroy and recreate MIG instances");
         }
 
+        if (from == SharingMode.Mps && to == SharingMode.Mps)
+        {
+            return (0.1, "set per-client thread and memory limits with nvidia-cuda-mps-control (new clients only)");
+        }
+
         if (from == to)
         {
             return to == SharingMode.Vgpu && candidate.VgpuPolicy != gpu.VgpuPolicy

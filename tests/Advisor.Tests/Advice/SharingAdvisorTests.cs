@@ -139,4 +139,17 @@ public sealed class SharingAdvisorTests
         Assert.Null(advice.Recommended);
         Assert.Contains("Tesla K80", advice.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Advise_CurrentlyMps_CurrentIsPlainMpsNotTheAdvisedLimits()
+    {
+        var gpu = Gpu(GpuModels.A100Sxm40, SharingMode.Mps, Tenant("a", Demand(0.2, 0.3, 0.35), 6), Tenant("b", Demand(0.1, 0.3, 0.4), 6));
+
+        var advice = new SharingAdvisor(new AdvisorOptions()).Advise(Host(gpu)).Gpus.Single();
+
+        Assert.Equal("MPS", advice.Current!.Candidate.Label);
+        Assert.All(advice.Current.Candidate.Allocations, a => Assert.Null(a.MpsThreadPercentage));
+        var limited = advice.Alternatives.Append(advice.Recommended!).Single(a => a.Candidate.Mode == SharingMode.Mps && !a.IsCurrent);
+        Assert.Equal(0.1, limited.Reconfiguration);
+    }
 }
