@@ -152,4 +152,29 @@ public sealed class SharingAdvisorTests
         var limited = advice.Alternatives.Append(advice.Recommended!).Single(a => a.Candidate.Mode == SharingMode.Mps && !a.IsCurrent);
         Assert.Equal(0.1, limited.Reconfiguration);
     }
+
+    [Fact]
+    public void Advise_AuditMeasuredSlowdown_ReplacesThePriorForTheAuditedModeOnly()
+    {
+        var gpu = Gpu(GpuModels.A100Sxm80, SharingMode.TimeSliced, Tenant("a", Demand(0.2, 0.3, 0.33), 6), Tenant("b", Demand(0.2, 0.3, 0.33), 6))
+            with { Audit = new AuditEvidence(0.05, true, null) };
+
+        var advice = new SharingAdvisor(new AdvisorOptions()).Advise(Host(gpu)).Gpus.Single();
+
+        Assert.All(advice.Current!.Tenants, t => Assert.Equal((0.05, "measured by the isolation audit in this mode"), (t.Slowdown, t.SlowdownBasis)));
+        var mps = advice.Alternatives.Append(advice.Recommended!).First(a => a.Candidate.Mode == SharingMode.Mps);
+        Assert.All(mps.Tenants, t => Assert.Equal(0.30, t.Slowdown));
+    }
+
+    [Fact]
+    public void Advise_AuditFailedOnCurrentMig_HalvesItsIsolationAndSaysWhy()
+    {
+        var gpu = Gpu(GpuModels.A100Sxm80, SharingMode.Mig, Tenant("a", Demand(0.2, 0.3, 0.33), 6), Tenant("b", Demand(0.2, 0.3, 0.33), 6))
+            with { Audit = new AuditEvidence(null, false, 31_000), CurrentGeometry = [new("3g.40gb", 0, "a"), new("3g.40gb", 4, "b")] };
+
+        var current = new SharingAdvisor(new AdvisorOptions()).Advise(Host(gpu)).Gpus.Single().Current!;
+
+        Assert.Equal(0.3, current.Isolation, 6);
+        Assert.Equal("the audit found an isolation violation; covert channel at 31000 bit/s (> 100 bit/s)", current.IsolationFinding);
+    }
 }
