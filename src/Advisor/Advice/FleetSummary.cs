@@ -7,6 +7,3 @@ namespace GpuQos.Advisor.Advice;
 /// <param name="Freeable">GPUs whose tenants would fit on the host's other shared GPUs, so the GPU could be freed, with the reason.</param>
 /// <param name="InsufficientIsolation">GPUs whose SLA tenants stay exposed: even the recommendation isolates them weakly, or an audit failed.</param>
 public sealed record FleetSummary(int Hosts, int Gpus, int ChangesAdvised, IReadOnlyList<string> Freeable, IReadOnlyList<string> InsufficientIsolation);
-
-/// <summary>The advice for every host, and the fleet summary.</summary>
-public sealed record FleetAdvice(IReadOnlyList<HostAdvice> Hosts, FleetSummary Summary);

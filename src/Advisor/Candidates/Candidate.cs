@@ -20,6 +20,3 @@ public sealed record Candidate(
     /// <summary>The MIG profiles in creation order (largest first), empty outside MIG.</summary>
     public IReadOnlyList<string> MigProfiles => Mode == SharingMode.Mig ? [.. Allocations.Select(a => a.Profile!)] : [];
 }
-
-/// <summary>A candidate that cannot work on this GPU, and why in words an operator can check.</summary>
-public sealed record RejectedCandidate(SharingMode Mode, string Label, string Reason);

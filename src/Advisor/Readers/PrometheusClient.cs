@@ -4,12 +4,6 @@ using System.Text.Json;
 
 namespace GpuQos.Advisor.Readers;
 
-/// <summary>One sample of an instant-vector result: its labels and value.</summary>
-public sealed record PromSample(IReadOnlyDictionary<string, string> Labels, double Value)
-{
-    public string Label(string name) => Labels.TryGetValue(name, out var v) ? v : "";
-}
-
 /// <summary>A thin client for Prometheus's HTTP API: instant queries at a fixed evaluation time.</summary>
 public sealed class PrometheusClient(HttpClient http, Uri baseUri)
 {
@@ -46,6 +40,3 @@ public sealed class PrometheusClient(HttpClient http, Uri baseUri)
         _ => double.Parse(text ?? "NaN", NumberStyles.Float, CultureInfo.InvariantCulture),
     };
 }
-
-/// <summary>Prometheus answered, but not with what was asked.</summary>
-public sealed class PrometheusQueryException(string message) : Exception(message);
