@@ -18,6 +18,7 @@ public static class GpuQosCli
             RunCommand.Create(),
             ValidateCommand.Create(),
             StatusCommand.Create(),
+            AdviseCommand.Create(),
         };
         return root;
     }

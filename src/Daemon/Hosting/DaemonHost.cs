@@ -62,6 +62,7 @@ public static class DaemonHost
         services.AddAudit(request);
         services.AddObservability(request);
         services.AddOperations(request);
+        services.AddAdvisor(request);
 
         var app = builder.Build();
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
@@ -72,6 +73,7 @@ public static class DaemonHost
         app.MapAudit();
         app.MapObservability();
         app.MapOperations();
+        app.MapAdvisor();
         return app;
     }
 

@@ -1,0 +1,68 @@
+using GpuQos.Advisor.Advice;
+using GpuQos.Advisor.Evidence;
+using GpuQos.Advisor.Readers;
+using GpuQos.Advisor.Scoring;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Exposition;
+using Microsoft.Extensions.Logging;
+
+namespace GpuQos.Advisor.Exposition;
+
+/// <summary>
+/// The daemon's own advice over its in-memory history, recomputed at most every <see cref="Refresh"/> so that
+/// the per-cycle metric render stays cheap. A failure is logged and leaves the previous advice in place.
+/// </summary>
+public sealed partial class LiveAdvice(
+    SnapshotStore store,
+    TimeProvider time,
+    AdvisorOptions options,
+    Func<IEnumerable<IMetricSource>> sources,
+    ILogger<LiveAdvice> logger)
+{
+    /// <summary>How long an advice stands before it is recomputed.</summary>
+    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
+
+    // Longer than any history the store keeps (its capacity bounds it), and small enough for date arithmetic.
+    private static readonly TimeSpan WholeHistory = TimeSpan.FromDays(366);
+
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+    private readonly Lock _lock = new();
+    private (DateTimeOffset At, AdvisorEvidence Evidence, HostAdvice Advice)? _latest;
+    private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
+
+    /// <summary>Evidence from the history now (for <c>/api/v1/advice/evidence</c>).</summary>
+    public AdvisorEvidence Evidence(IMetricSource? skip = null)
+    {
+        var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From(sources(), skip);
+        return SnapshotEvidenceBuilder.Build(Environment.MachineName, store.Window(WholeHistory), capture, time.GetUtcNow() - _started);
+    }
+
+    /// <summary>The latest advice, recomputed when older than <see cref="Refresh"/>; null before the first success.</summary>
+    public HostAdvice? Current(IMetricSource? skip = null)
+    {
+        lock (_lock)
+        {
+            var now = time.GetUtcNow();
+            if (now - _lastAttempt < Refresh)
+            {
+                return _latest?.Advice;
+            }
+
+            _lastAttempt = now;
+            try
+            {
+                var evidence = Evidence(skip);
+                _latest = (now, evidence, new SharingAdvisor(options).Advise(evidence));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or ArithmeticException)
+            {
+                LogAdviceFailed(ex);
+            }
+
+            return _latest?.Advice;
+        }
+    }
+
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Warning, Message = "Computing the advice failed; the previous advice stands until the next try")]
+    private partial void LogAdviceFailed(Exception exception);
+}

@@ -1,0 +1,70 @@
+namespace GpuQos.Advisor.Readers;
+
+/// <summary>
+/// Every metric name and PromQL string the advisor reads, in one place, so that they can follow the SLA and
+/// audit metrics as those settle. <c>{0}</c> in a query is the window (a Prometheus duration such as <c>7d</c>).
+/// Each query keeps <c>instance</c>, so one Prometheus serves a fleet.
+/// </summary>
+public static class EvidenceQueries
+{
+    public const string GpuInfo = "gpuqos_gpu_info";
+    public const string GpuSmUtilization = "gpuqos_gpu_sm_utilization_ratio";
+    public const string PartitionInfo = "gpuqos_partition_info";
+    public const string VgpuScheduler = "gpuqos_vgpu_scheduler_info";
+    public const string TenantSmShare = "gpuqos_tenant_sm_share_ratio";
+    public const string TenantMemory = "gpuqos_tenant_memory_used_bytes";
+    public const string SlaBreaches = "gpuqos_sla_breaches_total";
+    public const string SlaBreachSeconds = "gpuqos_sla_breach_seconds_total";
+    public const string SlaObjectiveTarget = "gpuqos_sla_objective_target";
+    public const string EnforcementActions = "gpuqos_enforcement_actions_total";
+    public const string AuditSlowdown = "gpuqos_audit_slowdown_ratio";
+    public const string AuditProbePassed = "gpuqos_audit_probe_passed";
+    public const string AuditCovertChannel = "gpuqos_audit_covert_channel_bits_per_second";
+    public const string ProcessSmUtilization = "gpuqos_process_sm_utilization_ratio";
+    public const string ProcessMemory = "gpuqos_process_memory_used_bytes";
+    public const string PartitionSmUtilization = "gpuqos_partition_sm_utilization_ratio";
+    public const string PartitionMemory = "gpuqos_partition_memory_used_bytes";
+
+    /// <summary>GPUs as they are now: identity, product name and mode.</summary>
+    public const string Gpus = $"last_over_time({GpuInfo}[{{0}}])";
+
+    /// <summary>MIG instances as they are now, with profile, placement and owner.</summary>
+    public const string MigPartitions = $"last_over_time({PartitionInfo}{{{{partition_kind=\"mig\"}}}}[5m])";
+
+    public const string VgpuPolicies = $"last_over_time({VgpuScheduler}[{{0}}])";
+
+    public const string TenantP50 = $"quantile_over_time(0.5, {TenantSmShare}[{{0}}])";
+    public const string TenantP95 = $"quantile_over_time(0.95, {TenantSmShare}[{{0}}])";
+    public const string TenantP99 = $"quantile_over_time(0.99, {TenantSmShare}[{{0}}])";
+    public const string TenantMax = $"max_over_time({TenantSmShare}[{{0}}])";
+    public const string TenantSamples = $"count_over_time({TenantSmShare}[{{0}}])";
+    public const string TenantMemoryPeak = $"max_over_time({TenantMemory}[{{0}}])";
+
+    public const string GpuP50 = $"quantile_over_time(0.5, {GpuSmUtilization}[{{0}}])";
+    public const string GpuP95 = $"quantile_over_time(0.95, {GpuSmUtilization}[{{0}}])";
+    public const string GpuP99 = $"quantile_over_time(0.99, {GpuSmUtilization}[{{0}}])";
+    public const string GpuMax = $"max_over_time({GpuSmUtilization}[{{0}}])";
+    public const string GpuSamples = $"count_over_time({GpuSmUtilization}[{{0}}])";
+
+    public const string Objectives = $"count by (instance, gpu, tenant) (last_over_time({SlaObjectiveTarget}[{{0}}]))";
+    public const string Breaches = $"sum by (instance, gpu, tenant) (increase({SlaBreaches}[{{0}}]))";
+    public const string BreachSeconds = $"sum by (instance, gpu, tenant) (increase({SlaBreachSeconds}[{{0}}]))";
+
+    /// <summary>Policy → tenant and GPU, from the objective series, to attribute enforcement actions.</summary>
+    public const string PolicyOwners = $"count by (instance, gpu, tenant, policy) (last_over_time({SlaObjectiveTarget}[{{0}}]))";
+    public const string Throttling = $"sum by (instance, policy) (increase({EnforcementActions}{{{{result=\"applied\"}}}}[{{0}}]))";
+
+    public const string Slowdown = $"max by (instance, gpu) (last_over_time({AuditSlowdown}[{{0}}]))";
+    public const string ProbesPassed = $"min by (instance, gpu) (last_over_time({AuditProbePassed}[{{0}}]))";
+    public const string CovertChannel = $"max by (instance, gpu) (last_over_time({AuditCovertChannel}[{{0}}]))";
+
+    /// <summary>Where no tenant is attributed: processes on whole GPUs, and MIG and vGPU partitions (their own utilization).</summary>
+    public static readonly DemandSeries Processes = new(ProcessSmUtilization, ProcessMemory, "");
+    public static readonly DemandSeries Partitions = new(PartitionSmUtilization, PartitionMemory, "{{partition_kind=~\"mig|vgpu\"}}");
+
+    /// <summary>The earliest sample of the tenant series in the window: how much of the window the data covers.</summary>
+    public const string Coverage = $"min(min_over_time(timestamp({TenantMemory})[{{0}}:1m]))";
+
+    /// <summary>Fills the window into a query.</summary>
+    public static string For(string query, string window) => string.Format(System.Globalization.CultureInfo.InvariantCulture, query, window);
+}

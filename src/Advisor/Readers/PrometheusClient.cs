@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GpuQos.Advisor.Readers;
+
+/// <summary>A thin client for Prometheus's HTTP API: instant queries at a fixed evaluation time.</summary>
+public sealed class PrometheusClient(HttpClient http, Uri baseUri)
+{
+    /// <summary>Runs <c>/api/v1/query</c> and returns the vector; a scalar comes back as one unlabelled sample.</summary>
+    public async Task<IReadOnlyList<PromSample>> QueryAsync(string query, DateTimeOffset at, CancellationToken ct)
+    {
+        var uri = new Uri(baseUri, "api/v1/query?query=" + Uri.EscapeDataString(query)
+            + "&time=" + (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture));
+        using var response = await http.GetAsync(uri, ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        if (!response.IsSuccessStatusCode || body.GetProperty("status").GetString() != "success")
+        {
+            var error = body.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
+            throw new PrometheusQueryException($"Prometheus rejected '{query}': {error}");
+        }
+
+        var data = body.GetProperty("data");
+        var result = data.GetProperty("result");
+        return data.GetProperty("resultType").GetString() switch
+        {
+            "vector" => [.. result.EnumerateArray().Select(s => new PromSample(
+                s.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal),
+                Parse(s.GetProperty("value")[1].GetString())))],
+            "scalar" => [new PromSample(new Dictionary<string, string>(), Parse(result[1].GetString()))],
+            var other => throw new PrometheusQueryException($"'{query}' returned a {other}, not a vector"),
+        };
+    }
+
+    private static double Parse(string? text) => text switch
+    {
+        "NaN" => double.NaN,
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ => double.Parse(text ?? "NaN", NumberStyles.Float, CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using GpuQos.Advisor.Evidence;
+using GpuQos.Collectors.Model;
+using Q = GpuQos.Advisor.Readers.EvidenceQueries;
+
+namespace GpuQos.Advisor.Readers;
+
+/// <summary>
+/// Reads the evidence of every host Prometheus knows (one per <c>instance</c> that exports
+/// <c>gpuqos_gpu_info</c>) over a window ending now. Series that do not exist yet (SLA, audit) leave gaps in
+/// the evidence rather than zeros.
+/// </summary>
+public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimeProvider time)
+{
+    private readonly Dictionary<string, IReadOnlyList<PromSample>> _results = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        var range = PromDuration(window);
+        string[] queries =
+        [
+            Q.Gpus, Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
+            Q.GpuP50, Q.GpuP95, Q.GpuP99, Q.GpuMax, Q.GpuSamples, Q.Objectives, Q.Breaches, Q.BreachSeconds, Q.PolicyOwners, Q.Throttling,
+            Q.Slowdown, Q.ProbesPassed, Q.CovertChannel, Q.Coverage, .. Q.Processes.All, .. Q.Partitions.All,
+        ];
+        foreach (var q in queries)
+        {
+            _results[q] = await prometheus.QueryAsync(Q.For(q, range), at, ct);
+        }
+
+        var coverage = _results[Q.Coverage] is [{ Value: var first }, ..] && double.IsFinite(first)
+            ? at - DateTimeOffset.FromUnixTimeMilliseconds((long)(first * 1000))
+            : TimeSpan.Zero;
+        var effective = coverage > TimeSpan.Zero && coverage < window ? coverage : window;
+
+        var hosts = new List<AdvisorEvidence>();
+        foreach (var instance in _results[Q.Gpus].Select(s => s.Label("instance")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            hosts.Add(Host(instance, window, effective));
+        }
+
+        return hosts;
+    }
+
+    private AdvisorEvidence Host(string instance, TimeSpan asked, TimeSpan effective)
+    {
+        var gaps = new List<string>();
+        if (effective < asked)
+        {
+            gaps.Add($"asked for {PromDuration(asked)} but Prometheus holds about {PromDuration(effective)} of tenant data");
+        }
+
+        var slaKnown = Of(Q.Objectives, instance).Count > 0;
+        if (!slaKnown)
+        {
+            gaps.Add($"no {Q.SlaObjectiveTarget} series: SLA objectives and breaches are unknown");
+        }
+
+        var auditKnown = Of(Q.ProbesPassed, instance).Count > 0 || Of(Q.Slowdown, instance).Count > 0;
+        if (!auditKnown)
+        {
+            gaps.Add($"no {Q.AuditProbePassed} series: no isolation audit in the window");
+        }
+
+        var throttleByTenant = Of(Q.Throttling, instance)
+            .Join(Of(Q.PolicyOwners, instance), t => t.Label("policy"), o => o.Label("policy"), (t, o) => (Gpu: o.Label("gpu"), Tenant: o.Label("tenant"), t.Value), StringComparer.Ordinal)
+            .GroupBy(x => (x.Gpu, x.Tenant))
+            .ToDictionary(g => g.Key, g => g.Sum(x => x.Value));
+
+        var gpus = new List<GpuEvidence>();
+        foreach (var info in Of(Q.Gpus, instance).GroupBy(s => s.Label("gpu")).Select(g => g.First()))
+        {
+            var gpu = info.Label("gpu");
+            if (!int.TryParse(gpu, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
+            {
+                continue;
+            }
+
+            var tenants = new List<TenantEvidence>();
+            foreach (var tenant in Of(Q.TenantMemoryPeak, instance).Where(s => s.Label("gpu") == gpu).Select(s => s.Label("tenant")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                var demand = Value(Q.TenantP50, instance, gpu, tenant) is { } p50
+                    ? new DemandStats(p50, Value(Q.TenantP95, instance, gpu, tenant) ?? p50, Value(Q.TenantP99, instance, gpu, tenant) ?? p50,
+                        Value(Q.TenantMax, instance, gpu, tenant) ?? p50, (int)(Value(Q.TenantSamples, instance, gpu, tenant) ?? 0))
+                    : null;
+                SlaEvidence? sla = slaKnown
+                    ? new SlaEvidence((int)(Value(Q.Objectives, instance, gpu, tenant) ?? 0), Value(Q.Breaches, instance, gpu, tenant) ?? 0,
+                        Value(Q.BreachSeconds, instance, gpu, tenant) ?? 0, throttleByTenant.GetValueOrDefault((gpu, tenant)), effective)
+                    : null;
+                tenants.Add(new TenantEvidence(tenant, demand, (long)(Value(Q.TenantMemoryPeak, instance, gpu, tenant) ?? 0), sla));
+            }
+
+            var mode = ParseMode(info.Label("mode"));
+            var geometry = Of(Q.MigPartitions, instance).Where(s => s.Label("gpu") == gpu)
+                .Select(s => (Partition: s.Label("partition"), Current: new CurrentPartition(s.Label("profile"), int.TryParse(s.Label("placement_start"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var st) ? st : null, s.Label("tenant"))))
+                .DistinctBy(p => (p.Current.Profile, p.Current.Start))
+                .ToArray();
+            if (tenants.Count == 0)
+            {
+                tenants = Workloads(instance, gpu, mode, geometry.Select(g => (g.Partition, g.Current.Profile)).ToArray(), GpuModels.Find(info.Label("name")), slaKnown);
+                if (tenants.Count > 0)
+                {
+                    gaps.Add($"no tenant attribution on GPU {gpu}: each process or partition counts as a tenant of its own");
+                    geometry = [.. geometry.Select(g => g with { Current = g.Current with { Tenant = g.Partition } })];
+                }
+            }
+
+            var device = Value(Q.GpuP50, instance, gpu, null) is { } g50
+                ? new DemandStats(g50, Value(Q.GpuP95, instance, gpu, null) ?? g50, Value(Q.GpuP99, instance, gpu, null) ?? g50, Value(Q.GpuMax, instance, gpu, null) ?? g50, (int)(Value(Q.GpuSamples, instance, gpu, null) ?? 0))
+                : null;
+            var audit = auditKnown && (Value(Q.ProbesPassed, instance, gpu, null) is not null || Value(Q.Slowdown, instance, gpu, null) is not null)
+                ? new AuditEvidence(Value(Q.Slowdown, instance, gpu, null), Value(Q.ProbesPassed, instance, gpu, null) is { } passed ? passed >= 1 : null, Value(Q.CovertChannel, instance, gpu, null))
+                : null;
+            var policy = Of(Q.VgpuPolicies, instance).FirstOrDefault(s => s.Label("gpu") == gpu)?.Label("policy") switch
+            {
+                "best-effort" => VgpuSchedulerPolicy.BestEffort,
+                "equal-share" => VgpuSchedulerPolicy.EqualShare,
+                "fixed-share" => VgpuSchedulerPolicy.FixedShare,
+                _ => (VgpuSchedulerPolicy?)null,
+            };
+            gpus.Add(new GpuEvidence(index, info.Label("uuid"), info.Label("name"), mode, [.. geometry.Select(g => g.Current)], tenants, device, audit, policy));
+        }
+
+        return new AdvisorEvidence(instance, "prometheus", effective, [.. gpus.OrderBy(g => g.Index)], gaps);
+    }
+
+    /// <summary>
+    /// Where no tenant is attributed: processes on a whole GPU, or MIG and vGPU partitions, each as a tenant of its
+    /// own. A MIG partition's utilization is relative to its own SMs, so it is weighted by its share of the MIG SMs.
+    /// </summary>
+    private List<TenantEvidence> Workloads(string instance, string gpu, SharingMode mode, (string Partition, string Profile)[] mig, GpuModel? model, bool slaKnown)
+    {
+        var series = mode is SharingMode.Mig or SharingMode.Vgpu ? Q.Partitions : Q.Processes;
+        var migSms = mig.Sum(p => model?.FindProfile(p.Profile)?.SmCount ?? 0);
+        var result = new List<TenantEvidence>();
+        foreach (var s in Of(series.MemoryPeak, instance).Where(s => s.Label("gpu") == gpu && s.Value > 0 && s.Label("process") != SnapshotEvidenceBuilder.MpsServer))
+        {
+            bool Same(PromSample x) => x.Label("instance") == instance && x.Label("gpu") == gpu && x.Label("pid") == s.Label("pid") && x.Label("partition") == s.Label("partition");
+            double? V(string q) => _results[q].FirstOrDefault(Same) is { Value: var v } && double.IsFinite(v) ? v : null;
+            var name = series == Q.Processes ? $"pid {s.Label("pid")} {s.Label("process")}" : s.Label("vm") is { Length: > 0 } vm ? vm : s.Label("partition");
+            var weight = s.Label("partition_kind") == "mig" && migSms > 0
+                ? (double)(model?.FindProfile(s.Label("profile"))?.SmCount ?? 0) / migSms
+                : 1.0;
+            var demand = V(series.P50) is { } p50
+                ? new DemandStats(p50 * weight, (V(series.P95) ?? p50) * weight, (V(series.P99) ?? p50) * weight, (V(series.Max) ?? p50) * weight, (int)(V(series.Samples) ?? 0))
+                : null;
+            result.Add(new TenantEvidence(name, demand, (long)s.Value, slaKnown ? new SlaEvidence(0, 0, 0, null, TimeSpan.Zero) : null));
+        }
+
+        return [.. result.DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    private List<PromSample> Of(string query, string instance) => [.. _results[query].Where(s => s.Label("instance") == instance)];
+
+    private double? Value(string query, string instance, string gpu, string? tenant)
+    {
+        var sample = _results[query].FirstOrDefault(s => s.Label("instance") == instance && s.Label("gpu") == gpu && (tenant is null || s.Label("tenant") == tenant));
+        return sample is { Value: var v } && double.IsFinite(v) ? v : null;
+    }
+
+    internal static SharingMode ParseMode(string label) => label switch
+    {
+        "exclusive" => SharingMode.Exclusive,
+        "mps" => SharingMode.Mps,
+        "mig" => SharingMode.Mig,
+        "vgpu" => SharingMode.Vgpu,
+        _ => SharingMode.TimeSliced,
+    };
+
+    /// <summary>A Prometheus duration for a span, in whole seconds at least.</summary>
+    public static string PromDuration(TimeSpan span) => span.TotalDays >= 1 && span.TotalDays % 1 == 0
+        ? $"{(int)span.TotalDays}d"
+        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{(int)span.TotalHours}h" : $"{Math.Max(1, (int)span.TotalSeconds)}s";
+}

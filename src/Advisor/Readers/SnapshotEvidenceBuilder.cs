@@ -1,0 +1,116 @@
+using GpuQos.Advisor.Evidence;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Model;
+using Q = GpuQos.Advisor.Readers.EvidenceQueries;
+
+namespace GpuQos.Advisor.Readers;
+
+/// <summary>
+/// Builds evidence inside the daemon from its in-memory history (demand, memory, mode, geometry) and from
+/// the SLA and audit series other features write (counters since the daemon started).
+/// </summary>
+public static class SnapshotEvidenceBuilder
+{
+    /// <summary>The metric families read from other sources.</summary>
+    public static IReadOnlySet<string> CapturedFamilies { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Q.SlaObjectiveTarget, Q.SlaBreaches, Q.SlaBreachSeconds, Q.AuditSlowdown, Q.AuditProbePassed, Q.AuditCovertChannel,
+    };
+
+    public static AdvisorEvidence Build(string host, IReadOnlyList<HostSnapshot> history, MetricCapture captured, TimeSpan countersSpan)
+    {
+        var gaps = new List<string>();
+        if (history.Count == 0)
+        {
+            return new AdvisorEvidence(host, "daemon", TimeSpan.Zero, [], ["no collection cycle has completed yet"]);
+        }
+
+        var latest = history[^1];
+        var window = latest.Timestamp - history[0].Timestamp;
+        var slaKnown = captured.Defined.Contains(Q.SlaObjectiveTarget);
+        var auditKnown = captured.Samples.Any(s => s.Metric.Name is Q.AuditProbePassed or Q.AuditSlowdown);
+        if (!slaKnown)
+        {
+            gaps.Add("the daemon exports no SLA objectives: SLA history is unknown");
+        }
+
+        if (!auditKnown)
+        {
+            gaps.Add("no isolation audit has run in this daemon");
+        }
+
+        var gpus = new List<GpuEvidence>();
+        foreach (var gpu in latest.Gpus.Where(g => !g.Lost))
+        {
+            var index = gpu.Identity.Index;
+            var label = gpu.Identity.IndexLabel;
+            var usage = history.SelectMany(s => s.Tenants.Where(t => t.Gpu == index)).ToArray();
+            var attributed = usage.Length > 0;
+            if (!attributed)
+            {
+                usage = [.. history.SelectMany(s => s.Gpus.Where(g => g.Identity.Index == index).SelectMany(Workloads))];
+                if (usage.Length > 0)
+                {
+                    gaps.Add($"no tenant attribution on GPU {index}: each process or partition counts as a tenant of its own");
+                }
+            }
+
+            var tenants = usage.GroupBy(t => t.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new TenantEvidence(
+                g.Key,
+                DemandStats.FromSamples(g.Where(t => t.SmShare is not null).Select(t => t.SmShare!.Value)),
+                g.Max(t => t.MemoryUsedBytes),
+                slaKnown ? Sla(captured, label, g.Key, countersSpan) : null)).ToArray();
+            var device = DemandStats.FromSamples(history.Select(s => s.Gpus.FirstOrDefault(x => x.Identity.Index == index)?.Device?.SmUtilization).OfType<double>());
+            var audit = auditKnown ? Audit(captured, label) : null;
+            var geometry = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig)
+                .Select(p => new CurrentPartition(p.Reading.Profile, p.Reading.PlacementStart, attributed ? p.Tenant : WorkloadName(p.Reading))).ToArray();
+            var policy = gpu.Partitions.Select(p => p.Reading.SchedulerPolicy).FirstOrDefault(p => p is not null);
+            gpus.Add(new GpuEvidence(index, gpu.Identity.Uuid, gpu.Identity.Name, gpu.Mode ?? SharingMode.TimeSliced, geometry, tenants, device, audit, policy));
+        }
+
+        return new AdvisorEvidence(host, "daemon", window, gpus, gaps);
+    }
+
+    /// <summary>
+    /// Where no tenant is known, the units of use the GPU does know: MIG and vGPU partitions (weighted as
+    /// <see cref="TenantAggregation"/> weighs them), or processes on a whole shared GPU.
+    /// </summary>
+    private static IEnumerable<TenantUsage> Workloads(GpuSnapshot gpu)
+    {
+        var index = gpu.Identity.Index;
+        if (gpu.Mode is SharingMode.Mig or SharingMode.Vgpu)
+        {
+            var migSms = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig).Sum(p => p.Reading.SmCount ?? 0);
+            return gpu.Partitions.Where(p => p.Reading.Kind is PartitionKind.Mig or PartitionKind.Vgpu && (p.Reading.MemoryUsedBytes ?? 0) > 0).Select(p => new TenantUsage(
+                WorkloadName(p.Reading), index,
+                p.Reading.SmUtilization is { } u ? (p.Reading.Kind == PartitionKind.Mig ? u * (p.Reading.SmCount ?? 0) / Math.Max(1, migSms) : u) : null,
+                p.Reading.MemoryUsedBytes ?? 0, 0));
+        }
+
+        return gpu.Processes.Where(p => p.Reading.Name != MpsServer).Select(p => new TenantUsage(WorkloadName(p.Reading), index, p.Reading.SmUtilization, p.Reading.UsedMemoryBytes, 1));
+    }
+
+    /// <summary>The MPS server runs its clients' work; it is not a workload of its own.</summary>
+    internal const string MpsServer = "nvidia-cuda-mps-server";
+
+    internal static string WorkloadName(PartitionReading p) => p.VmId is { Length: > 0 } vm ? vm : p.Id;
+
+    internal static string WorkloadName(ProcessReading p) => $"pid {p.Pid} {p.Name}";
+
+    private static SlaEvidence Sla(MetricCapture captured, string gpu, string tenant, TimeSpan span)
+    {
+        IEnumerable<CapturedSample> Of(string name) => captured.Samples.Where(s => s.Metric.Name == name && s.Label("gpu") == gpu && s.Label("tenant") == tenant);
+        return new SlaEvidence(Of(Q.SlaObjectiveTarget).Count(), Of(Q.SlaBreaches).Sum(s => s.Value), Of(Q.SlaBreachSeconds).Sum(s => s.Value), null, span);
+    }
+
+    private static AuditEvidence? Audit(MetricCapture captured, string gpu)
+    {
+        IEnumerable<double> Of(string name) => captured.Samples.Where(s => s.Metric.Name == name && s.Label("gpu") == gpu).Select(s => s.Value);
+        var slowdown = Of(Q.AuditSlowdown).ToArray();
+        var passed = Of(Q.AuditProbePassed).ToArray();
+        var channel = Of(Q.AuditCovertChannel).ToArray();
+        return slowdown.Length == 0 && passed.Length == 0
+            ? null
+            : new AuditEvidence(slowdown.Length > 0 ? slowdown.Max() : null, passed.Length > 0 ? passed.All(p => p >= 1) : null, channel.Length > 0 ? channel.Max() : null);
+    }
+}

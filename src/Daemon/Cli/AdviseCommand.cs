@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text.Json;
+using GpuQos.Advisor.Advice;
+using GpuQos.Advisor.Evidence;
+using GpuQos.Advisor.Output;
+using GpuQos.Advisor.Readers;
+using GpuQos.Advisor.Scoring;
+using GpuQos.Collectors.Configuration;
+
+namespace GpuQos.Daemon.Cli;
+
+/// <summary>
+/// <c>gpuqos advise</c>: recommends each GPU's sharing mode and MIG geometry from a running daemon's history
+/// (<c>--url</c>) or from Prometheus for a fleet and longer windows (<c>--prometheus</c>). It writes the files
+/// to apply the advice (<c>--out</c>) and never applies anything itself.
+/// </summary>
+internal static class AdviseCommand
+{
+    public const string DefaultSince = "7d";
+
+    public static Command Create()
+    {
+        var url = new Option<string>("--url") { Description = "Base URL of a running daemon; its in-memory history is the evidence.", DefaultValueFactory = _ => StatusCommand.DefaultUrl, HelpName = "URL" };
+        var prometheus = new Option<string?>("--prometheus") { Description = "Base URL of a Prometheus that scrapes gpuqos daemons: every host it knows is analysed.", HelpName = "URL" };
+        var since = new Option<string>("--since") { Description = "Window of Prometheus history to use (with --prometheus).", DefaultValueFactory = _ => DefaultSince, HelpName = "DURATION" };
+        var json = new Option<bool>("--json") { Description = "Print the advice as JSON for automation." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Write ready-to-apply files per host: mig-parted.yaml, device-plugin.yaml, gpuqos-suggestions.yaml.", HelpName = "DIR" };
+        var weights = new Option<FileInfo?>("--weights") { Description = "YAML file with the scoring weights and margins (see docs/advisor.md).", HelpName = "FILE" };
+        var command = new Command("advise", "Recommend each GPU's sharing mode (exclusive, time-slicing, MPS, a MIG geometry, vGPU) from measured demand, SLA history and audits.")
+        {
+            url, prometheus, since, json, output, weights,
+        };
+        command.SetAction(async (parse, ct) => await RunAsync(
+            parse.GetValue(url)!, parse.GetValue(prometheus), parse.GetValue(since)!, parse.GetValue(json), parse.GetValue(output), parse.GetValue(weights), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string url, string? prometheus, string since, bool json, DirectoryInfo? output, FileInfo? weights, CancellationToken ct)
+    {
+        AdvisorOptions options;
+        try
+        {
+            options = weights is null ? new AdvisorOptions() : YamlBinder.Load<AdvisorOptions>(await File.ReadAllTextAsync(weights.FullName, ct), weights.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ConfigException)
+        {
+            await Console.Error.WriteLineAsync($"gpuqos: cannot use --weights {weights!.FullName}: {ex.Message}");
+            return ExitCodes.Error;
+        }
+
+        if (!Units.TryParseDuration(since, out var window) || window <= TimeSpan.Zero)
+        {
+            await Console.Error.WriteLineAsync($"gpuqos: --since '{since}' is not a duration such as 7d, 24h or 30m");
+            return ExitCodes.Error;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        IReadOnlyList<AdvisorEvidence> evidence;
+        var source = prometheus ?? url;
+        try
+        {
+            evidence = prometheus is not null
+                ? await new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System).ReadAsync(window, ct)
+                : [await http.GetFromJsonAsync<AdvisorEvidence>(new Uri(BaseUri(url), "api/v1/advice/evidence"), AdviceJson.Options, ct)
+                    ?? throw new JsonException("empty answer")];
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException or JsonException or PrometheusQueryException or KeyNotFoundException)
+        {
+            await Console.Error.WriteLineAsync(prometheus is not null
+                ? $"gpuqos: cannot read evidence from Prometheus at {prometheus}: {ex.Message}"
+                : $"gpuqos: cannot read evidence from the daemon at {url}/api/v1/advice/evidence: {ex.Message}. Is the daemon running (gpuqos run), and is --url right? For a fleet, use --prometheus URL.");
+            return ExitCodes.Error;
+        }
+
+        if (evidence.Count == 0 || evidence.All(e => e.Gpus.Count == 0))
+        {
+            await Console.Error.WriteLineAsync($"gpuqos: {source} has no GpuQos GPUs in the window ({since}); is it scraping a gpuqos daemon?");
+            return ExitCodes.Error;
+        }
+
+        var advisor = new SharingAdvisor(options);
+        var fleet = FleetSummarizer.Summarize([.. evidence.Select(e => (e, advisor.Advise(e)))]);
+        IReadOnlyList<string> written = [];
+        if (output is not null)
+        {
+            written = AdviceFiles.Write(output.FullName, fleet.Hosts);
+        }
+
+        if (json)
+        {
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(fleet, AdviceJson.Options));
+        }
+        else
+        {
+            AdviceTable.Render(Spectre.Console.AnsiConsole.Console, fleet, prometheus is not null, written);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static Uri BaseUri(string url) => new(url.EndsWith('/') ? url : url + "/");
+}

@@ -1,0 +1,37 @@
+using GpuQos.Advisor.Exposition;
+using GpuQos.Advisor.Output;
+using GpuQos.Advisor.Scoring;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Exposition;
+
+namespace GpuQos.Daemon.Hosting;
+
+/// <summary>
+/// Wires the advisor into the daemon: its advice over the in-memory history as <c>gpuqos_advice_*</c> series,
+/// and the evidence and advice as JSON for <c>gpuqos advise --url</c>. It never changes the GPU.
+/// </summary>
+internal static class AdvisorRegistration
+{
+    /// <summary>Registers the services.</summary>
+    public static void AddAdvisor(this IServiceCollection services, RunRequest request)
+    {
+        _ = request;
+        services.AddSingleton(new AdvisorOptions());
+        services.AddSingleton(sp => new LiveAdvice(
+            sp.GetRequiredService<SnapshotStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<AdvisorOptions>(),
+            () => sp.GetServices<IMetricSource>(),
+            sp.GetRequiredService<ILogger<LiveAdvice>>()));
+        services.AddSingleton<IMetricSource, AdviceMetrics>();
+    }
+
+    /// <summary>Maps <c>/api/v1/advice</c> and <c>/api/v1/advice/evidence</c> (read-only).</summary>
+    public static void MapAdvisor(this WebApplication app)
+    {
+        app.MapGet("/api/v1/advice/evidence", (LiveAdvice advice) => Results.Json(advice.Evidence(), AdviceJson.Options));
+        app.MapGet("/api/v1/advice", (LiveAdvice advice) => advice.Current() is { } host
+            ? Results.Json(host, AdviceJson.Options)
+            : Results.Json(new { error = "no advice yet" }, statusCode: 503));
+    }
+}

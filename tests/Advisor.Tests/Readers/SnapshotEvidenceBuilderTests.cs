@@ -1,0 +1,89 @@
+using GpuQos.Advisor.Readers;
+using GpuQos.Collectors.Attribution;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Exposition;
+using GpuQos.Collectors.Model;
+
+namespace GpuQos.Advisor.Tests.Readers;
+
+public sealed class SnapshotEvidenceBuilderTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static HostSnapshot Snapshot(int second, double searchShare, long searchMemory, IReadOnlyList<ProcessSnapshot>? processes = null, bool tenants = true) => new()
+    {
+        Timestamp = Start.AddSeconds(second),
+        Sequence = second + 1,
+        Backend = "test",
+        Collectors = [],
+        Gpus =
+        [
+            new GpuSnapshot
+            {
+                Identity = new GpuIdentity(0, "GPU-0", "NVIDIA A100-SXM4-80GB", "0000:17:00.0"),
+                Device = new DeviceReading { Mode = SharingMode.TimeSliced, MemoryTotalBytes = 80L << 30, MemoryUsedBytes = searchMemory, SmUtilization = searchShare },
+                Processes = processes ?? [],
+            },
+        ],
+        Tenants = tenants ? [new TenantUsage("search", 0, searchShare, searchMemory, 1)] : [],
+    };
+
+    [Fact]
+    public void Build_History_DemandQuantilesMemoryPeakAndWindow()
+    {
+        var history = Enumerable.Range(0, 101).Select(i => Snapshot(i, i / 100.0, i == 50 ? 9L << 30 : 1L << 30)).ToArray();
+
+        var evidence = SnapshotEvidenceBuilder.Build("host", history, new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies), TimeSpan.FromMinutes(5));
+
+        var tenant = Assert.Single(Assert.Single(evidence.Gpus).Tenants);
+        Assert.Equal("search", tenant.Name);
+        Assert.Equal(0.95, tenant.Demand!.P95, 6);
+        Assert.Equal(101, tenant.Demand.Samples);
+        Assert.Equal(9L << 30, tenant.MemoryPeakBytes);
+        Assert.Equal(TimeSpan.FromSeconds(100), evidence.Window);
+        Assert.Null(tenant.Sla);
+        Assert.Contains(evidence.Gaps, g => g.Contains("no SLA objectives", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_SlaSeriesFromAnotherSource_CountsObjectivesAndBreaches()
+    {
+        var history = new[] { Snapshot(0, 0.2, 1L << 30), Snapshot(1, 0.3, 1L << 30) };
+        var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([new FakeSlaSource()]);
+
+        var evidence = SnapshotEvidenceBuilder.Build("host", history, capture, TimeSpan.FromHours(12));
+
+        var sla = Assert.Single(evidence.Gpus[0].Tenants).Sla!;
+        Assert.Equal(2, sla.Objectives);
+        Assert.Equal(7, sla.Breaches);
+        Assert.Equal(14, sla.BreachesPerDay, 6);
+    }
+
+    [Fact]
+    public void Build_NoTenantAttribution_EachProcessCountsAndTheGapSaysSo()
+    {
+        var process = new ProcessSnapshot(new ProcessReading { Pid = 4104, Name = "torchrun", PartitionId = "whole", UsedMemoryBytes = 3L << 30, SmUtilization = 0.5 }, null, new ProcessAttribution("", "", "", ""));
+        var history = new[] { Snapshot(0, 0.5, 3L << 30, [process], tenants: false) };
+
+        var evidence = SnapshotEvidenceBuilder.Build("host", history, new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies), TimeSpan.FromMinutes(1));
+
+        Assert.Equal("pid 4104 torchrun", Assert.Single(evidence.Gpus[0].Tenants).Name);
+        Assert.Contains(evidence.Gaps, g => g.StartsWith("no tenant attribution on GPU 0", StringComparison.Ordinal));
+    }
+
+    private sealed class FakeSlaSource : IMetricSource
+    {
+        private static readonly MetricDefinition Target = new(EvidenceQueries.SlaObjectiveTarget, MetricType.Gauge, "t", ["gpu", "uuid", "policy", "tenant"], "test");
+        private static readonly MetricDefinition Breaches = new(EvidenceQueries.SlaBreaches, MetricType.Counter, "b", ["gpu", "uuid", "policy", "tenant"], "test");
+
+        public IReadOnlyList<MetricDefinition> Metrics => [Target, Breaches];
+
+        public void WriteTo(IMetricWriter writer)
+        {
+            writer.Write(Target, 0.05, "0", "GPU-0", "p99-latency", "search");
+            writer.Write(Target, 0.3, "0", "GPU-0", "min-share", "search");
+            writer.Write(Breaches, 4, "0", "GPU-0", "p99-latency", "search");
+            writer.Write(Breaches, 3, "0", "GPU-0", "min-share", "search");
+        }
+    }
+}
