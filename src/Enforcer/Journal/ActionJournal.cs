@@ -63,6 +63,7 @@ public sealed class ActionJournal : IDisposable
         {
             var stream = _stream ?? throw new ObjectDisposedException(nameof(ActionJournal));
             stream.SetLength(0);
+            stream.Seek(0, SeekOrigin.Begin);
             stream.Flush(flushToDisk: true);
         }
     }
@@ -125,8 +126,13 @@ public sealed class ActionJournal : IDisposable
         }
     }
 
-    private static FileStream Open(string path) =>
-        new(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read, Options = FileOptions.None });
+    private static FileStream Open(string path)
+    {
+        // Not FileMode.Append: an append-mode stream cannot be truncated once recovery has emptied the journal.
+        var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read });
+        stream.Seek(0, SeekOrigin.End);
+        return stream;
+    }
 }
 
 /// <summary>Journal operation names.</summary>
