@@ -1,3 +1,4 @@
+using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Actions;
@@ -17,12 +18,12 @@ internal sealed class SimHost : IDisposable
     private readonly CollectionPipeline _pipeline;
     private readonly TimeSpan _window;
 
-    public SimHost(IReadOnlyList<PolicyOptions> policies, EnforcementOptions? options = null, ScenarioOptions? scenario = null)
+    public SimHost(IReadOnlyList<PolicyOptions> policies, EnforcementOptions? options = null, ScenarioOptions? scenario = null, IProcessAttributor? attributor = null)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("gpuqos-enforcer-");
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Backend = new SimulatedBackend(scenario ?? ScenarioLoader.Demo(), Time);
-        _pipeline = new CollectionPipeline(Backend, CollectionPipeline.DefaultCollectors, UserAttributor.Demo, Time, new BackendErrorCounter());
+        _pipeline = new CollectionPipeline(Backend, CollectionPipeline.DefaultCollectors, attributor ?? UserAttributor.Demo, Time, new BackendErrorCounter());
         Store = new SnapshotStore(600);
         options ??= new EnforcementOptions();
         Options = new EnforcementOptions

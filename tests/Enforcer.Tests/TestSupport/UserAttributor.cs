@@ -7,7 +7,7 @@ namespace GpuQos.Enforcer.Tests.TestSupport;
 /// Maps processes to tenants the way the demo configuration's selectors do (by user, and notebooks by process
 /// name), so the enforcer can be tested on the simulated host without the attribution feature.
 /// </summary>
-internal sealed class UserAttributor(IReadOnlyDictionary<string, string> tenantByUser) : IProcessAttributor
+internal sealed class UserAttributor(IReadOnlyDictionary<string, string> tenantByUser, bool notebooks = false) : IProcessAttributor
 {
     public static UserAttributor Demo { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -17,11 +17,11 @@ internal sealed class UserAttributor(IReadOnlyDictionary<string, string> tenantB
         ["ml"] = "ml-platform",
         ["nlp"] = "ml-platform",
         ["recsys"] = "recsys",
-    });
+    }, notebooks: true);
 
     public ProcessAttribution Attribute(GpuIdentity gpu, ProcessReading process, PartitionReading? partition)
     {
-        var tenant = process.Name == "jupyter-kernel" ? "notebooks" : tenantByUser.GetValueOrDefault(process.User ?? "", "");
+        var tenant = notebooks && process.Name == "jupyter-kernel" ? "notebooks" : tenantByUser.GetValueOrDefault(process.User ?? "", "");
         return new ProcessAttribution("", "", "", tenant);
     }
 
