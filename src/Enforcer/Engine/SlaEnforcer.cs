@@ -81,7 +81,7 @@ public sealed class SlaEnforcer : IEnforcementControl, IDisposable
         _reverter = new ActionReverter(backend.Control, _actuators, _freezer);
         _ownJournal = options.Journal is null && backend is ISimulatedProcessControl;
         var journal = options.Journal ?? (_ownJournal
-            ? Path.Combine(Path.GetTempPath(), $"gpuqos-sim-{Environment.ProcessId}.jsonl")
+            ? Path.Combine(Path.GetTempPath(), $"gpuqos-sim-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl")
             : EnforcementOptionsDefaults.Journal);
         try
         {
