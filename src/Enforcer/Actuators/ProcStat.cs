@@ -52,4 +52,27 @@ public readonly record struct ProcStat(char State, long CpuTicks, long StartTime
             return null;
         }
     }
+
+    /// <summary>
+    /// CPU time the process has run, in nanoseconds: from <c>/proc/PID/schedstat</c> (nanosecond resolution)
+    /// where the kernel has it, else from the 10 ms ticks of the stat file. Null when the process is gone.
+    /// </summary>
+    public static long? CpuNanoseconds(int pid, string procRoot = "/proc")
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "schedstat"));
+            var first = text.AsSpan(0, Math.Max(0, text.IndexOf(' ', StringComparison.Ordinal)));
+            if (long.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ns))
+            {
+                return ns;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No schedstat (kernel without CONFIG_SCHEDSTATS): fall back to ticks.
+        }
+
+        return Read(pid, procRoot) is { } stat ? (long)(stat.CpuTicks * (1e9 / TicksPerSecond)) : null;
+    }
 }

@@ -15,7 +15,7 @@ namespace GpuQos.Enforcer.Engine;
 /// undoes what a crashed run left in force and <see cref="RevertAll"/> undoes everything at a clean stop. A
 /// policy that fails is disabled alone, its actions lifted, and the others keep running.
 /// </summary>
-public sealed class SlaEnforcer : IEnforcementControl, IDisposable
+public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 {
     private readonly EnforcementOptions _options;
     private readonly IGpuBackend _backend;
@@ -112,53 +112,6 @@ public sealed class SlaEnforcer : IEnforcementControl, IDisposable
     /// <summary>The journal file.</summary>
     public string JournalPath { get; }
 
-    /// <summary>
-    /// Undoes every action a previous run journaled and did not revert (it crashed, or was killed with SIGKILL):
-    /// continues stopped processes whose start time still matches, restores nice values, thaws cgroups,
-    /// resets clocks and restores power limits. Returns how many actions were undone.
-    /// </summary>
-    public int Recover()
-    {
-        lock (_lock)
-        {
-            if (_journal is null)
-            {
-                return 0;
-            }
-
-            var outstanding = ActionJournal.Outstanding(ActionJournal.ReadAll(_journal.Path));
-            var undone = 0;
-            foreach (var entry in outstanding.Reverse())
-            {
-                var uuid = entry.Gpu >= 0 && entry.Gpu < _backend.Gpus.Count ? _backend.Gpus[entry.Gpu].Uuid : "";
-                try
-                {
-                    _reverter.Revert(entry);
-                    _journal.Append(entry with { Op = JournalOps.Revert, At = _time.GetUtcNow(), Processes = null, Cgroups = null });
-                    Record(entry, uuid, ActionResults.Recovered, "undone at start: " + entry.Detail);
-                    undone++;
-                }
-                catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)
-                {
-                    Record(entry, uuid, ActionResults.RevertFailed, ex.Message);
-                    EnforcerLog.ActionFailed(_logger, ex, entry.Action, entry.Id, entry.Policy, entry.Tenant, entry.Gpu);
-                }
-            }
-
-            if (outstanding.Count > 0)
-            {
-                EnforcerLog.Recovered(_logger, undone, _journal.Path);
-            }
-
-            if (undone == outstanding.Count)
-            {
-                _journal.Truncate();
-            }
-
-            return undone;
-        }
-    }
-
     /// <summary>Runs one evaluation cycle over the latest snapshot and the history before it (oldest first, ending with it).</summary>
     public void Evaluate(HostSnapshot latest, IReadOnlyList<HostSnapshot> history)
     {
@@ -183,129 +136,6 @@ public sealed class SlaEnforcer : IEnforcementControl, IDisposable
                     EnforcerLog.PolicyFailed(_logger, policy.Options.Name, policy.Error);
                     LiftPolicy(policy.Options.Name, "policy failed");
                 }
-            }
-        }
-    }
-
-    /// <summary>Lifts every action in force (graceful stop, pause, operator request); returns how many.</summary>
-    public int RevertAll(string reason)
-    {
-        lock (_lock)
-        {
-            var count = 0;
-            foreach (var (key, track) in _tracks)
-            {
-                count += Lift(key, track, reason);
-                track.Machine.Reset(_time.GetUtcNow());
-            }
-
-            if (count > 0)
-            {
-                EnforcerLog.RevertedAll(_logger, count, reason);
-            }
-
-            return count;
-        }
-    }
-
-    /// <summary>Every (policy, tenant, GPU) tracked, in policy order.</summary>
-    public IReadOnlyList<SlaStatus> Status()
-    {
-        lock (_lock)
-        {
-            return _tracks.Select(kv => new SlaStatus
-            {
-                Policy = kv.Key.Policy,
-                Tenant = kv.Key.Tenant,
-                Gpu = kv.Key.Gpu,
-                Uuid = kv.Value.Uuid,
-                State = kv.Value.Machine.State,
-                Since = kv.Value.Machine.Since,
-                Mode = ModeOf(_policies.First(p => p.Options.Name == kv.Key.Policy).Options) == EnforcementMode.DryRun ? "dry-run" : "enforce",
-                Breaches = kv.Value.Machine.Breaches,
-                BreachSeconds = kv.Value.Machine.BreachSeconds,
-                Objectives = kv.Value.Results,
-                Actions = kv.Value.Active.Select(a => $"{a.Type}: {a.Detail}").ToList(),
-                HeldBack = kv.Value.HeldBack,
-            }).ToList();
-        }
-    }
-
-    /// <summary>Policies that are disabled, with the reason.</summary>
-    public IReadOnlyList<PolicyFailure> Failures()
-    {
-        lock (_lock)
-        {
-            return _policies.Where(p => p.Error is not null).Select(p => new PolicyFailure(p.Options.Name, p.Error!)).ToList();
-        }
-    }
-
-    /// <summary>Names of every configured policy.</summary>
-    public IReadOnlyList<string> PolicyNames => _policies.Select(p => p.Options.Name).ToList();
-
-    /// <summary>Recent actions, newest first.</summary>
-    public IReadOnlyList<ActionRecord> RecentActions()
-    {
-        lock (_lock)
-        {
-            return _recent.Reverse().ToList();
-        }
-    }
-
-    /// <summary>Actions counted by (action, policy, result) since start.</summary>
-    public IReadOnlyList<KeyValuePair<(string Action, string Policy, string Result), long>> ActionCounts()
-    {
-        lock (_lock)
-        {
-            return _counts.ToList();
-        }
-    }
-
-    /// <inheritdoc />
-    public Task PauseAsync(CancellationToken cancellationToken)
-    {
-        Paused = true;
-        RevertAll("enforcement paused");
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public Task ResumeAsync(CancellationToken cancellationToken)
-    {
-        Paused = false;
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public Task<int> RevertAllAsync(CancellationToken cancellationToken) => Task.FromResult(RevertAll("operator request"));
-
-    /// <summary>Lifts everything still in force, then releases the actuators and the journal.</summary>
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            RevertAll("shutdown");
-            var clean = _tracks.Values.All(t => t.Active.Count == 0);
-            if (clean)
-            {
-                _journal?.Truncate();
-            }
-
-            _disposed = true;
-            foreach (var actuator in _actuators.Values)
-            {
-                actuator.Dispose();
-            }
-
-            _journal?.Dispose();
-            if (clean && _ownJournal)
-            {
-                File.Delete(JournalPath);
             }
         }
     }

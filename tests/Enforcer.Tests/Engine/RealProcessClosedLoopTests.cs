@@ -44,7 +44,7 @@ public sealed class RealProcessClosedLoopTests(ITestOutputHelper output)
                 await RunAsync(pipeline, store, enforcer, TimeSpan.FromSeconds(20));
                 var (da, db) = (Ticks(a.Pid) - a0, Ticks(b.Pid) - b0);
                 var shareA = (double)da / (da + db);
-                output.WriteLine($"a={da} ticks b={db} ticks share a={shareA:0.000} b={1 - shareA:0.000}");
+                output.WriteLine($"a={da / 1e6:0} ms b={db / 1e6:0} ms share a={shareA:0.000} b={1 - shareA:0.000}");
                 output.WriteLine(string.Join(Environment.NewLine, enforcer.Status().Select(s => $"{s.Policy} {s.State} {string.Join(",", s.Actions)}")));
                 Assert.InRange(shareA, 0.25, 0.35);
                 Assert.InRange(1 - shareA, 0.65, 0.75);
@@ -60,7 +60,7 @@ public sealed class RealProcessClosedLoopTests(ITestOutputHelper output)
         }
     }
 
-    private static long Ticks(int pid) => ProcStat.Read(pid)?.CpuTicks ?? throw new InvalidOperationException($"process {pid} is gone");
+    private static long Ticks(int pid) => ProcStat.CpuNanoseconds(pid) ?? throw new InvalidOperationException($"process {pid} is gone");
 
     private static async Task RunAsync(CollectionPipeline pipeline, SnapshotStore store, SlaEnforcer enforcer, TimeSpan duration)
     {

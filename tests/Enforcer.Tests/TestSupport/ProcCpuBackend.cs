@@ -35,13 +35,13 @@ internal sealed class ProcCpuBackend(IReadOnlyList<(int Pid, string User)> proce
             var deltas = new List<(int Pid, string User, long Delta)>();
             foreach (var (pid, user) in processes)
             {
-                if (ProcStat.Read(pid) is not { } stat)
+                if (ProcStat.CpuNanoseconds(pid) is not { } cpu)
                 {
                     continue;
                 }
 
-                deltas.Add((pid, user, _last.TryGetValue(pid, out var before) ? stat.CpuTicks - before : 0));
-                _last[pid] = stat.CpuTicks;
+                deltas.Add((pid, user, _last.TryGetValue(pid, out var before) ? cpu - before : 0));
+                _last[pid] = cpu;
             }
 
             var total = deltas.Sum(d => d.Delta);
