@@ -219,7 +219,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
             {
-                // The journal line may already be written; undo what the entry describes so nothing half-applied stays.
+                // The journal line may already be written. It stays open until a clean stop empties the journal or
+                // the next start undoes it, which is harmless for an action that never took effect.
                 Record(key, uuid, id, action.Type, ActionResults.Failed, ex.Message);
                 EnforcerLog.ActionFailed(_logger, ex, action.Type, id, key.Policy, key.Tenant, key.Gpu);
             }
