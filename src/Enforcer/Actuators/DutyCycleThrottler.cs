@@ -19,15 +19,15 @@ public sealed class DutyCycleThrottler : IDisposable
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
     private bool _disposed;
+    private bool _started;
 
-    /// <summary>Starts the throttling thread.</summary>
+    /// <summary>Creates the throttler; its thread starts with the first process it holds.</summary>
     public DutyCycleThrottler(TimeSpan period, TimeProvider time, string procRoot = "/proc")
     {
         _period = period;
         _time = time;
         _procRoot = procRoot;
         _thread = new Thread(Run) { IsBackground = true, Name = "gpuqos-duty-cycle", Priority = ThreadPriority.Highest };
-        _thread.Start();
     }
 
     /// <summary>Processes currently held to a duty cycle below 1.</summary>
@@ -63,6 +63,11 @@ public sealed class DutyCycleThrottler : IDisposable
             }
 
             _entries[process.Pid] = new Entry(process, Math.Max(0, duty));
+            if (!_started)
+            {
+                _started = true;
+                _thread.Start();
+            }
         }
     }
 
@@ -80,7 +85,11 @@ public sealed class DutyCycleThrottler : IDisposable
             _stop.Set();
         }
 
-        _thread.Join();
+        if (_started)
+        {
+            _thread.Join();
+        }
+
         lock (_lock)
         {
             foreach (var e in _entries.Values)
