@@ -79,7 +79,12 @@ internal sealed class ActiveThrottle : IActiveAction
         Drive(context);
     }
 
-    public bool Slack(ActionContext context) => context.DryRun || _controllers.Values.All(c => c.Slack);
+    /// <summary>
+    /// No longer bites when every throttled tenant wants less than its cap, or (for a floor) when the tenant the
+    /// floor protects has no demand left: a reservation nobody uses is lent back.
+    /// </summary>
+    public bool Slack(ActionContext context) =>
+        context.DryRun || (_floorMode && !VictimWants(context)) || _controllers.Values.All(c => c.Slack);
 
     /// <summary>Target shares of the tenants this throttle may act on.</summary>
     private Dictionary<string, double> Caps(ActionContext context)
@@ -99,8 +104,7 @@ internal sealed class ActiveThrottle : IActiveAction
         var floor = context.Floor ?? 0;
         var h = context.Policy.Hysteresis;
         var victim = ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0;
-        var threshold = context.Policy.Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MinSmShare)?.DemandThreshold ?? PolicyOptionsDefaults.DemandThreshold;
-        var victimWants = victim >= threshold;
+        var victimWants = VictimWants(context);
         if (victimWants && victim < floor)
         {
             _loss = Math.Min(0.5, _loss + (0.5 * (floor + h - victim)));
@@ -143,6 +147,13 @@ internal sealed class ActiveThrottle : IActiveAction
         }
 
         return caps;
+    }
+
+    private static bool VictimWants(ActionContext context)
+    {
+        var threshold = context.Policy.Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MinSmShare)?.DemandThreshold ?? PolicyOptionsDefaults.DemandThreshold;
+        return ActionTargets.Processes(context, context.Tenant).Any()
+            && (ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0) >= threshold;
     }
 
     private static double Weight(ActionContext context, string tenant) => context.Options.Weights.GetValueOrDefault(tenant, 1);

@@ -1,3 +1,4 @@
+using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
@@ -76,5 +77,47 @@ public sealed class SimulatedClosedLoopTests(ITestOutputHelper output)
         Assert.True(liftedAt > calm, $"lifted at {liftedAt} before the neighbour calmed at {calm}");
         Assert.Contains(host.Enforcer.RecentActions(), a => a.Action == "throttle" && a.Result == "reverted");
         Assert.Empty(host.Enforcer.Status().Single().Actions);
+    }
+
+    [Fact]
+    public void VictimExits_NeighbourStillBusy_ThrottleLiftedAfterFor()
+    {
+        var scenario = ScenarioLoader.Parse("""
+            seed: 1
+            gpus:
+              - model: A100-SXM4-80GB
+                mode: time-sliced
+                workloads:
+                  - {name: victim, pid: 100, user: search, demand: {kind: steady, level: 0.5}, stop: 40s}
+                  - {name: hog-a, pid: 200, user: research, demand: {kind: steady, level: 0.95}}
+                  - {name: hog-b, pid: 201, user: ads, demand: {kind: steady, level: 0.95}}
+            """, "test");
+        var policy = new PolicyOptions
+        {
+            Name = "search-floor",
+            Tenant = "search",
+            Gpus = [0],
+            For = TimeSpan.FromSeconds(5),
+            Objectives = [new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.MinSmShare, Share = 0.45 }],
+            Actions = [new ActionOptions { Type = KnownPolicyTypes.Actions.Throttle }],
+        };
+        using var host = new SimHost([policy], scenario: scenario);
+        for (var t = 1; t <= 30; t++)
+        {
+            host.Tick();
+        }
+
+        Assert.Equal(SlaState.Enforcing, host.Enforcer.Status().Single().State);
+        Assert.True(host.Share("search", 0) >= 0.43, $"search has {host.Share("search", 0):0.000}");
+
+        // The victim exits at 40 s; its reservation is lent back within for + a few intervals.
+        for (var t = 31; t <= 55; t++)
+        {
+            host.Tick();
+        }
+
+        Assert.Equal(SlaState.Ok, host.Enforcer.Status().Single().State);
+        Assert.Empty(host.Enforcer.Status().Single().Actions);
+        Assert.True(host.Share("research", 0) > 0.4, $"research has {host.Share("research", 0):0.000} after the victim left");
     }
 }
