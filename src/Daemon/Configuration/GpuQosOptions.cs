@@ -43,5 +43,42 @@ public sealed class GpuQosOptions : IValidatableObject
                 yield return new ValidationResult($"tenant '{Tenants[i].Name}' is defined twice", [$"tenants[{i}].name"]);
             }
         }
+
+        foreach (var r in ValidatePolicyReferences(seen))
+        {
+            yield return r;
+        }
+    }
+
+    /// <summary>Policies name tenants that exist, and each other uniquely.</summary>
+    private IEnumerable<ValidationResult> ValidatePolicyReferences(HashSet<string> tenants)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Policies.Count; i++)
+        {
+            var p = Policies[i];
+            if (!names.Add(p.Name))
+            {
+                yield return new ValidationResult($"policy '{p.Name}' is defined twice", [$"policies[{i}].name"]);
+            }
+
+            if (p.Tenant.Length > 0 && !tenants.Contains(p.Tenant))
+            {
+                yield return new ValidationResult($"tenant '{p.Tenant}' is not defined under tenants", [$"policies[{i}].tenant"]);
+            }
+
+            for (var j = 0; j < p.Actions.Count; j++)
+            {
+                foreach (var t in p.Actions[j].Tenants.Where(t => t.Length > 0 && !tenants.Contains(t)))
+                {
+                    yield return new ValidationResult($"tenant '{t}' is not defined under tenants", [$"policies[{i}].actions[{j}].tenants"]);
+                }
+            }
+        }
+
+        foreach (var t in Enforcement.Weights.Keys.Where(t => !tenants.Contains(t)))
+        {
+            yield return new ValidationResult($"tenant '{t}' is not defined under tenants", [$"enforcement.weights.{t}"]);
+        }
     }
 }

@@ -1,3 +1,9 @@
+using GpuQos.Collectors.Exposition;
+using GpuQos.Daemon.Http;
+using GpuQos.Enforcer;
+using GpuQos.Enforcer.Actions;
+using GpuQos.Enforcer.Engine;
+
 namespace GpuQos.Daemon.Hosting;
 
 /// <summary>Wires SLA evaluation and enforcement into the daemon.</summary>
@@ -6,13 +12,43 @@ internal static class EnforcementRegistration
     /// <summary>Registers the services.</summary>
     public static void AddEnforcement(this IServiceCollection services, RunRequest request)
     {
-        _ = services;
-        _ = request;
+        // One line per action type, as dotnet-monitor registers its collection rule actions.
+        services.AddActionFactory<ThrottleActionFactory>();
+        services.AddActionFactory<FreezeActionFactory>();
+        services.AddActionFactory<LockClocksActionFactory>();
+        services.AddActionFactory<PowerLimitActionFactory>();
+        services.AddActionFactory<PriorityActionFactory>();
+        services.AddActionFactory<MpsThreadsActionFactory>();
+        services.AddActionFactory<ComputeModeActionFactory>();
+        services.AddActionFactory<VgpuSchedulerActionFactory>();
+
+        services.AddSingleton(request.Options.Enforcement);
+        services.AddSingleton<IReadOnlyList<Enforcer.Policies.PolicyOptions>>(request.Options.Policies);
+        services.AddSingleton<SlaEnforcer>();
+        services.AddSingleton<IEnforcementControl>(sp => sp.GetRequiredService<SlaEnforcer>());
+        services.AddSingleton<IMetricSource, EnforcementMetrics>();
+        services.AddSingleton<IStateSection, SlaStateSection>();
+        services.AddHostedService<EnforcementService>();
     }
 
-    /// <summary>Maps the HTTP endpoints, if any.</summary>
+    /// <summary>Maps <c>/api/v1/actions</c>: recent enforcement actions, newest first.</summary>
     public static void MapEnforcement(this WebApplication app)
     {
-        _ = app;
+        app.MapGet("/api/v1/actions", (SlaEnforcer enforcer, int? limit) =>
+            Results.Json(enforcer.RecentActions().Take(Math.Clamp(limit ?? 100, 1, 10_000)).Select(a => new
+            {
+                time = a.Time,
+                id = a.Id,
+                policy = a.Policy,
+                tenant = a.Tenant,
+                gpu = a.Gpu,
+                uuid = a.Uuid,
+                action = a.Action,
+                result = a.Result,
+                detail = a.Detail,
+            }).ToArray(), JsonDefaults.Options));
     }
+
+    private static void AddActionFactory<T>(this IServiceCollection services)
+        where T : class, IActionFactory => services.AddSingleton<IActionFactory, T>();
 }

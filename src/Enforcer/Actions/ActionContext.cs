@@ -1,0 +1,55 @@
+using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
+using GpuQos.Enforcer.Actuators;
+using GpuQos.Enforcer.Evaluation;
+using GpuQos.Enforcer.Journal;
+using GpuQos.Enforcer.Policies;
+
+namespace GpuQos.Enforcer.Actions;
+
+/// <summary>Everything an action needs to plan, apply, update and undo itself for one (policy, tenant, GPU).</summary>
+public sealed class ActionContext
+{
+    public required PolicyOptions Policy { get; init; }
+    public required string Tenant { get; init; }
+    public required int Gpu { get; init; }
+    public required HostSnapshot Latest { get; init; }
+
+    /// <summary>The objectives as evaluated this cycle.</summary>
+    public required IReadOnlyList<ObjectiveResult> Results { get; init; }
+    public required EnforcementOptions Options { get; init; }
+    public required IGpuControl Control { get; init; }
+    public required IProcessActuator Processes { get; init; }
+    public required CgroupFreezer Freezer { get; init; }
+    public required ActionJournal Journal { get; init; }
+    public required TimeProvider Time { get; init; }
+
+    /// <summary>Plan and journal only.</summary>
+    public required bool DryRun { get; init; }
+
+    /// <summary>This GPU in the latest snapshot.</summary>
+    public GpuSnapshot GpuSnapshot => Latest.Gpus[Gpu];
+
+    /// <summary>The guaranteed share when a <c>min-sm-share</c> objective is violated now; null otherwise.</summary>
+    public double? ViolatedFloor => Results.FirstOrDefault(r => r.Type == KnownPolicyTypes.Objectives.MinSmShare && r.Violated)?.Target;
+
+    /// <summary>The guaranteed share of the policy, violated or not.</summary>
+    public double? Floor => Policy.Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MinSmShare)?.Share;
+
+    /// <summary>The maximum share of the policy, if it has one.</summary>
+    public double? Ceiling => Policy.Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MaxSmShare)?.Share;
+
+    /// <summary>A journal entry for this context, to be completed by the action.</summary>
+    public JournalEntry Entry(long id, string action, string detail) => new()
+    {
+        Op = JournalOps.Apply,
+        Id = id,
+        Action = action,
+        At = Time.GetUtcNow(),
+        Policy = Policy.Name,
+        Tenant = Tenant,
+        Gpu = Gpu,
+        DryRun = DryRun,
+        Detail = detail,
+    };
+}

@@ -1,0 +1,74 @@
+using GpuQos.Collectors.Backends;
+using GpuQos.Enforcer.Actuators;
+using GpuQos.Enforcer.Journal;
+using GpuQos.Enforcer.Policies;
+
+namespace GpuQos.Enforcer.Actions;
+
+/// <summary>
+/// Undoes an action from its journal entry alone. The same code lifts an action at recovery, at a graceful
+/// stop, and at the start after a crash, so the crash path is never a second, less tested implementation.
+/// Process undo checks each process's start time, so a PID reused since is left alone.
+/// </summary>
+/// <param name="control">Device control calls.</param>
+/// <param name="processActuators">Process actuators by <see cref="IProcessActuator.Kind"/>; an entry is undone by the kind that applied it.</param>
+/// <param name="freezer">The cgroup freezer.</param>
+public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<string, IProcessActuator> processActuators, CgroupFreezer freezer)
+{
+    /// <summary>Undoes <paramref name="entry"/>. Throws when a device call fails; process and cgroup undo never throw for gone targets.</summary>
+    public void Revert(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.DryRun)
+        {
+            return;
+        }
+
+        var processes = processActuators.GetValueOrDefault(entry.ProcessKind ?? "");
+        switch (entry.Action)
+        {
+            case KnownPolicyTypes.Actions.Throttle:
+                foreach (var p in entry.Processes ?? [])
+                {
+                    processes?.SetDutyCycle(new ProcessKey(p.Pid, p.StartTime), 1);
+                }
+
+                break;
+            case KnownPolicyTypes.Actions.Priority:
+                foreach (var p in entry.Processes ?? [])
+                {
+                    processes?.SetNice(new ProcessKey(p.Pid, p.StartTime), p.PreviousNice ?? 0);
+                }
+
+                break;
+            case KnownPolicyTypes.Actions.Freeze:
+                foreach (var cgroup in entry.Cgroups ?? [])
+                {
+                    freezer.Thaw(cgroup);
+                }
+
+                break;
+            case KnownPolicyTypes.Actions.MpsThreads:
+                foreach (var p in entry.Processes ?? [])
+                {
+                    control.SetMpsActiveThreadPercentage(entry.Gpu, p.Pid, 100);
+                }
+
+                break;
+            case KnownPolicyTypes.Actions.LockClocks:
+                control.ResetLockedClocks(entry.Gpu);
+                break;
+            case KnownPolicyTypes.Actions.PowerLimit when entry.PreviousPowerMilliwatts is { } mw:
+                control.SetPowerLimit(entry.Gpu, mw);
+                break;
+            case KnownPolicyTypes.Actions.ComputeMode when entry.PreviousComputeMode is { } mode:
+                control.SetComputeMode(entry.Gpu, mode);
+                break;
+            case KnownPolicyTypes.Actions.VgpuScheduler when entry.PreviousScheduler is { } policy:
+                control.SetVgpuScheduler(entry.Gpu, policy, entry.PreviousTimesliceMicroseconds ?? 0);
+                break;
+            default:
+                break;
+        }
+    }
+}

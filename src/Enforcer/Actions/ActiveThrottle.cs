@@ -1,0 +1,207 @@
+using System.Globalization;
+using GpuQos.Enforcer.Actuators;
+using GpuQos.Enforcer.Journal;
+using GpuQos.Enforcer.Planning;
+using GpuQos.Enforcer.Policies;
+
+namespace GpuQos.Enforcer.Actions;
+
+/// <summary>A throttle in force: one <see cref="ShareController"/> per throttled tenant, re-planned every cycle.</summary>
+internal sealed class ActiveThrottle : IActiveAction
+{
+    private readonly ActionOptions _options;
+    private readonly bool _floorMode;
+    private readonly Dictionary<string, ShareController> _controllers = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, ProcessKey> _processes = [];
+    private readonly List<JournalProcess> _journaled = [];
+    private JournalEntry _entry;
+
+    // Capacity the GPU loses to context switches and to work queued before a SIGSTOP, learned from the
+    // victim's shortfall, so the planned caps leave the floor really free.
+    private double _loss;
+
+    public ActiveThrottle(long id, ActionOptions options, ActionContext context)
+    {
+        Id = id;
+        _options = options;
+        _floorMode = context.ViolatedFloor is not null || context.Ceiling is null;
+        _entry = context.Entry(id, Type, "") with { ProcessKind = context.Processes.Kind };
+    }
+
+    public long Id { get; }
+
+    public string Type => KnownPolicyTypes.Actions.Throttle;
+
+    public string Detail => string.Join(", ", _controllers.Select(kv =>
+        string.Create(CultureInfo.InvariantCulture, $"{Label(kv.Key)} capped at {kv.Value.Target:P0} (duty {kv.Value.Duty:P0})")));
+
+    public JournalEntry Entry => _entry with { Processes = [.. _journaled], Detail = Detail };
+
+    /// <summary>Plans the caps, journals the processes, applies the first duty cycles; false when nobody is over their share.</summary>
+    public bool Start(ActionContext context)
+    {
+        var caps = Caps(context);
+        var over = caps.Where(kv => (ActionTargets.Share(context.Latest, context.Gpu, kv.Key) ?? 0) > kv.Value + 0.005).ToList();
+        if (over.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var (tenant, cap) in over)
+        {
+            _controllers[tenant] = new ShareController(cap, ActionTargets.Share(context.Latest, context.Gpu, tenant) ?? 0, context.Options.MinDutyCycle);
+        }
+
+        Journal(context, first: true);
+        Drive(context);
+        return true;
+    }
+
+    public void Update(ActionContext context)
+    {
+        var caps = Caps(context);
+        foreach (var (tenant, cap) in caps)
+        {
+            var share = ActionTargets.Share(context.Latest, context.Gpu, tenant) ?? 0;
+            if (_controllers.TryGetValue(tenant, out var controller))
+            {
+                controller.Target = cap;
+                controller.Update(share);
+            }
+            else if (share > cap + context.Policy.Hysteresis)
+            {
+                // A tenant that has grown past its share since the throttle began joins it.
+                _controllers[tenant] = new ShareController(cap, share, context.Options.MinDutyCycle);
+            }
+        }
+
+        Journal(context, first: false);
+        Drive(context);
+    }
+
+    /// <summary>
+    /// No longer bites when every throttled tenant wants less than its cap, or (for a floor) when the tenant the
+    /// floor protects has no demand left: a reservation nobody uses is lent back.
+    /// </summary>
+    public bool Slack(ActionContext context) =>
+        context.DryRun || (_floorMode && !VictimWants(context)) || _controllers.Values.All(c => c.Slack);
+
+    /// <summary>Target shares of the tenants this throttle may act on.</summary>
+    private Dictionary<string, double> Caps(ActionContext context)
+    {
+        var targets = ActionTargets.Tenants(context, _options);
+        var caps = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!_floorMode)
+        {
+            if (context.Ceiling is { } ceiling && targets.Contains(context.Tenant))
+            {
+                caps[context.Tenant] = ceiling;
+            }
+
+            return caps;
+        }
+
+        var floor = context.Floor ?? 0;
+        var h = context.Policy.Hysteresis;
+        var victim = ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0;
+        var victimWants = VictimWants(context);
+        if (victimWants && victim < floor)
+        {
+            _loss = Math.Min(0.5, _loss + (0.5 * (floor + h - victim)));
+        }
+        else if (victim >= floor + (2 * h) || !victimWants)
+        {
+            _loss *= 0.9;
+        }
+
+        var groups = context.GpuSnapshot.Processes.Select(p => p.Attribution.Tenant).Distinct(StringComparer.Ordinal).ToList();
+        var claims = new List<ShareClaim>();
+        var capacity = 1 - _loss;
+        foreach (var group in groups)
+        {
+            var share = ActionTargets.Share(context.Latest, context.Gpu, group) ?? 0;
+            if (group == context.Tenant)
+            {
+                claims.Add(new ShareClaim(group, victimWants ? Math.Max(share, floor + h) : share, floor + h, Weight(context, group)));
+            }
+            else if (targets.Contains(group))
+            {
+                // What a throttled tenant would use unthrottled: its share scaled back up by its duty cycle.
+                var demand = _controllers.TryGetValue(group, out var c) ? Math.Min(1, share / Math.Max(c.Duty, 0.01)) : share;
+                claims.Add(new ShareClaim(group, demand, 0, Weight(context, group)));
+            }
+            else
+            {
+                // Tenants this action may not touch keep what they use.
+                capacity -= share;
+            }
+        }
+
+        var shares = ShareAllocator.Allocate(capacity, claims);
+        for (var i = 0; i < claims.Count; i++)
+        {
+            if (claims[i].Tenant != context.Tenant)
+            {
+                caps[claims[i].Tenant] = shares[i];
+            }
+        }
+
+        return caps;
+    }
+
+    private static bool VictimWants(ActionContext context)
+    {
+        var threshold = context.Policy.Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MinSmShare)?.DemandThreshold ?? PolicyOptionsDefaults.DemandThreshold;
+        return ActionTargets.Processes(context, context.Tenant).Any()
+            && (ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0) >= threshold;
+    }
+
+    private static double Weight(ActionContext context, string tenant) => context.Options.Weights.GetValueOrDefault(tenant, 1);
+
+    /// <summary>Journals processes not yet journaled (fsynced) before any of them is signalled.</summary>
+    private void Journal(ActionContext context, bool first)
+    {
+        var added = new List<JournalProcess>();
+        foreach (var tenant in _controllers.Keys)
+        {
+            foreach (var p in ActionTargets.Processes(context, tenant))
+            {
+                if (_processes.ContainsKey(p.Reading.Pid) || context.Processes.Identify(p.Reading.Pid) is not { } key)
+                {
+                    continue;
+                }
+
+                _processes[key.Pid] = key;
+                added.Add(new JournalProcess(key.Pid, key.StartTime));
+            }
+        }
+
+        if (first || added.Count > 0)
+        {
+            _journaled.AddRange(added);
+            _entry = _entry with { At = context.Time.GetUtcNow() };
+            context.Journal.Append(_entry with { Processes = added, Detail = Detail });
+        }
+    }
+
+    private void Drive(ActionContext context)
+    {
+        if (context.DryRun)
+        {
+            return;
+        }
+
+        foreach (var (tenant, controller) in _controllers)
+        {
+            foreach (var p in ActionTargets.Processes(context, tenant))
+            {
+                if (_processes.TryGetValue(p.Reading.Pid, out var key))
+                {
+                    context.Processes.SetDutyCycle(key, controller.Duty);
+                }
+            }
+        }
+    }
+
+    private static string Label(string tenant) => tenant.Length == 0 ? "(no tenant)" : tenant;
+}

@@ -1,0 +1,31 @@
+using GpuQos.Enforcer.Journal;
+
+namespace GpuQos.Enforcer.Actions;
+
+/// <summary>
+/// An action on the whole device through <see cref="Collectors.Backends.IGpuControl"/>: it reads the value to
+/// restore, journals it, then sets the new one. Device settings act on every tenant of the GPU, need root on a
+/// real host, and do not survive a driver reload.
+/// </summary>
+internal sealed class DeviceAction(
+    string type,
+    Func<ActionContext, string?> refusal,
+    Func<ActionContext, JournalEntry, JournalEntry> capture,
+    Action<ActionContext> apply) : IPolicyAction
+{
+    public string Type => type;
+
+    public string? Refusal(ActionContext context) => refusal(context);
+
+    public IActiveAction? Apply(ActionContext context, long id)
+    {
+        var entry = capture(context, context.Entry(id, type, ""));
+        context.Journal.Append(entry);
+        if (!context.DryRun)
+        {
+            apply(context);
+        }
+
+        return new SettledAction(entry);
+    }
+}

@@ -1,0 +1,45 @@
+using GpuQos.Collectors.Model;
+using GpuQos.Enforcer.Policies;
+
+namespace GpuQos.Enforcer.Actions;
+
+/// <summary>Freezes the target tenants' cgroups.</summary>
+internal sealed class FreezeAction(ActionOptions options) : IPolicyAction
+{
+    public string Type => KnownPolicyTypes.Actions.Freeze;
+
+    public string? Refusal(ActionContext context) => context.GpuSnapshot.Mode switch
+    {
+        SharingMode.Mig => "freezing a tenant in another MIG instance frees no SMs for this one",
+        SharingMode.Vgpu => "vGPU work runs inside VMs, out of reach of host cgroups",
+        _ when context.Processes.Kind != "os" => "the simulated host has no cgroups to freeze",
+        _ => null,
+    };
+
+    public IActiveAction? Apply(ActionContext context, long id)
+    {
+        var cgroups = ActionTargets.Tenants(context, options)
+            .SelectMany(t => ActionTargets.Processes(context, t))
+            .Select(p => p.Reading.CgroupPath)
+            .OfType<string>()
+            .Where(c => c.Length > 1)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (cgroups.Count == 0)
+        {
+            return null;
+        }
+
+        var entry = context.Entry(id, Type, $"froze {cgroups.Count} cgroup(s)") with { Cgroups = cgroups };
+        context.Journal.Append(entry);
+        if (!context.DryRun)
+        {
+            foreach (var cgroup in cgroups)
+            {
+                context.Freezer.Freeze(cgroup);
+            }
+        }
+
+        return new SettledAction(entry);
+    }
+}

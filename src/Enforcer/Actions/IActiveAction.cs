@@ -1,0 +1,25 @@
+using GpuQos.Enforcer.Journal;
+
+namespace GpuQos.Enforcer.Actions;
+
+/// <summary>An action in force.</summary>
+public interface IActiveAction
+{
+    /// <summary>Journal ID.</summary>
+    long Id { get; }
+
+    /// <summary>Action type.</summary>
+    string Type { get; }
+
+    /// <summary>What it does, in words.</summary>
+    string Detail { get; }
+
+    /// <summary>Everything journaled for it, merged: what <see cref="ActionReverter"/> undoes.</summary>
+    JournalEntry Entry { get; }
+
+    /// <summary>Runs once per cycle while in force (feedback controllers, new processes).</summary>
+    void Update(ActionContext context);
+
+    /// <summary>True when the action no longer bites and could be lifted without the objective suffering.</summary>
+    bool Slack(ActionContext context);
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using GpuQos.Enforcer.Policies;
+
+namespace GpuQos.Enforcer.Actions;
+
+/// <summary>Creates <c>power-limit</c>: sets the GPU's power limit; the previous limit is journaled and restored.</summary>
+public sealed class PowerLimitActionFactory : IActionFactory
+{
+    /// <inheritdoc />
+    public string Type => KnownPolicyTypes.Actions.PowerLimit;
+
+    /// <inheritdoc />
+    public IPolicyAction Create(ActionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var milliwatts = (uint)Math.Round((options.Watts ?? throw new ArgumentException("power-limit needs watts", nameof(options))) * 1000);
+        return new DeviceAction(
+            Type,
+            _ => null,
+            (c, e) => e with
+            {
+                PreviousPowerMilliwatts = c.Control.GetPowerLimit(c.Gpu),
+                Detail = string.Create(CultureInfo.InvariantCulture, $"power limit set to {milliwatts / 1000.0:0} W"),
+            },
+            c => c.Control.SetPowerLimit(c.Gpu, milliwatts));
+    }
+}

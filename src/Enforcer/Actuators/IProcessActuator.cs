@@ -1,0 +1,23 @@
+namespace GpuQos.Enforcer.Actuators;
+
+/// <summary>
+/// Acts on processes: duty cycles and scheduling priority. The OS implementation signals real processes; the
+/// simulated one tells the simulated host, which models the same effect.
+/// </summary>
+public interface IProcessActuator : IDisposable
+{
+    /// <summary><c>os</c> or <c>sim</c>; journaled, so a restart knows how to undo.</summary>
+    string Kind { get; }
+
+    /// <summary>The process as it exists now, or null when it is gone.</summary>
+    ProcessKey? Identify(int pid);
+
+    /// <summary>Lets the process run at most <paramref name="duty"/> of the time; 1 releases it. No-op when the key no longer matches.</summary>
+    void SetDutyCycle(ProcessKey process, double duty);
+
+    /// <summary>The process's nice value, or null when it is gone.</summary>
+    int? GetNice(ProcessKey process);
+
+    /// <summary>Sets the nice value. No-op when the key no longer matches.</summary>
+    void SetNice(ProcessKey process, int nice);
+}

@@ -1,0 +1,47 @@
+using GpuQos.Enforcer.Actions;
+using GpuQos.Enforcer.Policies;
+
+namespace GpuQos.Enforcer.Engine;
+
+/// <summary>A policy with its actions built by their factories, or the reason it could not be built.</summary>
+internal sealed class CompiledPolicy
+{
+    private CompiledPolicy(PolicyOptions options, IReadOnlyList<IPolicyAction> actions, string? error)
+    {
+        Options = options;
+        Actions = actions;
+        Error = error;
+    }
+
+    public PolicyOptions Options { get; }
+
+    public IReadOnlyList<IPolicyAction> Actions { get; }
+
+    /// <summary>Why the policy is disabled; null while it runs.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Builds a policy; a factory that is missing or throws disables this policy only.</summary>
+    public static CompiledPolicy Build(PolicyOptions options, IReadOnlyDictionary<string, IActionFactory> factories)
+    {
+        var actions = new List<IPolicyAction>();
+        for (var i = 0; i < options.Actions.Count; i++)
+        {
+            var a = options.Actions[i];
+            if (!factories.TryGetValue(a.Type, out var factory))
+            {
+                return new CompiledPolicy(options, [], $"actions[{i}].type: no factory is registered for '{a.Type}'");
+            }
+
+            try
+            {
+                actions.Add(factory.Create(a));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                return new CompiledPolicy(options, [], $"actions[{i}]: {ex.Message}");
+            }
+        }
+
+        return new CompiledPolicy(options, actions, null);
+    }
+}

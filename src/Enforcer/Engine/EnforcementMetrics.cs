@@ -1,0 +1,66 @@
+using GpuQos.Collectors.Exposition;
+using GpuQos.Enforcer.Evaluation;
+
+namespace GpuQos.Enforcer.Engine;
+
+/// <summary>
+/// SLA states, objective values and enforcement actions. <c>gpuqos_sla_state</c> is a state set: one series
+/// per state, 1 for the current one and 0 for the others, so <c>gpuqos_sla_state{state="enforcing"} == 1</c>
+/// selects what is being enforced and no one has to remember what a number means.
+/// </summary>
+public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
+{
+    private static readonly IReadOnlyList<string> Sla = MetricLabels.Tenant.With("policy");
+
+    public static readonly MetricDefinition State = new("gpuqos_sla_state", MetricType.Gauge, "SLA state of a policy for a tenant on a GPU: 1 for the current state, 0 for the others.", Sla.With("state"), "enforcer state machine");
+    public static readonly MetricDefinition ObjectiveValue = new("gpuqos_sla_objective_value", MetricType.Gauge, "An objective's measured value over its window, in the objective's unit (share 0..1, bytes, or a count).", Sla.With("objective"), "snapshot history, per objective window");
+    public static readonly MetricDefinition ObjectiveTarget = new("gpuqos_sla_objective_target", MetricType.Gauge, "An objective's target, in the same unit as gpuqos_sla_objective_value.", Sla.With("objective"), "policy configuration");
+    public static readonly MetricDefinition Breaches = new("gpuqos_sla_breaches_total", MetricType.Counter, "Times the policy went from pending to breached.", Sla, "enforcer state machine");
+    public static readonly MetricDefinition BreachSeconds = new("gpuqos_sla_breach_seconds_total", MetricType.Counter, "Time spent breached, enforcing or recovering.", Sla, "enforcer state machine");
+    public static readonly MetricDefinition Actions = new("gpuqos_enforcement_actions_total", MetricType.Counter, "Enforcement actions by type, policy and result (applied, dry-run, refused, failed, reverted, revert-failed, recovered).", ["action", "policy", "result"], "enforcer action log");
+    public static readonly MetricDefinition PolicyFailed = new("gpuqos_sla_policy_failed", MetricType.Gauge, "1 when the policy is disabled because it failed to build or to run; the others keep running.", ["policy"], "enforcer");
+    public static readonly MetricDefinition Paused = new("gpuqos_enforcement_paused", MetricType.Gauge, "1 while enforcement is paused (evaluated, not applied).", [], "enforcer");
+
+    /// <inheritdoc />
+    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused];
+
+    /// <inheritdoc />
+    public void WriteTo(IMetricWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        foreach (var s in enforcer.Status())
+        {
+            var gpu = s.Gpu.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var state in SlaStateNames.All)
+            {
+                writer.Write(State, state == s.State ? 1 : 0, gpu, s.Uuid, s.Tenant, s.Policy, state.Label());
+            }
+
+            foreach (var o in s.Objectives)
+            {
+                if (o.Value is { } value)
+                {
+                    writer.Write(ObjectiveValue, value, gpu, s.Uuid, s.Tenant, s.Policy, o.Type);
+                }
+
+                writer.Write(ObjectiveTarget, o.Target, gpu, s.Uuid, s.Tenant, s.Policy, o.Type);
+            }
+
+            writer.Write(Breaches, s.Breaches, gpu, s.Uuid, s.Tenant, s.Policy);
+            writer.Write(BreachSeconds, s.BreachSeconds, gpu, s.Uuid, s.Tenant, s.Policy);
+        }
+
+        foreach (var ((action, policy, result), count) in enforcer.ActionCounts())
+        {
+            writer.Write(Actions, count, action, policy, result);
+        }
+
+        var failed = enforcer.Failures().Select(f => f.Policy).ToHashSet(StringComparer.Ordinal);
+        foreach (var policy in enforcer.PolicyNames)
+        {
+            writer.Write(PolicyFailed, failed.Contains(policy) ? 1 : 0, policy);
+        }
+
+        writer.Write(Paused, enforcer.Paused ? 1 : 0);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace GpuQos.Enforcer.Engine;
+
+/// <summary>
+/// Every enforcement decision and action as a structured event with a stable ID (5000-5099). Under systemd the
+/// named placeholders become journald fields, so <c>journalctl POLICY=search-floor</c> finds a policy's story.
+/// </summary>
+internal static partial class EnforcerLog
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Enforcer started: {Policies} policies ({Failed} failed), mode {Mode}, journal {Journal}")]
+    public static partial void Started(ILogger logger, int policies, int failed, string mode, string journal);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Policy {Policy} failed and is disabled; the other policies keep running: {Error}")]
+    public static partial void PolicyFailed(ILogger logger, string policy, string error);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "SLA {Policy} tenant {Tenant} gpu {Gpu}: {From} -> {To} ({Objectives})")]
+    public static partial void StateChanged(ILogger logger, string policy, string tenant, int gpu, string from, string to, string objectives);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Action {Action} #{ActionId} for {Policy} tenant {Tenant} gpu {Gpu}: {Result}: {Detail}")]
+    public static partial void ActionTaken(ILogger logger, string action, long actionId, string policy, string tenant, int gpu, string result, string detail);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Action {Action} for {Policy} tenant {Tenant} gpu {Gpu} refused: {Reason}")]
+    public static partial void ActionRefused(ILogger logger, string action, string policy, string tenant, int gpu, string reason);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Action {Action} #{ActionId} for {Policy} tenant {Tenant} gpu {Gpu} failed")]
+    public static partial void ActionFailed(ILogger logger, Exception exception, string action, long actionId, string policy, string tenant, int gpu);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Recovered {Count} action(s) left in force by a previous run from journal {Journal}")]
+    public static partial void Recovered(ILogger logger, int count, string journal);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Reverted {Count} action(s): {Reason}")]
+    public static partial void RevertedAll(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "SLA {Policy} tenant {Tenant} gpu {Gpu} breached but not acting: {Reason}")]
+    public static partial void HeldBack(ILogger logger, string policy, string tenant, int gpu, string reason);
+}

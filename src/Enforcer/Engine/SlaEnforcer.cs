@@ -1,0 +1,323 @@
+using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
+using GpuQos.Enforcer.Actions;
+using GpuQos.Enforcer.Actuators;
+using GpuQos.Enforcer.Evaluation;
+using GpuQos.Enforcer.Journal;
+using GpuQos.Enforcer.Policies;
+using Microsoft.Extensions.Logging;
+
+namespace GpuQos.Enforcer.Engine;
+
+/// <summary>
+/// Evaluates every policy once per collection cycle, drives one state machine per (policy, tenant, GPU), and
+/// applies, updates and lifts actions. Every action is journaled before it is applied; <see cref="Recover"/>
+/// undoes what a crashed run left in force and <see cref="RevertAll"/> undoes everything at a clean stop. A
+/// policy that fails is disabled alone, its actions lifted, and the others keep running.
+/// </summary>
+public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
+{
+    private readonly EnforcementOptions _options;
+    private readonly IGpuBackend _backend;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<CompiledPolicy> _policies;
+    private readonly Dictionary<SlaKey, SlaTrack> _tracks = [];
+    private readonly Dictionary<string, IProcessActuator> _actuators = new(StringComparer.Ordinal);
+    private readonly IProcessActuator _processes;
+    private readonly CgroupFreezer _freezer;
+    private readonly ActionReverter _reverter;
+    private readonly ActionJournal? _journal;
+    private readonly bool _ownJournal;
+    private readonly Queue<ActionRecord> _recent = new();
+    private readonly Dictionary<(string Action, string Policy, string Result), long> _counts = [];
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    /// <summary>Creates the enforcer and opens its journal. Call <see cref="Recover"/> before the first cycle.</summary>
+    /// <param name="options">Global settings.</param>
+    /// <param name="policies">The configured policies.</param>
+    /// <param name="factories">One factory per action type.</param>
+    /// <param name="backend">The backend whose GPUs are controlled.</param>
+    /// <param name="time">The clock the state machines run on.</param>
+    /// <param name="logger">Where decisions and actions are logged.</param>
+    /// <param name="processes">Process actuator; by default the simulated host's when the backend is simulated, else real signals.</param>
+    public SlaEnforcer(
+        EnforcementOptions options,
+        IReadOnlyList<PolicyOptions> policies,
+        IEnumerable<IActionFactory> factories,
+        IGpuBackend backend,
+        TimeProvider time,
+        ILogger<SlaEnforcer> logger,
+        IProcessActuator? processes = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(backend);
+        _options = options;
+        _backend = backend;
+        _time = time;
+        _logger = logger;
+        var byType = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
+        _policies = policies.Select(p => CompiledPolicy.Build(p, byType)).ToList();
+        if (processes is not null)
+        {
+            _actuators[processes.Kind] = processes;
+        }
+
+        if (backend is ISimulatedProcessControl sim && !_actuators.ContainsKey("sim"))
+        {
+            _actuators["sim"] = new SimulatedProcessActuator(sim);
+        }
+
+        if (!_actuators.ContainsKey("os"))
+        {
+            // Always present: a journal left by a run on real processes is undone with real signals.
+            _actuators["os"] = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System);
+        }
+
+        _processes = processes ?? (backend is ISimulatedProcessControl ? _actuators["sim"] : _actuators["os"]);
+        _freezer = new CgroupFreezer(options.CgroupRoot);
+        _reverter = new ActionReverter(backend.Control, _actuators, _freezer);
+        _ownJournal = options.Journal is null && backend is ISimulatedProcessControl;
+        var journal = options.Journal ?? (_ownJournal
+            ? Path.Combine(Path.GetTempPath(), $"gpuqos-sim-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl")
+            : EnforcementOptionsDefaults.Journal);
+        try
+        {
+            _journal = new ActionJournal(journal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Acting without a journal could leave damage behind after a crash, so nothing acts; monitoring goes on.
+            foreach (var p in _policies)
+            {
+                p.Error = $"the action journal {journal} cannot be opened ({ex.Message}); enforcement is off";
+            }
+        }
+
+        JournalPath = journal;
+        foreach (var p in _policies.Where(p => p.Error is not null))
+        {
+            EnforcerLog.PolicyFailed(_logger, p.Options.Name, p.Error!);
+        }
+
+        var failed = _policies.Count(p => p.Error is not null);
+        EnforcerLog.Started(_logger, _policies.Count, failed, options.Mode == EnforcementMode.DryRun ? "dry-run" : "enforce", journal);
+    }
+
+    /// <inheritdoc />
+    public bool Paused { get; private set; }
+
+    /// <summary>The journal file.</summary>
+    public string JournalPath { get; }
+
+    /// <summary>Runs one evaluation cycle over the latest snapshot and the history before it (oldest first, ending with it).</summary>
+    public void Evaluate(HostSnapshot latest, IReadOnlyList<HostSnapshot> history)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = _time.GetUtcNow();
+            foreach (var policy in _policies.Where(p => p.Error is null))
+            {
+                try
+                {
+                    foreach (var gpu in GpusFor(policy.Options, latest))
+                    {
+                        Step(policy, gpu, latest, history, now);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // A policy that throws is disabled and its actions lifted; the others run on.
+                    policy.Error = $"{ex.GetType().Name}: {ex.Message}";
+                    EnforcerLog.PolicyFailed(_logger, policy.Options.Name, policy.Error);
+                    LiftPolicy(policy.Options.Name, "policy failed");
+                }
+            }
+        }
+    }
+
+    private void Step(CompiledPolicy policy, int gpu, HostSnapshot latest, IReadOnlyList<HostSnapshot> history, DateTimeOffset now)
+    {
+        var p = policy.Options;
+        var key = new SlaKey(p.Name, p.Tenant, gpu);
+        var uuid = latest.Gpus[gpu].Identity.Uuid;
+        if (!_tracks.TryGetValue(key, out var track))
+        {
+            track = new SlaTrack(new SlaStateMachine(p.For, p.Cooldown, p.Limits.MaxActions, p.Limits.Window, now), uuid);
+            _tracks[key] = track;
+        }
+
+        track.Uuid = uuid;
+        var results = p.Objectives.Select(o => ObjectiveEvaluator.Evaluate(o, p.Tenant, gpu, history, p.Hysteresis)).ToList();
+        track.Results = results;
+        var context = Context(p, gpu, latest, results);
+        foreach (var active in track.Active)
+        {
+            active.Update(context);
+        }
+
+        var violated = results.Any(r => r.Violated);
+        var clear = results.All(r => r.Clear);
+        var slack = track.Active.All(a => a.Slack(context));
+        var before = track.Machine.State;
+        var decision = track.Machine.Step(now, violated, clear, slack);
+        track.HeldBack = track.Machine.HeldBack;
+        if (decision == SlaDecision.Act)
+        {
+            Act(policy, key, track, context, uuid);
+        }
+        else if (decision == SlaDecision.Lift)
+        {
+            Lift(key, track, "objectives met");
+        }
+
+        if (track.Machine.State != before)
+        {
+            var from = before.Label();
+            var to = track.Machine.State.Label();
+            var objectives = Describe(results);
+            EnforcerLog.StateChanged(_logger, p.Name, p.Tenant, gpu, from, to, objectives);
+        }
+
+        if (track.HeldBack is { } reason && track.Machine.State == SlaState.Breached)
+        {
+            EnforcerLog.HeldBack(_logger, p.Name, p.Tenant, gpu, reason);
+        }
+    }
+
+    private void Act(CompiledPolicy policy, SlaKey key, SlaTrack track, ActionContext context, string uuid)
+    {
+        if (Paused)
+        {
+            track.HeldBack = "enforcement is paused";
+            return;
+        }
+
+        foreach (var action in policy.Actions)
+        {
+            if (action.Refusal(context) is { } refusal)
+            {
+                Record(key, uuid, 0, action.Type, ActionResults.Refused, refusal);
+                EnforcerLog.ActionRefused(_logger, action.Type, key.Policy, key.Tenant, key.Gpu, refusal);
+                continue;
+            }
+
+            var id = Journal.NextId();
+            try
+            {
+                if (action.Apply(context, id) is { } active)
+                {
+                    track.Active.Add(active);
+                    var result = context.DryRun ? ActionResults.DryRun : ActionResults.Applied;
+                    Record(key, uuid, id, action.Type, result, active.Detail);
+                    EnforcerLog.ActionTaken(_logger, action.Type, id, key.Policy, key.Tenant, key.Gpu, result, active.Detail);
+                }
+            }
+            catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+            {
+                // The journal line may already be written. It stays open until a clean stop empties the journal or
+                // the next start undoes it, which is harmless for an action that never took effect.
+                Record(key, uuid, id, action.Type, ActionResults.Failed, ex.Message);
+                EnforcerLog.ActionFailed(_logger, ex, action.Type, id, key.Policy, key.Tenant, key.Gpu);
+            }
+        }
+
+        if (track.Active.Count > 0)
+        {
+            track.Machine.Enforced(_time.GetUtcNow());
+        }
+        else
+        {
+            track.HeldBack = "no action applies on this GPU now";
+        }
+    }
+
+    private int Lift(SlaKey key, SlaTrack track, string reason)
+    {
+        var count = 0;
+        for (var i = track.Active.Count - 1; i >= 0; i--)
+        {
+            var active = track.Active[i];
+            try
+            {
+                _reverter.Revert(active.Entry);
+                Journal.Append(active.Entry with { Op = JournalOps.Revert, At = _time.GetUtcNow(), Processes = null, Cgroups = null });
+                Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}");
+                count++;
+            }
+            catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // Left in the journal: the next start tries again.
+                Record(key, track.Uuid, active.Id, active.Type, ActionResults.RevertFailed, ex.Message);
+                EnforcerLog.ActionFailed(_logger, ex, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu);
+            }
+        }
+
+        track.Active.Clear();
+        return count;
+    }
+
+    private void LiftPolicy(string policy, string reason)
+    {
+        foreach (var (key, track) in _tracks.Where(kv => kv.Key.Policy == policy))
+        {
+            Lift(key, track, reason);
+            track.Machine.Reset(_time.GetUtcNow());
+        }
+    }
+
+    private List<int> GpusFor(PolicyOptions policy, HostSnapshot latest)
+    {
+        var gpus = policy.Gpus.Count > 0
+            ? policy.Gpus.Where(g => g < latest.Gpus.Count)
+            : latest.Tenants.Where(t => t.Tenant == policy.Tenant).Select(t => t.Gpu)
+                .Concat(_tracks.Keys.Where(k => k.Policy == policy.Name).Select(k => k.Gpu));
+        return gpus.Where(g => g >= 0 && g < latest.Gpus.Count && !latest.Gpus[g].Lost).Distinct().Order().ToList();
+    }
+
+    private ActionContext Context(PolicyOptions policy, int gpu, HostSnapshot latest, IReadOnlyList<ObjectiveResult> results) => new()
+    {
+        Policy = policy,
+        Tenant = policy.Tenant,
+        Gpu = gpu,
+        Latest = latest,
+        Results = results,
+        Options = _options,
+        Control = _backend.Control,
+        Processes = _processes,
+        Freezer = _freezer,
+        Journal = Journal,
+        Time = _time,
+        DryRun = ModeOf(policy) == EnforcementMode.DryRun,
+    };
+
+    // Only reached for running policies, which exist only when the journal opened.
+    private ActionJournal Journal => _journal ?? throw new InvalidOperationException("the action journal is not open");
+
+    private EnforcementMode ModeOf(PolicyOptions policy) => policy.Mode ?? _options.Mode;
+
+    private void Record(SlaKey key, string uuid, long id, string action, string result, string detail) =>
+        Add(new ActionRecord(_time.GetUtcNow(), id, key.Policy, key.Tenant, key.Gpu, uuid, action, result, detail));
+
+    private void Record(JournalEntry entry, string uuid, string result, string detail) =>
+        Add(new ActionRecord(_time.GetUtcNow(), entry.Id, entry.Policy, entry.Tenant, entry.Gpu, uuid, entry.Action, result, detail));
+
+    private void Add(ActionRecord record)
+    {
+        _recent.Enqueue(record);
+        while (_recent.Count > _options.ActionHistory)
+        {
+            _recent.Dequeue();
+        }
+
+        var key = (record.Action, record.Policy, record.Result);
+        _counts[key] = _counts.GetValueOrDefault(key) + 1;
+    }
+
+    private static string Describe(IReadOnlyList<ObjectiveResult> results) =>
+        string.Join("; ", results.Select(r => FormattableString.Invariant($"{r.Type} value {r.Value:0.###} target {r.Target:0.###}{(r.Violated ? " violated" : "")}")));
+}

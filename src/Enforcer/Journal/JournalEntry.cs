@@ -1,0 +1,49 @@
+using GpuQos.Collectors.Model;
+
+namespace GpuQos.Enforcer.Journal;
+
+/// <summary>
+/// One line of the action journal. An <c>apply</c> line is written (and fsynced) before the action changes
+/// anything and carries what is needed to undo it without the daemon's memory: process keys with start
+/// times, the previous power limit, compute mode or scheduler. A <c>revert</c> line closes it. Several
+/// <c>apply</c> lines may share an <see cref="Id"/> when an action reaches more processes while in force.
+/// </summary>
+public sealed record JournalEntry
+{
+    /// <summary><c>apply</c> or <c>revert</c>.</summary>
+    public required string Op { get; init; }
+
+    /// <summary>The action instance.</summary>
+    public required long Id { get; init; }
+
+    /// <summary>Action type (<see cref="Policies.KnownPolicyTypes.Actions"/>).</summary>
+    public required string Action { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+    public string Policy { get; init; } = "";
+    public string Tenant { get; init; } = "";
+    public int Gpu { get; init; } = -1;
+
+    /// <summary>Planned only (dry-run): nothing was changed, so nothing needs undoing.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>How processes were acted on: <c>os</c> (signals, setpriority) or <c>sim</c>.</summary>
+    public string? ProcessKind { get; init; }
+
+    /// <summary>Processes acted on, with the values to restore.</summary>
+    public IReadOnlyList<JournalProcess>? Processes { get; init; }
+
+    /// <summary>cgroups frozen.</summary>
+    public IReadOnlyList<string>? Cgroups { get; init; }
+
+    public uint? PreviousPowerMilliwatts { get; init; }
+    public ComputeMode? PreviousComputeMode { get; init; }
+    public VgpuSchedulerPolicy? PreviousScheduler { get; init; }
+    public uint? PreviousTimesliceMicroseconds { get; init; }
+
+    /// <summary>What the action does, in words.</summary>
+    public string Detail { get; init; } = "";
+}
+
+/// <summary>A process in the journal: PID, start time (to detect PID reuse) and the nice value to restore.</summary>
+public sealed record JournalProcess(int Pid, long StartTime, int? PreviousNice = null);

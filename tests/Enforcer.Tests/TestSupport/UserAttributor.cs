@@ -1,0 +1,29 @@
+using GpuQos.Collectors.Attribution;
+using GpuQos.Collectors.Model;
+
+namespace GpuQos.Enforcer.Tests.TestSupport;
+
+/// <summary>
+/// Maps processes to tenants the way the demo configuration's selectors do (by user, and notebooks by process
+/// name), so the enforcer can be tested on the simulated host without the attribution feature.
+/// </summary>
+internal sealed class UserAttributor(IReadOnlyDictionary<string, string> tenantByUser, bool notebooks = false) : IProcessAttributor
+{
+    public static UserAttributor Demo { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["search"] = "search",
+        ["ads"] = "ads",
+        ["research"] = "research",
+        ["ml"] = "ml-platform",
+        ["nlp"] = "ml-platform",
+        ["recsys"] = "recsys",
+    }, notebooks: true);
+
+    public ProcessAttribution Attribute(GpuIdentity gpu, ProcessReading process, PartitionReading? partition)
+    {
+        var tenant = notebooks && process.Name == "jupyter-kernel" ? "notebooks" : tenantByUser.GetValueOrDefault(process.User ?? "", "");
+        return new ProcessAttribution("", "", "", tenant);
+    }
+
+    public string TenantOf(GpuIdentity gpu, PartitionReading partition) => "";
+}
