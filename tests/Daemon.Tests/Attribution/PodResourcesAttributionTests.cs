@@ -77,7 +77,7 @@ public sealed class PodResourcesAttributionTests : IDisposable
         Assert.True(Value(back, "gpuqos_attribution_kubelet_errors_total") >= 1);
 
         // One warning for the outage, however many refreshes failed.
-        Assert.Equal(1, CountOccurrences(daemon.Output, "failed:"));
+        Assert.Equal(1, CountOccurrences(daemon.Output, "keeping the last pod list"));
         Assert.Equal(0, await daemon.StopAsync());
     }
 
