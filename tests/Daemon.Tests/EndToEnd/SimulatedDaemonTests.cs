@@ -16,7 +16,7 @@ public sealed class SimulatedDaemonTests
                 mode: time-sliced
                 workloads:
                   - {name: resident, pid: 700, memory: 1GiB, demand: {kind: steady, level: 0.2}}
-                  - {name: short-job, pid: 701, memory: 2GiB, start: 2s, stop: 5s, demand: {kind: steady, level: 0.5}}
+                  - {name: short-job, pid: 701, memory: 2GiB, start: 8s, stop: 12s, demand: {kind: steady, level: 0.5}}
             """);
         await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--scenario", scenario]);
 
