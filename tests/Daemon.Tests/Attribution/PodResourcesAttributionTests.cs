@@ -61,6 +61,12 @@ public sealed class PodResourcesAttributionTests : IDisposable
         Assert.Equal(("ads", "ads-ranking-0", "ranker"), Labels(Process(triton, 4102)!, "namespace", "pod", "container"));
         Assert.Equal(1, Value(triton, "gpuqos_attribution_kubelet_up"));
         Assert.True(kubelet.Service.ListCalls > 0 && kubelet.Service.AllocatableCalls > 0);
+        using (var state = System.Text.Json.JsonDocument.Parse(await daemon.Http.GetStringAsync("/api/v1/state")))
+        {
+            var attribution = state.RootElement.GetProperty("attribution");
+            Assert.True(attribution.GetProperty("kubeletUp").GetBoolean());
+            Assert.Equal(3, attribution.GetProperty("pods").GetInt32());
+        }
 
         // The kubelet goes away: collection goes on and the last pod list stands.
         await kubelet.DisposeAsync();
