@@ -47,6 +47,7 @@ public sealed class PodResourcesAttributionTests : IDisposable
               podResourcesSocket: {Socket}
               podLogsDirectory: {Path.Combine(_dir.FullName, "pods")}
               refresh: 200ms
+              podResourcesTimeout: 10s
             """);
 
         var kubelet = await FakeKubelet.StartAsync(Socket, Pods("triton-0"), Allocatable());
@@ -83,7 +84,7 @@ public sealed class PodResourcesAttributionTests : IDisposable
         Assert.True(Value(back, "gpuqos_attribution_kubelet_errors_total") >= 1);
 
         // One warning for the outage, however many refreshes failed.
-        Assert.Equal(1, CountOccurrences(daemon.Output, "keeping the last pod list"));
+        Assert.True(CountOccurrences(daemon.Output, "keeping the last pod list") == 1, daemon.Output);
         Assert.Equal(0, await daemon.StopAsync());
     }
 
