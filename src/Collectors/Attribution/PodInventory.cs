@@ -61,8 +61,7 @@ public sealed class PodInventory
             var container = "";
             if (_byName.TryGetValue((named.Namespace, named.Name), out var pod))
             {
-                var holders = pod.Containers.Where(c => c.DeviceIds.Select(DeviceKey).Any(deviceIds.Contains)).ToArray();
-                container = holders.Length == 1 ? holders[0].Name : pod.Containers.Count == 1 ? pod.Containers[0].Name : "";
+                container = HolderOf(pod, deviceIds) ?? (pod.Containers.Count == 1 ? pod.Containers[0].Name : "");
             }
             else if (named.Containers.Count == 1)
             {
@@ -89,6 +88,29 @@ public sealed class PodInventory
         }
 
         return new PodMatch("", "", "", cgroup.InContainer ? PodMatchKind.Cgroup : PodMatchKind.None);
+    }
+
+    /// <summary>The one container of <paramref name="pod"/> that holds one of <paramref name="deviceIds"/>; null when none or several do.</summary>
+    private string? HolderOf(KubeletPod pod, IReadOnlyList<string> deviceIds)
+    {
+        string? holder = null;
+        foreach (var id in deviceIds)
+        {
+            foreach (var (holderPod, container) in _byDevice.GetValueOrDefault(id) ?? [])
+            {
+                if (ReferenceEquals(holderPod, pod))
+                {
+                    if (holder is not null && holder != container.Name)
+                    {
+                        return null;
+                    }
+
+                    holder = container.Name;
+                }
+            }
+        }
+
+        return holder;
     }
 
     /// <summary>

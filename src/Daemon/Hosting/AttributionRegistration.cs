@@ -1,6 +1,7 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
 using GpuQos.Collectors.Exposition;
+using GpuQos.Daemon.Http;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -17,6 +18,7 @@ internal static class AttributionRegistration
         services.AddSingleton(options);
         services.AddSingleton<AttributionState>();
         services.AddSingleton<IMetricSource, AttributionMetrics>();
+        services.AddSingleton<IStateSection, AttributionStateSection>();
         if (!options.Enabled)
         {
             services.AddSingleton<IProcessAttributor, NoAttribution>();
