@@ -9,13 +9,21 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
     [Fact]
     public async Task Run_NvmlOverDemoFixture_SameSeriesAndLabelSetsAsSimulatedDemo()
     {
-        await using var sim = await DaemonProcess.StartAsync(["--backend", "sim"]);
-        await using var nvml = await DaemonProcess.StartAsync(["--backend", "nvml"], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
+        // Same configuration on both, so that tenants, policies and advice are alike and only the backend differs.
+        var config = RepoPaths.Combine("scenarios", "demo-config.yaml");
+        await using var sim = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
+        await using var nvml = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
 
         var simSamples = ExpositionParser.Parse(await sim.ScrapeAsync());
         var nvmlSamples = ExpositionParser.Parse(await nvml.ScrapeAsync());
 
-        Assert.Equal(LabelSets(simSamples), LabelSets(nvmlSamples));
+        var simSets = LabelSets(simSamples);
+        var nvmlSets = LabelSets(nvmlSamples);
+        var differences = simSets.Keys.Union(nvmlSets.Keys)
+            .Where(k => simSets.GetValueOrDefault(k) != nvmlSets.GetValueOrDefault(k))
+            .Select(k => $"{k}: sim [{simSets.GetValueOrDefault(k)}] nvml [{nvmlSets.GetValueOrDefault(k)}]")
+            .ToList();
+        Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences));
         Assert.Equal(Partitions(simSamples), Partitions(nvmlSamples));
         Assert.Equal("nvml", nvmlSamples.Single(s => s.Name == "gpuqos_build_info").Labels["backend"]);
         Assert.DoesNotContain(nvmlSamples, s => s.Name == "gpuqos_nvml_errors_total");
