@@ -82,7 +82,17 @@ internal static class RunCommand
 
         using (backend)
         {
-            var app = DaemonHost.Build(new RunRequest(options, source, backendKind, scenario, listen), backend, TimeProvider.System);
+            WebApplication app;
+            try
+            {
+                app = DaemonHost.Build(new RunRequest(options, source, backendKind, scenario, listen), backend, TimeProvider.System);
+            }
+            catch (StartupRefusedException ex)
+            {
+                await stderr.WriteLineAsync("gpuqos: refusing to start: " + ex.Message);
+                return ExitCodes.Error;
+            }
+
             await using (app)
             {
                 try
