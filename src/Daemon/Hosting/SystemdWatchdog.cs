@@ -11,6 +11,7 @@ namespace GpuQos.Daemon.Hosting;
 /// </summary>
 public sealed partial class SystemdWatchdog(
     IServiceProvider services,
+    IHostApplicationLifetime lifetime,
     CollectionService collection,
     Microsoft.Extensions.Options.IOptionsMonitor<Configuration.GpuQosOptions> options,
     TimeProvider time,
@@ -50,14 +51,29 @@ public sealed partial class SystemdWatchdog(
             return;
         }
 
+        // Ping only after READY=1, which the hosting library sends once the application has started.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         LogEnabled(every.TotalSeconds);
-        var started = time.GetUtcNow();
+        var since = time.GetUtcNow();
         var stuck = false;
         using var timer = new PeriodicTimer(every, time);
-        do
+        while (await WaitAsync(timer, stoppingToken))
         {
             var interval = options.CurrentValue.Settings.Interval;
-            if (Alive(collection.LastCycle, started, time.GetUtcNow(), interval))
+            if (Alive(collection.LastCycle, since, time.GetUtcNow(), interval))
             {
                 notifier.Notify(new ServiceState("WATCHDOG=1"));
                 if (stuck)
@@ -72,7 +88,6 @@ public sealed partial class SystemdWatchdog(
                 LogStuck(collection.LastCycle?.ToString("O", CultureInfo.InvariantCulture) ?? "never");
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
