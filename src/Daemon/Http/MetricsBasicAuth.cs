@@ -93,9 +93,18 @@ public sealed partial class MetricsBasicAuth(IReadOnlyDictionary<string, string>
         }
 
         var auth = new MetricsBasicAuth(web.BasicAuthUsers, app.Services.GetRequiredService<ILogger<MetricsBasicAuth>>());
+        if (web.Tls is null)
+        {
+            // Allowed, for a TLS-terminating proxy in front, but say that passwords otherwise cross the wire in clear.
+            auth.LogNoTls();
+        }
+
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/metrics"), branch => branch.Use(auth.InvokeAsync));
     }
 
     [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Rejected /metrics from {Remote}: missing or wrong basic-auth credentials")]
     private partial void LogRejected(System.Net.IPAddress? remote);
+
+    [LoggerMessage(EventId = 8111, Level = LogLevel.Warning, Message = "Basic auth is on without web.tls: passwords cross the network in clear unless a TLS proxy sits in front")]
+    private partial void LogNoTls();
 }
