@@ -1,3 +1,17 @@
 using BenchmarkDotNet.Running;
+using GpuQos.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(GpuQos.Benchmarks.CollectionBenchmarks).Assembly).Run(args);
+// `load` and `footprint` are whole-process measurements (docs/performance.md); everything else goes to
+// BenchmarkDotNet, e.g. `--filter *Collection*`.
+return args.FirstOrDefault() switch
+{
+    "load" => await LoadTest.RunAsync(args[1..]),
+    "footprint" => await Footprint.RunAsync(args[1..]),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(CollectionBenchmarks).Assembly).Run(args);
+    return 0;
+}

@@ -3,10 +3,26 @@ using GpuQos.Collectors.Model;
 namespace GpuQos.Collectors.Attribution;
 
 /// <summary>Who a GPU process belongs to. Empty strings mean "not known".</summary>
+/// <param name="Container">Container name, from the kubelet.</param>
+/// <param name="Pod">Pod name.</param>
+/// <param name="Namespace">Kubernetes namespace.</param>
+/// <param name="Tenant">Tenant that claims the process.</param>
 public sealed record ProcessAttribution(string Container, string Pod, string Namespace, string Tenant)
 {
     /// <summary>Nothing known.</summary>
     public static ProcessAttribution Unknown { get; } = new("", "", "", "");
+
+    /// <summary>Container ID from the cgroup path (64 hex digits).</summary>
+    public string ContainerId { get; init; } = "";
+
+    /// <summary>Pod UID from the cgroup path.</summary>
+    public string PodUid { get; init; } = "";
+
+    /// <summary>Container runtime the cgroup path names.</summary>
+    public string Runtime { get; init; } = "";
+
+    /// <summary>How the pod was found (<see cref="PodMatchKind"/>).</summary>
+    public string Match { get; init; } = PodMatchKind.None;
 }
 
 /// <summary>

@@ -81,18 +81,20 @@ public sealed class CollectionPipeline
     {
         var partitions = slot.Partitions ?? [];
         var byId = partitions.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var processes = (slot.Processes ?? []).Select(p =>
+        {
+            var partition = byId.GetValueOrDefault(p.PartitionId);
+            return new ProcessSnapshot(p, partition, _attributor.Attribute(slot.Identity, p, partition));
+        }).ToArray();
+        var tenants = processes.Select(p => (p.Reading.PartitionId, p.Attribution.Tenant)).ToArray();
         return new GpuSnapshot
         {
             Identity = slot.Identity,
             Lost = slot.Lost,
             Device = slot.Device,
             Health = slot.Health,
-            Partitions = partitions.Select(p => new PartitionSnapshot(p, _attributor.TenantOf(slot.Identity, p))).ToArray(),
-            Processes = (slot.Processes ?? []).Select(p =>
-            {
-                var partition = byId.GetValueOrDefault(p.PartitionId);
-                return new ProcessSnapshot(p, partition, _attributor.Attribute(slot.Identity, p, partition));
-            }).ToArray(),
+            Partitions = partitions.Select(p => new PartitionSnapshot(p, PartitionOwnership.Owner(_attributor.TenantOf(slot.Identity, p), p, tenants))).ToArray(),
+            Processes = processes,
         };
     }
 }

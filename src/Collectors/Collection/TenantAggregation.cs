@@ -6,10 +6,12 @@ namespace GpuQos.Collectors.Collection;
 /// Sums processes and partitions into per-tenant usage of each GPU. On a time-sliced or exclusive GPU a
 /// tenant's SM share is the sum of its processes' shares. On a MIG GPU it is its instances' utilization
 /// weighted by their SM counts. On a vGPU GPU it is its VMs' utilization. Under MPS it is unknown (NVML
-/// charges client work to the server), so only memory is summed.
+/// charges client work to the server), so only memory is summed. A MIG instance or VM counts for its owner
+/// (see <c>PartitionOwnership</c>); a process of another tenant inside it keeps its own memory.
 /// </summary>
 public static class TenantAggregation
 {
+    /// <summary>Per-tenant usage of each GPU, ordered by GPU, then tenant name.</summary>
     public static IReadOnlyList<TenantUsage> Aggregate(IReadOnlyList<GpuSnapshot> gpus)
     {
         var result = new List<TenantUsage>();
@@ -29,7 +31,14 @@ public static class TenantAggregation
                 double? share = p.Reading.SmUtilization is { } u
                     ? (p.Reading.Kind == PartitionKind.Mig ? u * (p.Reading.SmCount ?? 0) / Math.Max(1, migSms) : u)
                     : null;
-                Add(acc, p.Tenant, share, p.Reading.MemoryUsedBytes ?? 0, 0);
+
+                // A process of another tenant inside the partition is charged its own memory below; take it
+                // out of the owner's so nothing is counted twice. Its SM time cannot be split off (NVML has no
+                // per-process utilization inside MIG), so it stays with the owner.
+                var others = gpu.Processes
+                    .Where(proc => proc.Partition?.Id == p.Reading.Id && proc.Attribution.Tenant.Length > 0 && proc.Attribution.Tenant != p.Tenant)
+                    .Sum(proc => proc.Reading.UsedMemoryBytes);
+                Add(acc, p.Tenant, share, Math.Max(0, (p.Reading.MemoryUsedBytes ?? 0) - others), 0);
             }
 
             foreach (var proc in gpu.Processes)

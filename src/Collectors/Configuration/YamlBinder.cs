@@ -41,8 +41,15 @@ public static class YamlBinder
             errors.Add(new ConfigError("", "not valid YAML: " + (ex.InnerException?.Message ?? ex.Message), (int)ex.Start.Line));
             return (null, errors);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidCastException or KeyNotFoundException)
+        {
+            // YamlDotNet's scanner and parser throw these, not YamlException, on some malformed input
+            // (an unclosed flow sequence at the end, a tag in an odd place); fuzzing found each of them.
+            errors.Add(new ConfigError("", "not valid YAML: " + ex.Message, LastLine(yaml)));
+            return (null, errors);
+        }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
         {
             var empty = new T();
             Validate(empty, "", errors, lines);
@@ -73,6 +80,8 @@ public static class YamlBinder
         var alias = property.GetCustomAttribute<YamlMemberAttribute>()?.Alias;
         return alias ?? char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
     }
+
+    private static int LastLine(string text) => text.Count(c => c == '\n') + 1;
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
@@ -281,7 +290,12 @@ public static class YamlBinder
             var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
             foreach (var (keyNode, valueNode) in mapping.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value ?? "";
+                if (keyNode is not YamlScalarNode { Value: { } key })
+                {
+                    errors.Add(new ConfigError(path, "keys must be plain strings", (int)keyNode.Start.Line));
+                    continue;
+                }
+
                 dictionary[key] = BindValue(valueNode, valueType, Join(path, key));
             }
 
@@ -300,7 +314,19 @@ public static class YamlBinder
             var i = 0;
             foreach (var child in sequence.Children)
             {
-                list.Add(BindValue(child, elementType, $"{path}[{i}]"));
+                var item = BindValue(child, elementType, $"{path}[{i}]");
+                if (item is null)
+                {
+                    if (IsEmpty(child))
+                    {
+                        errors.Add(new ConfigError($"{path}[{i}]", "list items must not be empty", (int)child.Start.Line));
+                    }
+                }
+                else
+                {
+                    list.Add(item);
+                }
+
                 i++;
             }
 
@@ -338,14 +364,37 @@ public static class YamlBinder
                 ByteSizeProperty = property.GetCustomAttribute<ByteSizeAttribute>() is not null;
                 var value = BindValue(valueNode, property.PropertyType, keyPath);
                 ByteSizeProperty = false;
-                if (value is not null || !property.PropertyType.IsValueType || Nullable.GetUnderlyingType(property.PropertyType) is not null)
+                if (value is not null)
                 {
                     property.SetValue(instance, value);
+                }
+                else if (IsEmpty(valueNode) && !AcceptsNull(property))
+                {
+                    // `key:` with nothing after it. Collections stay empty; anything else needs a value.
+                    if (ElementType(property.PropertyType) is null && !IsDictionary(property.PropertyType))
+                    {
+                        errors.Add(new ConfigError(keyPath, "needs a value", (int)valueNode.Start.Line));
+                    }
+                }
+                else if (AcceptsNull(property))
+                {
+                    property.SetValue(instance, null);
                 }
             }
 
             return instance;
         }
+
+        private static readonly NullabilityInfoContext Nullability = new();
+
+        private static bool IsEmpty(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" };
+
+        private static bool AcceptsNull(PropertyInfo property) =>
+            Nullable.GetUnderlyingType(property.PropertyType) is not null
+            || (!property.PropertyType.IsValueType && Nullability.Create(property).WriteState == NullabilityState.Nullable);
+
+        private static bool IsDictionary(Type type) =>
+            type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Dictionary<,>) || type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) || type.GetGenericTypeDefinition() == typeof(IDictionary<,>));
 
         private static Type? ElementType(Type type)
         {

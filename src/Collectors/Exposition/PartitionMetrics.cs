@@ -14,7 +14,7 @@ public sealed class PartitionMetrics(SnapshotStore store) : IMetricSource
     public static readonly MetricDefinition MemoryBandwidthUtilization = new("gpuqos_partition_memory_bandwidth_utilization_ratio", MetricType.Gauge, "Memory-bandwidth utilization of the partition.", MetricLabels.Partition, "NVML nvmlGpmMetricsGet(DRAM_BW_UTIL) / nvmlDeviceGetVgpuUtilization");
     public static readonly MetricDefinition EncoderUtilization = new("gpuqos_partition_encoder_utilization_ratio", MetricType.Gauge, "Video encoder utilization (vGPU).", MetricLabels.Partition, "NVML nvmlDeviceGetVgpuUtilization");
     public static readonly MetricDefinition DecoderUtilization = new("gpuqos_partition_decoder_utilization_ratio", MetricType.Gauge, "Video decoder utilization (vGPU).", MetricLabels.Partition, "NVML nvmlDeviceGetVgpuUtilization");
-    public static readonly MetricDefinition SmCount = new("gpuqos_partition_sm_count", MetricType.Gauge, "Streaming multiprocessors in the partition.", MetricLabels.Partition, "NVML nvmlGpuInstanceProfileInfo_t.multiprocessorCount");
+    public static readonly MetricDefinition SmCount = new("gpuqos_partition_multiprocessors", MetricType.Gauge, "Streaming multiprocessors in the partition.", MetricLabels.Partition, "NVML nvmlGpuInstanceProfileInfo_t.multiprocessorCount");
     public static readonly MetricDefinition VgpuScheduler = new("gpuqos_vgpu_scheduler_info", MetricType.Gauge, "vGPU scheduler policy of the GPU; always 1.", MetricLabels.Gpu.With("policy"), "NVML nvmlDeviceGetVgpuSchedulerState");
     public static readonly MetricDefinition VgpuTimeslice = new("gpuqos_vgpu_scheduler_timeslice_seconds", MetricType.Gauge, "vGPU scheduler time slice.", MetricLabels.Gpu, "NVML nvmlDeviceGetVgpuSchedulerState");
 

@@ -14,9 +14,11 @@ public sealed record MigPlacement(MigProfile Profile, int Start)
 public static class MigGeometry
 {
     /// <summary>
-    /// Places the requested instances. Instances with a fixed start keep it; the rest are placed in the
-    /// order given at their first free allowed start, as NVML does when no placement is given (which is why
-    /// creation order matters). Returns the placements, or the reasons the geometry is invalid.
+    /// Places the requested instances. Instances with a fixed start keep it. The others get the first
+    /// feasible packing found by a depth-first search over their allowed starts (in the order given), so a
+    /// geometry that fits is never rejected because of the order it was listed in. Configurations GpuQos
+    /// writes always carry explicit placements, so they do not depend on how NVML picks a default placement.
+    /// Returns the placements, or the reasons the geometry is invalid.
     /// </summary>
     public static (IReadOnlyList<MigPlacement> Placements, IReadOnlyList<string> Errors) Place(
         GpuModel model, IReadOnlyList<(string Profile, int? Start)> requested)
@@ -72,31 +74,57 @@ public static class MigGeometry
             placements[i] = new MigPlacement(profile, start);
         }
 
-        for (var i = 0; i < requested.Count; i++)
+        if (errors.Count > 0)
         {
-            if (profiles[i] is not { } profile || requested[i].Start is not null)
+            return ([], errors);
+        }
+
+        var free = Enumerable.Range(0, requested.Count).Where(i => requested[i].Start is null).ToArray();
+        if (!Search(free, 0, profiles, placements, used))
+        {
+            var slices = profiles.Where(p => p is not null).Sum(p => p!.MemorySlices);
+            errors.Add($"[{free[^1]}]: no free placement left for {profiles[free[^1]]!.Name} on {model.Key}: the instances need {slices} of {model.MemorySlices} memory slices and no packing of their allowed starts fits");
+            return ([], errors);
+        }
+
+        return (placements.Select(p => p!).ToArray(), errors);
+    }
+
+    private static bool Search(int[] free, int next, MigProfile?[] profiles, MigPlacement?[] placements, bool[] used)
+    {
+        if (next == free.Length)
+        {
+            return true;
+        }
+
+        var i = free[next];
+        var profile = profiles[i]!;
+        foreach (var start in profile.AllowedStarts)
+        {
+            if (!TryOccupy(used, start, profile.MemorySlices))
             {
                 continue;
             }
 
-            var placed = false;
-            foreach (var start in profile.AllowedStarts)
+            placements[i] = new MigPlacement(profile, start);
+            if (Search(free, next + 1, profiles, placements, used))
             {
-                if (TryOccupy(used, start, profile.MemorySlices))
-                {
-                    placements[i] = new MigPlacement(profile, start);
-                    placed = true;
-                    break;
-                }
+                return true;
             }
 
-            if (!placed)
-            {
-                errors.Add($"[{i}]: no free placement left for {profile.Name} on {model.Key} (memory slices in use: {string.Join(",", Enumerable.Range(0, used.Length).Where(s => used[s]))})");
-            }
+            Release(used, start, profile.MemorySlices);
+            placements[i] = null;
         }
 
-        return errors.Count > 0 ? ([], errors) : (placements.Select(p => p!).ToArray(), errors);
+        return false;
+    }
+
+    private static void Release(bool[] used, int start, int size)
+    {
+        for (var s = start; s < start + size; s++)
+        {
+            used[s] = false;
+        }
     }
 
     private static bool TryOccupy(bool[] used, int start, int size)

@@ -173,6 +173,36 @@ public sealed class SimMigInstanceOptions
 
     /// <summary>Workloads inside the instance.</summary>
     public List<SimWorkloadOptions> Workloads { get; init; } = [];
+
+    /// <summary>When the instance exists; always when absent. A recreated instance gets a new MIG UUID, as on a real GPU.</summary>
+    public SimLifetimeOptions? Lifetime { get; init; }
+}
+
+/// <summary>A window of simulated time in which something exists, optionally repeating.</summary>
+public sealed class SimLifetimeOptions : IValidatableObject
+{
+    /// <summary>When it first appears.</summary>
+    public TimeSpan From { get; init; }
+
+    /// <summary>When it goes away; never when absent.</summary>
+    public TimeSpan? Until { get; init; }
+
+    /// <summary>Repeats the window with this period.</summary>
+    public TimeSpan? Every { get; init; }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Until is { } until && until <= From)
+        {
+            yield return new ValidationResult("until must be after from", [nameof(Until)]);
+        }
+
+        if (Every is { } every && (every <= TimeSpan.Zero || (Until is { } u && every < u - From)))
+        {
+            yield return new ValidationResult("every must be positive and at least as long as the window", [nameof(Every)]);
+        }
+    }
 }
 
 /// <summary>vGPU scheduler settings and instances of one GPU.</summary>

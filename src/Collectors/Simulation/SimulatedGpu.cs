@@ -65,7 +65,7 @@ internal sealed class SimulatedGpu
     public bool Owns(int pid) => _processes.Exists(p => p.Options.Pid == pid) || (Mode == SharingMode.Mps && pid == _options.MpsServerPid);
 
     public bool IsRunning(int pid, TimeSpan t) =>
-        _processes.Exists(p => p.Options.Pid == pid && RunStart(p.Options, t) is not null)
+        _processes.Exists(p => p.Options.Pid == pid && RunStart(p.Options, t) is not null && (p.Instance < 0 || Incarnation(p.Instance, t) is not null))
         || (Mode == SharingMode.Mps && pid == _options.MpsServerPid);
 
     public void SetDutyCycle(int pid, double ratio) => _dutyCycle[pid] = Math.Clamp(ratio, 0, 1);
@@ -255,6 +255,11 @@ internal sealed class SimulatedGpu
         for (var i = 0; i < _placements.Count; i++)
         {
             var placement = _placements[i];
+            if (Incarnation(i, t) is not { } incarnation)
+            {
+                continue;
+            }
+
             var active = _processes.Where(p => p.Instance == i && RunStart(p.Options, t) is not null).ToList();
             var shares = Share(active, t, clockRatio, mps: false);
             var busy = shares.Sum();
@@ -282,7 +287,7 @@ internal sealed class SimulatedGpu
                 Id = id,
                 Kind = PartitionKind.Mig,
                 Profile = placement.Profile.Name,
-                Uuid = "MIG-" + StableHash.Uuid(StableHash.Of(_seed, Identity.Uuid, i)),
+                Uuid = "MIG-" + StableHash.Uuid(StableHash.Of(_seed, Identity.Uuid, (incarnation << 8) | (uint)i)),
                 GpuInstanceId = i + 1,
                 ComputeInstanceId = 0,
                 PlacementStart = placement.Start,
@@ -387,21 +392,37 @@ internal sealed class SimulatedGpu
     }
 
     /// <summary>When the workload's current run started, or null when it is not running at <paramref name="t"/>.</summary>
-    private static TimeSpan? RunStart(SimWorkloadOptions w, TimeSpan t)
+    private static TimeSpan? RunStart(SimWorkloadOptions w, TimeSpan t) => WindowStart(w.Start, w.Stop, w.Every, t);
+
+    /// <summary>Start of the current occurrence of a (possibly repeating) window, or null outside it.</summary>
+    internal static TimeSpan? WindowStart(TimeSpan from, TimeSpan? until, TimeSpan? every, TimeSpan t)
     {
-        if (t < w.Start)
+        if (t < from)
         {
             return null;
         }
 
-        if (w.Every is { } every && every > TimeSpan.Zero)
+        if (every is { } period && period > TimeSpan.Zero)
         {
-            var cycles = (t - w.Start).Ticks / every.Ticks;
-            var start = w.Start + TimeSpan.FromTicks(cycles * every.Ticks);
-            return w.Stop is { } stop && t - start >= stop - w.Start ? null : start;
+            var cycles = (t - from).Ticks / period.Ticks;
+            var start = from + TimeSpan.FromTicks(cycles * period.Ticks);
+            return until is { } stop && t - start >= stop - from ? null : start;
         }
 
-        return w.Stop is { } end && t >= end ? null : w.Start;
+        return until is { } end && t >= end ? null : from;
+    }
+
+    /// <summary>How many times instance <paramref name="i"/> has been created by <paramref name="t"/>, or null while it does not exist.</summary>
+    private long? Incarnation(int i, TimeSpan t)
+    {
+        if (_options.Mig[i].Lifetime is not { } life)
+        {
+            return 0;
+        }
+
+        return WindowStart(life.From, life.Until, life.Every, t) is { } start
+            ? (life.Every is { } every && every > TimeSpan.Zero ? (start - life.From).Ticks / every.Ticks : 0)
+            : null;
     }
 
     private static string MigPartitionId(int instance) => $"gi{instance + 1}-ci0";

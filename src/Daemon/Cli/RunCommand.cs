@@ -19,6 +19,11 @@ internal static class RunCommand
             Description = $"Address and port for /metrics and the API. Default: settings.listen, else {SettingsDefaults.Listen}.",
             HelpName = "ADDRESS:PORT",
         };
+        var procfsRoot = new Option<DirectoryInfo?>("--procfs-root")
+        {
+            Description = "Where procfs is mounted, for reading processes' cgroups and users (as node_exporter's --path.procfs). Default: attribution.procfsRoot, else /proc.",
+            HelpName = "DIR",
+        };
         var command = new Command("run", """
             Run the daemon: collect GPU, partition, process and tenant metrics every interval, serve them on
             /metrics for Prometheus, and serve /healthz, /readyz and /api/v1/state.
@@ -27,14 +32,14 @@ internal static class RunCommand
             On a GPU host:          gpuqos run --config /etc/gpuqos/gpuqos.yaml
             """)
         {
-            config, backend, scenario, listen,
+            config, backend, scenario, listen, procfsRoot,
         };
         command.SetAction(async (parse, ct) =>
-            await RunAsync(parse.GetValue(config), CommonOptions.ParseBackend(parse.GetValue(backend)), parse.GetValue(scenario), parse.GetValue(listen), ct));
+            await RunAsync(parse.GetValue(config), CommonOptions.ParseBackend(parse.GetValue(backend)), parse.GetValue(scenario), parse.GetValue(listen), parse.GetValue(procfsRoot), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo? configFile, BackendKind? backendOverride, FileInfo? scenarioFile, string? listenOverride, CancellationToken ct)
+    private static async Task<int> RunAsync(FileInfo? configFile, BackendKind? backendOverride, FileInfo? scenarioFile, string? listenOverride, DirectoryInfo? procfsRoot, CancellationToken ct)
     {
         var stderr = Console.Error;
         GpuQosOptions options;
@@ -56,6 +61,12 @@ internal static class RunCommand
         if (!SettingsDefaults.TryParseListen(listen, out _))
         {
             await stderr.WriteLineAsync($"gpuqos: --listen: '{listen}' is not ADDRESS:PORT (e.g. 0.0.0.0:9450 or 127.0.0.1:9450)");
+            return ExitCodes.Error;
+        }
+
+        if (procfsRoot is { Exists: false })
+        {
+            await stderr.WriteLineAsync($"gpuqos: --procfs-root: '{procfsRoot.FullName}' is not a directory");
             return ExitCodes.Error;
         }
 
@@ -85,7 +96,7 @@ internal static class RunCommand
             WebApplication app;
             try
             {
-                app = DaemonHost.Build(new RunRequest(options, source, backendKind, scenario, listen), backend, TimeProvider.System);
+                app = DaemonHost.Build(new RunRequest(options, source, backendKind, scenario, listen, procfsRoot?.FullName), backend, TimeProvider.System);
             }
             catch (StartupRefusedException ex)
             {

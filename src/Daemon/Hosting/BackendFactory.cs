@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Nvml;
 using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Configuration;
 
@@ -33,9 +34,19 @@ public static class BackendFactory
         }
     }
 
-    private static IGpuBackend CreateNvml(TimeProvider time)
+    /// <summary>
+    /// Opens NVML. Both <c>--backend nvml</c> and <c>--backend auto</c> come here: auto uses NVML when the library
+    /// loads and reports at least one GPU, and otherwise fails with <see cref="NoNvmlMessage"/>, never the simulator.
+    /// </summary>
+    private static NvmlBackend CreateNvml(TimeProvider time)
     {
-        _ = time;
-        throw new BackendUnavailableException(NoNvmlMessage("the NVML backend is not part of this build yet"));
+        try
+        {
+            return NvmlBackend.Open(new NvmlBackendOptions(), time);
+        }
+        catch (BackendUnavailableException ex)
+        {
+            throw new BackendUnavailableException(NoNvmlMessage(ex.Message), ex);
+        }
     }
 }

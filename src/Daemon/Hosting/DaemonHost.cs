@@ -10,7 +10,7 @@ using Prometheus;
 namespace GpuQos.Daemon.Hosting;
 
 /// <summary>What <c>gpuqos run</c> was asked to do, after the command line and the file are merged.</summary>
-public sealed record RunRequest(GpuQosOptions Options, string ConfigSource, BackendKind Backend, string? Scenario, string Listen);
+public sealed record RunRequest(GpuQosOptions Options, string ConfigSource, BackendKind Backend, string? Scenario, string Listen, string? ProcfsRoot = null);
 
 /// <summary>The composition root: builds the web host with every service the daemon runs.</summary>
 public static class DaemonHost
@@ -60,8 +60,8 @@ public static class DaemonHost
         services.AddAudit(request);
         services.AddObservability(request);
         services.AddOperations(request);
-        configureServices?.Invoke(services);
 
+        configureServices?.Invoke(services);
         var app = builder.Build();
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
         app.MapMetrics("/metrics", exporter.Registry);

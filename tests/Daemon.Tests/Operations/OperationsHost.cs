@@ -40,7 +40,7 @@ public sealed class OperationsHost : IAsyncDisposable
         var demo = ConfigLoader.Resolve(null, demoHost: true).Options;
         var options = new GpuQosOptions { Settings = demo.Settings, Tenants = demo.Tenants, Web = web };
         var backend = new SimulatedBackend(ScenarioLoader.Demo(), time);
-        return DaemonHost.Build(new RunRequest(options, "test", BackendKind.Sim, null, $"127.0.0.1:{0.ToString(System.Globalization.CultureInfo.InvariantCulture)}"), backend, time, configureServices: configure);
+        return DaemonHost.Build(new RunRequest(options, "test", BackendKind.Sim, null, "127.0.0.1:0"), backend, time, configureServices: configure);
     }
 
     public HttpClient Client(HttpMessageHandler? handler = null) =>

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using GpuQos.Collectors.Model;
+
+namespace GpuQos.Collectors.Attribution;
+
+/// <summary>
+/// Attributes processes and partitions from cached facts: cgroup → container and pod, the kubelet's pods →
+/// names, tenant selectors → tenant. Does no I/O, so it is safe on the collection path; a process whose
+/// facts, partition and the pod list are unchanged since the last cycle gets its previous answer back.
+/// </summary>
+public sealed class TenantAttributor(AttributionState state, TenantCatalog tenants) : IProcessAttributor
+{
+    private const int MaxRemembered = 65_536;
+
+    private readonly ConcurrentDictionary<(int Gpu, int Pid), Remembered> _remembered = new();
+
+    /// <inheritdoc />
+    public ProcessAttribution Attribute(GpuIdentity gpu, ProcessReading process, PartitionReading? partition)
+    {
+        // The simulated host (and any backend that knows them) hands over the cgroup and user; otherwise
+        // they come from procfs through the refresher's cache.
+        CgroupIdentity cgroup;
+        string user;
+        if (process.CgroupPath is { } path)
+        {
+            (cgroup, user) = (state.Parse(path), process.User ?? "");
+        }
+        else
+        {
+            var facts = state.FactsOf(process.Pid);
+            (cgroup, user) = (facts?.Cgroup ?? CgroupIdentity.None, facts?.User ?? process.User ?? "");
+        }
+
+        var inventory = state.Inventory;
+        var key = (gpu.Index, process.Pid);
+        if (_remembered.TryGetValue(key, out var last) && last.Matches(cgroup, user, process.Name, partition, inventory))
+        {
+            return last.Result;
+        }
+
+        var pod = inventory.Resolve(cgroup, DeviceIds(gpu, partition));
+        var tenant = tenants.Match(new AttributionSubject
+        {
+            Namespace = pod.Namespace,
+            Pod = pod.Pod,
+            Container = pod.Container,
+            Cgroup = cgroup.Path,
+            MigUuid = partition?.Uuid ?? "",
+            Vm = partition?.VmId ?? "",
+            User = user,
+            Process = process.Name,
+        });
+        var result = new ProcessAttribution(pod.Container, pod.Pod, pod.Namespace, tenant)
+        {
+            ContainerId = cgroup.ContainerId,
+            PodUid = cgroup.PodUid,
+            Runtime = cgroup.Runtime,
+            Match = pod.Kind,
+        };
+
+        if (_remembered.Count >= MaxRemembered)
+        {
+            // PIDs of exited processes pile up otherwise; starting over costs one cycle of fresh matching.
+            _remembered.Clear();
+        }
+
+        _remembered[key] = new Remembered(cgroup, user, process.Name, partition?.Id, partition?.Uuid, partition?.VmId, inventory, result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public string TenantOf(GpuIdentity gpu, PartitionReading partition) =>
+        partition.Kind is PartitionKind.Mig or PartitionKind.Vgpu
+            ? tenants.Match(new AttributionSubject { MigUuid = partition.Uuid ?? "", Vm = partition.VmId ?? "" })
+            : "";
+
+    /// <summary>
+    /// The device IDs the kubelet would have assigned for this process: the MIG device UUID (and the older
+    /// <c>MIG-&lt;GPU UUID&gt;/&lt;gi&gt;/&lt;ci&gt;</c> form) inside a MIG instance, else the GPU UUID.
+    /// </summary>
+    public static IReadOnlyList<string> DeviceIds(GpuIdentity gpu, PartitionReading? partition)
+    {
+        if (partition is { Kind: PartitionKind.Mig })
+        {
+            var ids = new List<string>(2);
+            if (partition.Uuid is { } uuid)
+            {
+                ids.Add(uuid);
+            }
+
+            if (partition.GpuInstanceId is { } gi && partition.ComputeInstanceId is { } ci)
+            {
+                ids.Add(FormattableString.Invariant($"MIG-{gpu.Uuid}/{gi}/{ci}"));
+            }
+
+            return ids;
+        }
+
+        return [gpu.Uuid];
+    }
+
+    /// <summary>The inputs of the last answer for a process, and the answer.</summary>
+    private sealed record Remembered(
+        CgroupIdentity Cgroup, string User, string Name, string? PartitionId, string? PartitionUuid, string? Vm, PodInventory Inventory, ProcessAttribution Result)
+    {
+        public bool Matches(CgroupIdentity cgroup, string user, string name, PartitionReading? partition, PodInventory inventory) =>
+            ReferenceEquals(Inventory, inventory)
+            && Cgroup.Equals(cgroup)
+            && User == user
+            && Name == name
+            && PartitionId == partition?.Id
+            && PartitionUuid == partition?.Uuid
+            && Vm == partition?.VmId;
+    }
+}

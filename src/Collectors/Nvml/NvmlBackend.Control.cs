@@ -1,0 +1,130 @@
+using GpuQos.Collectors.Model;
+using GpuQos.Collectors.Nvml.Interop;
+
+namespace GpuQos.Collectors.Nvml;
+
+/// <summary>
+/// Control through NVML (clocks, power limit, compute mode, vGPU scheduler; these need root, act on the whole
+/// device and do not survive a driver reload) and through <c>nvidia-cuda-mps-control</c> (MPS).
+/// Every failure is raised, NOT_SUPPORTED included: a control call the GPU cannot do is an error to its caller.
+/// </summary>
+public sealed partial class NvmlBackend
+{
+    /// <inheritdoc />
+    public void SetLockedClocks(int gpu, uint minMhz, uint maxMhz)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceSetGpuLockedClocks");
+            g.Require("nvmlDeviceSetGpuLockedClocks", NvmlNative.nvmlDeviceSetGpuLockedClocks(g.Handle, minMhz, maxMhz));
+            g.LockedClocks = (minMhz, maxMhz);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ResetLockedClocks(int gpu)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceResetGpuLockedClocks");
+            g.Require("nvmlDeviceResetGpuLockedClocks", NvmlNative.nvmlDeviceResetGpuLockedClocks(g.Handle));
+            g.LockedClocks = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public uint GetPowerLimit(int gpu)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceGetPowerManagementLimit");
+            g.Require("nvmlDeviceGetPowerManagementLimit", NvmlNative.nvmlDeviceGetPowerManagementLimit(g.Handle, out var milliwatts));
+            return milliwatts;
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetPowerLimit(int gpu, uint milliwatts)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceSetPowerManagementLimit");
+            g.Require("nvmlDeviceSetPowerManagementLimit", NvmlNative.nvmlDeviceSetPowerManagementLimit(g.Handle, milliwatts));
+        }
+    }
+
+    /// <inheritdoc />
+    public ComputeMode GetComputeMode(int gpu)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceGetComputeMode");
+            g.Require("nvmlDeviceGetComputeMode", NvmlNative.nvmlDeviceGetComputeMode(g.Handle, out var mode));
+            return (ComputeMode)mode;
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetComputeMode(int gpu, ComputeMode mode)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceSetComputeMode");
+            g.Require("nvmlDeviceSetComputeMode", NvmlNative.nvmlDeviceSetComputeMode(g.Handle, (int)mode));
+        }
+    }
+
+    /// <inheritdoc />
+    public (VgpuSchedulerPolicy Policy, uint TimesliceMicroseconds) GetVgpuScheduler(int gpu)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceGetVgpuSchedulerState");
+            g.Require("nvmlDeviceGetVgpuSchedulerState", NvmlNative.nvmlDeviceGetVgpuSchedulerState(g.Handle, out var state));
+            return ((VgpuSchedulerPolicy)state.SchedulerPolicy, state.TimesliceNs / 1000);
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetVgpuScheduler(int gpu, VgpuSchedulerPolicy policy, uint timesliceMicroseconds)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceSetVgpuSchedulerState");
+
+            // A fixed time slice means adaptive round robin off; NVML takes the slice in ns.
+            var state = new NvmlVgpuSchedulerSetState
+            {
+                SchedulerPolicy = (uint)policy,
+                EnableArrMode = ArrDisabled,
+                Params0 = checked(timesliceMicroseconds * 1000),
+            };
+            g.Require("nvmlDeviceSetVgpuSchedulerState", NvmlNative.nvmlDeviceSetVgpuSchedulerState(g.Handle, in state));
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetMpsActiveThreadPercentage(int gpu, int? clientPid, int percentage)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(percentage, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percentage, 100);
+        int? server = null;
+        lock (_lock)
+        {
+            var g = Gpu(gpu, MpsControl.Function);
+            if (clientPid is not null)
+            {
+                // MPS sets the percentage per server, not per client: find this GPU's server.
+                server = (RunningProcesses(g) ?? []).Select(p => (int)p.Pid).FirstOrDefault(pid => ProcessName(pid) == MpsServerName);
+                if (server is 0)
+                {
+                    throw new Backends.GpuBackendException(MpsControl.Function, NvmlReturn.NotFound.Name(), gpu, $"no {MpsServerName} runs on GPU {gpu}");
+                }
+            }
+        }
+
+        _mps.SetActiveThreadPercentage(gpu, server, percentage);
+    }
+
+    private const uint ArrDisabled = 1;
+}

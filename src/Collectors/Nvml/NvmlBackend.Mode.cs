@@ -1,0 +1,54 @@
+using GpuQos.Collectors.Model;
+using GpuQos.Collectors.Nvml.Interop;
+
+namespace GpuQos.Collectors.Nvml;
+
+/// <summary>The sharing mode of a GPU, from what NVML can tell.</summary>
+public sealed partial class NvmlBackend
+{
+    /// <summary>The sharing mode, from what NVML can tell: MIG mode, host vGPU mode, compute mode, an MPS server.</summary>
+    private SharingMode Mode(NvmlGpu g)
+    {
+        if (RefreshMigMode(g))
+        {
+            return SharingMode.Mig;
+        }
+
+        var virtualization = 0;
+        if (Read(g, "nvmlDeviceGetVirtualizationMode", () => NvmlNative.nvmlDeviceGetVirtualizationMode(g.Handle, out virtualization))
+            && virtualization == VirtualizationHostVgpu)
+        {
+            return SharingMode.Vgpu;
+        }
+
+        var compute = 0;
+        if (Read(g, "nvmlDeviceGetComputeMode", () => NvmlNative.nvmlDeviceGetComputeMode(g.Handle, out compute))
+            && compute == (int)Model.ComputeMode.ExclusiveProcess)
+        {
+            return SharingMode.Exclusive;
+        }
+
+        var processes = RunningProcesses(g) ?? [];
+        return processes.Any(p => ProcessName((int)p.Pid) == MpsServerName) ? SharingMode.Mps : SharingMode.TimeSliced;
+    }
+
+    /// <summary>Reads the MIG mode; a change forgets what was unsupported in the old mode and the MIG topology.</summary>
+    private static bool RefreshMigMode(NvmlGpu g)
+    {
+        var enabled = false;
+        uint current = 0;
+        if (Read(g, "nvmlDeviceGetMigMode", () => NvmlNative.nvmlDeviceGetMigMode(g.Handle, out current, out _)))
+        {
+            enabled = current == 1;
+        }
+
+        if (g.MigEnabled is { } before && before != enabled)
+        {
+            g.ForgetUnavailable();
+            g.MigTopologyKey = "";
+        }
+
+        g.MigEnabled = enabled;
+        return enabled;
+    }
+}

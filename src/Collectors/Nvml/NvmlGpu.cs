@@ -1,0 +1,98 @@
+using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Model;
+using GpuQos.Collectors.Nvml.Interop;
+
+namespace GpuQos.Collectors.Nvml;
+
+/// <summary>
+/// One physical GPU: its handle (resolved once), what it does not support (asked once), and the bookkeeping
+/// that spans intervals (MIG topology, GPM samples, utilization timestamps).
+/// </summary>
+internal sealed class NvmlGpu(int index, nint handle)
+{
+    private readonly HashSet<string> _unavailable = new(StringComparer.Ordinal);
+
+    public int Index { get; } = index;
+    public nint Handle { get; } = handle;
+    public GpuIdentity Identity { get; set; } = null!;
+    public GpuModel? Model { get; set; }
+    public bool Lost { get; private set; }
+
+    /// <summary>The clock range this backend locked, since NVML has no call that reads it back.</summary>
+    public (uint MinMhz, uint MaxMhz)? LockedClocks { get; set; }
+
+    /// <summary>MIG devices keyed by (GPU instance, compute instance), in MIG device index order.</summary>
+    public IReadOnlyList<MigInstance> MigInstances { get; set; } = [];
+    public string MigTopologyKey { get; set; } = "";
+    public bool? MigEnabled { get; set; }
+
+    /// <summary>GPM sample buffers and the last value per GPU instance, for SM and DRAM utilization.</summary>
+    public Dictionary<uint, GpmState> Gpm { get; } = [];
+
+    /// <summary>Newest process-utilization sample seen, passed back as <c>lastSeenTimeStamp</c>.</summary>
+    public ulong ProcessLastSeen { get; set; }
+    public Dictionary<int, ProcessUtilization> ProcessUtilization { get; } = [];
+
+    /// <summary>Newest vGPU utilization sample seen, and the last values per vGPU instance.</summary>
+    public ulong VgpuLastSeen { get; set; }
+    public Dictionary<uint, ProcessUtilization> VgpuUtilization { get; } = [];
+
+    /// <summary>Forgets which calls were unavailable, after a mode change made them worth asking again.</summary>
+    public void ForgetUnavailable() => _unavailable.Clear();
+
+    /// <summary>Whether <paramref name="function"/> is known not to be available on this GPU.</summary>
+    public bool Skips(string function) => Lost || _unavailable.Contains(function);
+
+    /// <summary>
+    /// Interprets an optional read: true on success; false on NOT_SUPPORTED, remembered so the call is not
+    /// repeated. NO_PERMISSION is remembered the same way but still raised once so that it is counted.
+    /// Every other code is raised as <see cref="GpuBackendException"/>; GPU_IS_LOST also marks the GPU lost.
+    /// </summary>
+    /// <param name="function">The NVML function, as errors name it.</param>
+    /// <param name="code">What it returned.</param>
+    /// <param name="key">What to remember as unavailable when one function serves several values; defaults to the function.</param>
+    public bool Optional(string function, NvmlReturn code, string? key = null)
+    {
+        switch (code)
+        {
+            case NvmlReturn.Success:
+                return true;
+            case NvmlReturn.NotSupported:
+                _unavailable.Add(key ?? function);
+                return false;
+            case NvmlReturn.NoPermission:
+                _unavailable.Add(key ?? function);
+                throw Error(function, code);
+            default:
+                throw Error(function, code);
+        }
+    }
+
+    /// <summary>A call that must succeed.</summary>
+    public void Require(string function, NvmlReturn code)
+    {
+        if (code != NvmlReturn.Success)
+        {
+            throw Error(function, code);
+        }
+    }
+
+    /// <summary>Throws GPU_IS_LOST without calling NVML once the GPU is known to be lost.</summary>
+    public void ThrowIfLost(string function)
+    {
+        if (Lost)
+        {
+            throw new GpuBackendException(function, NvmlReturn.GpuIsLost.Name(), Index, $"GPU {Index} has fallen off the bus; it is no longer read");
+        }
+    }
+
+    public GpuBackendException Error(string function, NvmlReturn code)
+    {
+        if (code == NvmlReturn.GpuIsLost)
+        {
+            Lost = true;
+        }
+
+        return NvmlErrors.Exception(function, code, Index);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Exposition;
+
+namespace GpuQos.Daemon.Exposition;
+
+/// <summary>
+/// The metric catalogue as OpenTelemetry instruments. Each <see cref="MetricDefinition"/> of every registered
+/// <see cref="IMetricSource"/> becomes one observable gauge or counter, named and labelled exactly as on
+/// <c>/metrics</c>; no definition is written a second time. Once per collection cycle (on
+/// <see cref="SnapshotStore.Published"/>) the sources write their samples into a fresh table, which replaces
+/// the previous one whole; the instruments' callbacks only read that table, so an OTLP export or an
+/// OpenTelemetry scrape never reaches the backend and never sees half a cycle.
+/// </summary>
+public sealed class OpenTelemetryMetrics : IMetricWriter, IDisposable
+{
+    /// <summary>The meter every GpuQos instrument belongs to.</summary>
+    public const string MeterName = "GpuQos";
+
+    private static readonly IReadOnlyList<Measurement<double>> None = [];
+
+    private readonly IMetricSource[] _sources;
+    private readonly SnapshotStore _store;
+    private readonly Meter _meter;
+    private readonly Lock _writing = new();
+    private Dictionary<string, List<Measurement<double>>> _latest = new(StringComparer.Ordinal);
+    private Dictionary<string, List<Measurement<double>>>? _next;
+
+    public OpenTelemetryMetrics(IEnumerable<IMetricSource> sources, SnapshotStore store)
+    {
+        _sources = sources.ToArray();
+        _store = store;
+        _meter = new Meter(MeterName, VersionInfo.Version);
+        foreach (var definition in _sources.SelectMany(s => s.Metrics))
+        {
+            var name = definition.Name;
+            if (definition.Type == MetricType.Counter)
+            {
+                _meter.CreateObservableCounter(name, () => Read(name), unit: null, description: definition.Help);
+            }
+            else
+            {
+                _meter.CreateObservableGauge(name, () => Read(name), unit: null, description: definition.Help);
+            }
+        }
+
+        _store.Published += OnPublished;
+    }
+
+    /// <summary>Fills the table from the sources for the snapshot just published (also used by tests).</summary>
+    public void Update()
+    {
+        lock (_writing)
+        {
+            _next = new Dictionary<string, List<Measurement<double>>>(StringComparer.Ordinal);
+            foreach (var source in _sources)
+            {
+                source.WriteTo(this);
+            }
+
+            Volatile.Write(ref _latest, _next);
+            _next = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Write(MetricDefinition metric, double value, params ReadOnlySpan<string> labels)
+    {
+        if (_next is null || !double.IsFinite(value))
+        {
+            return;
+        }
+
+        // Tags in the definition's label order, so every exporter sees the same stable order.
+        var tags = new TagList();
+        for (var i = 0; i < labels.Length; i++)
+        {
+            tags.Add(metric.Labels[i], labels[i]);
+        }
+
+        if (!_next.TryGetValue(metric.Name, out var samples))
+        {
+            samples = [];
+            _next[metric.Name] = samples;
+        }
+
+        samples.Add(new Measurement<double>(value, tags));
+    }
+
+    public void Dispose()
+    {
+        _store.Published -= OnPublished;
+        _meter.Dispose();
+    }
+
+    private void OnPublished(HostSnapshot snapshot) => Update();
+
+    private IEnumerable<Measurement<double>> Read(string name) =>
+        Volatile.Read(ref _latest).TryGetValue(name, out var samples) ? samples : None;
+}

@@ -1,0 +1,94 @@
+using GpuQos.Daemon.Hosting;
+using GpuQos.Daemon.Tests.TestSupport;
+
+namespace GpuQos.Daemon.Tests.Nvml;
+
+/// <summary>The real daemon on <c>--backend nvml</c> and <c>auto</c> over the NVML stand-in.</summary>
+public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStubBuild>
+{
+    [Fact]
+    public async Task Run_NvmlOverDemoFixture_SameSeriesAndLabelSetsAsSimulatedDemo()
+    {
+        await using var sim = await DaemonProcess.StartAsync(["--backend", "sim"]);
+        await using var nvml = await DaemonProcess.StartAsync(["--backend", "nvml"], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
+
+        var simSamples = ExpositionParser.Parse(await sim.ScrapeAsync());
+        var nvmlSamples = ExpositionParser.Parse(await nvml.ScrapeAsync());
+
+        Assert.Equal(LabelSets(simSamples), LabelSets(nvmlSamples));
+        Assert.Equal(Partitions(simSamples), Partitions(nvmlSamples));
+        Assert.Equal("nvml", nvmlSamples.Single(s => s.Name == "gpuqos_build_info").Labels["backend"]);
+        Assert.DoesNotContain(nvmlSamples, s => s.Name == "gpuqos_nvml_errors_total");
+    }
+
+    [Fact]
+    public async Task Run_GpuLostMidRun_MarkedLostCountedOthersKeepReporting()
+    {
+        var fixture = stub.Fixture([.. File.ReadAllLines(NvmlStubBuild.DemoFixture), "fault fn=nvmlDeviceGetPowerUsage gpu=1 code=GPU_IS_LOST from=3"]);
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml"], NvmlStubBuild.Environment(fixture));
+
+        IReadOnlyList<Sample> samples = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
+            if (samples.Any(s => s.Name == "gpuqos_gpu_lost" && s.Labels["gpu"] == "1" && s.Value == 1))
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Contains(samples, s => s.Name == "gpuqos_gpu_lost" && s.Labels["gpu"] == "1" && s.Value == 1);
+        Assert.Contains(samples, s => s.Name == "gpuqos_nvml_errors_total" && s.Labels["function"] == "nvmlDeviceGetPowerUsage" && s.Labels["code"] == "GPU_IS_LOST" && s.Value == 1);
+        Assert.DoesNotContain(samples, s => s.Name == "gpuqos_gpu_power_watts" && s.Labels["gpu"] == "1");
+        Assert.Equal(["0", "2", "3", "4"], samples.Where(s => s.Name == "gpuqos_gpu_power_watts").Select(s => s.Labels["gpu"]).Order());
+        Assert.Equal("ok", (await daemon.Http.GetStringAsync("/healthz")).Trim());
+    }
+
+    [Fact]
+    public async Task Run_AutoWithStubGpus_UsesNvml()
+    {
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "auto"], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
+        var samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
+        Assert.Equal("nvml", samples.Single(s => s.Name == "gpuqos_build_info").Labels["backend"]);
+        Assert.Equal(5, samples.Count(s => s.Name == "gpuqos_gpu_info"));
+    }
+
+    [Fact]
+    public async Task Run_AutoWithoutLibrary_Exit2NamingSimulator()
+    {
+        var missing = Path.Combine(stub.WorkDir, "no-such-dir", "libnvidia-ml.so.1");
+        var (code, _, stderr) = await DaemonProcess.RunToEndAsync(
+            ["run", "--backend", "auto", "--listen", $"127.0.0.1:{DaemonProcess.FreePort()}"],
+            new Dictionary<string, string> { ["GPUQOS_NVML_LIBRARY"] = missing });
+        Assert.Equal(2, code);
+        Assert.Contains("--backend sim", stderr, StringComparison.Ordinal);
+        Assert.Contains(missing, stderr, StringComparison.Ordinal);
+        Assert.StartsWith("gpuqos: " + BackendFactory.NoNvmlMessage("x")[..20], stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_AutoWhenNvmlReportsNoGpu_Exit2NamingSimulator()
+    {
+        var empty = stub.Fixture("# a host with the driver loaded and no GPU");
+        var (code, _, stderr) = await DaemonProcess.RunToEndAsync(
+            ["run", "--backend", "auto", "--listen", $"127.0.0.1:{DaemonProcess.FreePort()}"],
+            NvmlStubBuild.Environment(empty));
+        Assert.Equal(2, code);
+        Assert.Contains("NVML reports no GPU", stderr, StringComparison.Ordinal);
+        Assert.Contains("--backend sim", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every metric name with the label names of its series.</summary>
+    private static SortedDictionary<string, string> LabelSets(IEnumerable<Sample> samples) =>
+        new(samples.GroupBy(s => s.Name).ToDictionary(
+            g => g.Key,
+            g => string.Join(" | ", g.Select(s => string.Join(",", s.Labels.Keys.Order(StringComparer.Ordinal))).Distinct().Order(StringComparer.Ordinal))),
+            StringComparer.Ordinal);
+
+    private static IEnumerable<string> Partitions(IEnumerable<Sample> samples) =>
+        samples.Where(s => s.Name == "gpuqos_partition_info")
+            .Select(s => $"{s.Labels["gpu"]}/{s.Labels["uuid"]}/{s.Labels["partition"]}/{s.Labels["partition_kind"]}/{s.Labels["profile"]}/{s.Labels["partition_uuid"]}/{s.Labels["vm"]}")
+            .Order(StringComparer.Ordinal);
+}

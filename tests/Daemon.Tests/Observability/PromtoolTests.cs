@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using GpuQos.Daemon.Tests.TestSupport;
+
+namespace GpuQos.Daemon.Tests.Observability;
+
+/// <summary>The rule files and the live exposition, checked by Prometheus' own promtool.</summary>
+public sealed partial class PromtoolTests
+{
+    private static readonly string[] RequiredAnnotations = ["summary", "description", "runbook_url"];
+
+    [RequiresPrometheusFact("promtool")]
+    public async Task CheckRules_EveryRuleFile_IsValid()
+    {
+        var (code, output) = await ExternalTool.RunAsync("promtool", ["check", "rules", .. RuleFiles.RulePaths]);
+        Assert.True(code == 0, "promtool check rules failed:\n" + output);
+    }
+
+    [RequiresPrometheusFact("promtool")]
+    public async Task TestRules_EveryUnitTest_Passes()
+    {
+        var (code, output) = await ExternalTool.RunAsync("promtool", ["test", "rules", .. RuleFiles.TestPaths], workingDirectory: RuleFiles.TestsDirectory);
+        Assert.True(code == 0, "promtool test rules failed:\n" + output);
+    }
+
+    [RequiresPrometheusFact("promtool")]
+    public async Task CheckMetrics_LiveScrapeOfDemoDaemon_HasNoProblems()
+    {
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim"]);
+        var text = await daemon.ScrapeAsync();
+        Assert.Contains("gpuqos_gpu_info", text, StringComparison.Ordinal);
+        var (code, output) = await ExternalTool.RunAsync("promtool", ["check", "metrics"], stdin: text);
+        Assert.True(code == 0 && output.Trim().Length == 0, $"promtool check metrics reported (exit {code}):\n{output}");
+    }
+
+    [Fact]
+    public void Alerts_EveryAlert_HasAPromtoolTestCase()
+    {
+        var alerts = RuleFiles.Load().Where(r => r.Alert is not null).Select(r => r.Alert!).ToList();
+        Assert.NotEmpty(alerts);
+        var untested = alerts.Except(RuleFiles.TestedAlerts()).ToList();
+        Assert.True(untested.Count == 0, "alerts without a promtool test case: " + string.Join(", ", untested));
+    }
+
+    [Fact]
+    public void Alerts_EveryAlert_HasSummaryDescriptionAndRunbookThatExists()
+    {
+        var runbooks = File.ReadAllText(RepoPaths.Combine("docs", "runbooks.md"));
+        var anchors = Heading().Matches(runbooks).Select(m => Anchor(m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var rule in RuleFiles.Load().Where(r => r.Alert is not null))
+        {
+            problems.AddRange(RequiredAnnotations.Where(a => !rule.Annotations.TryGetValue(a, out var v) || string.IsNullOrWhiteSpace(v)).Select(a => $"{rule.Name}: no {a}"));
+            if (rule.Annotations.TryGetValue("runbook_url", out var url))
+            {
+                var hash = url.IndexOf("docs/runbooks.md#", StringComparison.Ordinal);
+                var anchor = hash < 0 ? null : url[(hash + "docs/runbooks.md#".Length)..];
+                if (anchor is null || !anchors.Contains(anchor))
+                {
+                    problems.Add($"{rule.Name}: runbook_url {url} does not point at a section of docs/runbooks.md");
+                }
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Alerts_TheIssuesAlertList_IsCovered()
+    {
+        // Issue #7 names these conditions; each maps to one alert or more.
+        string[] expected =
+        [
+            "GpuQosSlaBreached", "GpuQosEnforcementFailing", "GpuQosAuditFailed", "GpuQosAuditStale", "GpuQosCollectorFailing",
+            "GpuQosSeriesStale", "GpuQosGpuLost", "GpuQosXidError", "GpuQosEccUncorrectedErrors", "GpuQosThermalThrottling",
+            "GpuQosPowerThrottling", "GpuQosDaemonDown",
+        ];
+        var alerts = RuleFiles.Load().Select(r => r.Alert).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(expected.Except(alerts));
+    }
+
+    // GitHub's anchor for a heading: lower case, spaces to dashes, punctuation dropped.
+    private static string Anchor(string heading) =>
+        new(heading.Trim().ToLowerInvariant().Replace(' ', '-').Where(c => char.IsLetterOrDigit(c) || c is '-' or '_').ToArray());
+
+    [GeneratedRegex(@"^#{1,6}\s+(.+?)\s*$", RegexOptions.Multiline)]
+    private static partial Regex Heading();
+}
