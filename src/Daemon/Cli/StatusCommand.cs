@@ -48,7 +48,7 @@ internal static class StatusCommand
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
-            await Console.Error.WriteLineAsync($"gpuqos: cannot reach the daemon at {baseUri}api/v1/state: {ex.Message}. Is it running (systemctl status gpuqos), and is --url right?");
+            await Console.Error.WriteLineAsync($"gpuqos: cannot reach the daemon at {baseUri}api/v1/state: {ex.Message}. Is the daemon running (gpuqos run, or systemctl status gpuqos), and is --url right?");
             return ExitCodes.Error;
         }
 
