@@ -135,7 +135,7 @@ public sealed class NvmlFaultTests(NvmlStubHost stub)
             "fault fn=nvmlDeviceGetMigMode gpu=0 code=NOT_SUPPORTED from=2",
             "fault fn=nvmlDeviceGetUtilizationRates gpu=0 code=UNKNOWN from=2"));
         var mig = backend.ReadDevice(0);
-        Assert.Equal(Model.SharingMode.Mig, mig.Mode);
+        Assert.Equal(GpuQos.Collectors.Model.SharingMode.Mig, mig.Mode);
         Assert.Null(mig.SmUtilization);
 
         var ex = Assert.Throws<GpuBackendException>(() => backend.ReadDevice(0));

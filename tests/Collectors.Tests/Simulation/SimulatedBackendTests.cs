@@ -138,7 +138,7 @@ public sealed class SimulatedBackendTests
         Assert.True(device.PowerWatts <= 200.5, $"power {device.PowerWatts} W exceeds the 200 W limit");
         Assert.True(device.SmClockHz < 1410e6);
         Assert.NotEqual(0UL, backend.ReadHealth(0).ClockEventReasons!.Value & ClockEventReasons.SwPowerCap);
-        Assert.Throws<Backends.GpuBackendException>(() => backend.SetPowerLimit(0, 10_000));
+        Assert.Throws<GpuQos.Collectors.Backends.GpuBackendException>(() => backend.SetPowerLimit(0, 10_000));
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class SimulatedBackendTests
         Assert.Equal(0.1, parts[1].SmUtilization!.Value, 6);
         Assert.Equal("a", parts[0].VmId);
         Assert.Equal(VgpuSchedulerPolicy.EqualShare, parts[0].SchedulerPolicy);
-        var ex = Assert.Throws<Backends.GpuBackendException>(() => backend.SetVgpuScheduler(0, VgpuSchedulerPolicy.BestEffort, 0));
+        var ex = Assert.Throws<GpuQos.Collectors.Backends.GpuBackendException>(() => backend.SetVgpuScheduler(0, VgpuSchedulerPolicy.BestEffort, 0));
         Assert.Equal("IN_USE", ex.Code);
     }
 
