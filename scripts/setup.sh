@@ -3,6 +3,8 @@
 #   gcc, make     build the NVML stand-in (tests/NvmlStub) that the NVML backend's tests load
 #   prometheus    promtool checks the exposition and the rules; a real Prometheus scrapes the daemon in tests
 #   chromium      renders the audit's HTML report headless in a test
+#   nodejs, npm   validate deploy/kubernetes offline against the Kubernetes schemas (deploy/kubernetes/validate)
+#   systemd       systemd-analyze verifies deploy/systemd/gpuqos.service
 # It is idempotent: on a machine that has everything it only checks, and returns in a second.
 set -euo pipefail
 
@@ -16,6 +18,9 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
@@ -29,4 +34,6 @@ fi
 # The Debian package starts a Prometheus service on :9090 where systemd runs; tests start their own
 # Prometheus on free loopback ports, so the packaged one is left alone.
 dotnet restore GpuQos.sln --verbosity quiet
+# The Kubernetes and prometheus-operator schema validators, pinned by package-lock.json.
+[ -d deploy/kubernetes/validate/node_modules ] || npm ci --prefix deploy/kubernetes/validate --no-audit --no-fund --loglevel=error >/dev/null
 echo "setup: ok (dotnet $(dotnet --version), $(promtool --version 2>&1 | head -n1))"

@@ -63,6 +63,12 @@ public sealed class SimGpuOptions : IValidatableObject
     /// <summary>XID errors to raise at given times.</summary>
     public List<SimXidOptions> Xids { get; init; } = [];
 
+    /// <summary>
+    /// When the GPU's driver stops answering: from then on every read of this GPU blocks, as an NVML call does
+    /// on a GPU wedged in the driver. It lets tests prove that a stuck collection loop stops the systemd watchdog.
+    /// </summary>
+    public TimeSpan? HangAt { get; init; }
+
     /// <summary>Resolved model; null when the key is unknown (reported by validation).</summary>
     public GpuModel? ResolvedModel => GpuModels.Find(Model);
 

@@ -14,6 +14,7 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     private readonly DateTimeOffset _origin;
     private readonly SimulatedGpu[] _gpus;
     private readonly Lock _lock = new();
+    private readonly ManualResetEventSlim _disposed = new();
 
     /// <summary>Creates the simulated host. Simulated time starts now, by <paramref name="time"/>.</summary>
     public SimulatedBackend(ScenarioOptions scenario, TimeProvider time)
@@ -42,7 +43,11 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     public TimeSpan Elapsed => _time.GetUtcNow() - _origin;
 
     /// <inheritdoc />
-    public DeviceReading ReadDevice(int gpu) => State(gpu).Device;
+    public DeviceReading ReadDevice(int gpu)
+    {
+        BlockIfHung(gpu);
+        return State(gpu).Device;
+    }
 
     /// <inheritdoc />
     public HealthReading ReadHealth(int gpu) => State(gpu).Health;
@@ -212,8 +217,16 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => _disposed.Set();
+
+    // A wedged driver call never returns; disposing the host releases it so the process can still exit.
+    private void BlockIfHung(int gpu)
     {
+        if (gpu >= 0 && gpu < Scenario.Gpus.Count && Scenario.Gpus[gpu].HangAt is { } at && Elapsed >= at)
+        {
+            _disposed.Wait();
+            throw new GpuBackendException("read", "GPU_IS_LOST", gpu, "the simulated driver hung and the host was disposed");
+        }
     }
 
     private SimState State(int gpu)

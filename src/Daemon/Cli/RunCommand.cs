@@ -93,7 +93,17 @@ internal static class RunCommand
 
         using (backend)
         {
-            var app = DaemonHost.Build(new RunRequest(options, source, backendKind, scenario, listen, procfsRoot?.FullName), backend, TimeProvider.System);
+            WebApplication app;
+            try
+            {
+                app = DaemonHost.Build(new RunRequest(options, source, backendKind, scenario, listen, procfsRoot?.FullName), backend, TimeProvider.System);
+            }
+            catch (StartupRefusedException ex)
+            {
+                await stderr.WriteLineAsync("gpuqos: refusing to start: " + ex.Message);
+                return ExitCodes.Error;
+            }
+
             await using (app)
             {
                 try

@@ -5,7 +5,6 @@ using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Http;
-using Microsoft.Extensions.Options;
 using Prometheus;
 
 namespace GpuQos.Daemon.Hosting;
@@ -17,7 +16,12 @@ public sealed record RunRequest(GpuQosOptions Options, string ConfigSource, Back
 public static class DaemonHost
 {
     /// <summary>Builds the daemon. The backend is created by the caller so that it can report failures clearly.</summary>
-    public static WebApplication Build(RunRequest request, IGpuBackend backend, TimeProvider time, string[]? args = null)
+    /// <param name="request">What to run.</param>
+    /// <param name="backend">The GPU backend.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="args">Host arguments.</param>
+    /// <param name="configureServices">Registrations added last, so they win (tests register fakes of features here).</param>
+    public static WebApplication Build(RunRequest request, IGpuBackend backend, TimeProvider time, string[]? args = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Host.UseSystemd();
@@ -35,19 +39,13 @@ public static class DaemonHost
             throw new ArgumentException($"listen address '{request.Listen}' is not ADDRESS:PORT", nameof(request));
         }
 
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(endpoint);
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = 64 * 1024;
-            k.Limits.MaxRequestHeaderCount = 64;
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-        });
+        // Loaded here, not in the Kestrel callback, so that a bad certificate refuses the start with a clear message.
+        var certificate = request.Options.Web.Tls is { } tls ? HttpServerSetup.LoadCertificate(tls) : null;
+        builder.WebHost.ConfigureKestrel(k => HttpServerSetup.Configure(k, endpoint, request.Options.Web, certificate));
 
         var services = builder.Services;
         services.AddSingleton(time);
         services.AddSingleton(backend);
-        services.AddSingleton<IOptionsMonitor<GpuQosOptions>>(new StaticOptionsMonitor<GpuQosOptions>(request.Options));
         services.AddSingleton(request);
         services.AddSingleton(new SnapshotStore(Math.Max(1, (int)(request.Options.Settings.History / request.Options.Settings.Interval))));
         services.AddSingleton<BackendErrorCounter>();
@@ -64,6 +62,7 @@ public static class DaemonHost
         services.AddOperations(request);
         services.AddAdvisor(request);
 
+        configureServices?.Invoke(services);
         var app = builder.Build();
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
         app.MapMetrics("/metrics", exporter.Registry);
@@ -88,14 +87,4 @@ public static class DaemonHost
         services.AddSingleton<IMetricSource, TenantMetrics>();
         services.AddSingleton<IMetricSource, CollectorMetrics>();
     }
-}
-
-/// <summary>An options monitor over a fixed value; replaced when reload lands.</summary>
-internal sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
-{
-    public T CurrentValue => value;
-
-    public T Get(string? name) => value;
-
-    public IDisposable? OnChange(Action<T, string?> listener) => null;
 }

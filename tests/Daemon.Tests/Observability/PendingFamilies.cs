@@ -36,9 +36,6 @@ internal static class PendingFamilies
         ["gpuqos_audit_covert_channel_bits_per_second"] = new("audit", "gauge", """gpuqos_audit_covert_channel_bits_per_second{probe="l2",gpu="0",victim="llm",aggressor="ml-platform"} 0.2"""),
         ["gpuqos_audit_last_run_timestamp_seconds"] = new("audit", "gauge", "gpuqos_audit_last_run_timestamp_seconds 1.7e9"),
         ["gpuqos_audit_duration_seconds"] = new("audit", "gauge", "gpuqos_audit_duration_seconds 184"),
-
-        // Configuration reload.
-        ["gpuqos_config_last_reload_success"] = new("operations", "gauge", "gpuqos_config_last_reload_success 1"),
     };
 
     /// <summary>The example samples of every family as one Prometheus text exposition.</summary>

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs GpuQos on a systemd host: the single-file binary, the unit, a default configuration and the
+# state directory. Run as root from a checkout (it publishes the binary) or with GPUQOS_BINARY=path to a
+# binary built elsewhere (dotnet publish src/Daemon -c Release -r linux-x64).
+#   sudo deploy/install.sh            install or upgrade, then (re)start the service
+#   DESTDIR=/tmp/root deploy/install.sh   stage into a directory instead (no systemctl calls)
+# An existing /etc/gpuqos/gpuqos.yaml is never overwritten; the shipped default goes beside it as
+# gpuqos.yaml.default.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+destdir="${DESTDIR:-}"
+bin="$destdir/usr/local/bin"
+unit_dir="$destdir/etc/systemd/system"
+etc="$destdir/etc/gpuqos"
+state="$destdir/var/lib/gpuqos"
+
+if [ -z "$destdir" ] && [ "$(id -u)" -ne 0 ]; then
+  echo "install: run as root (or set DESTDIR to stage the files)" >&2
+  exit 2
+fi
+
+binary="${GPUQOS_BINARY:-}"
+if [ -z "$binary" ]; then
+  out="$(mktemp -d)"
+  trap 'rm -rf "$out"' EXIT
+  echo "install: publishing the single-file binary"
+  dotnet publish src/Daemon -c Release -r linux-x64 -o "$out" --nologo --verbosity quiet
+  binary="$out/gpuqos"
+fi
+
+install -d -m 0755 "$bin" "$unit_dir"
+install -d -m 0755 "$etc"
+install -d -m 0750 "$state"
+install -m 0755 "$binary" "$bin/gpuqos"
+install -m 0644 deploy/systemd/gpuqos.service "$unit_dir/gpuqos.service"
+if [ -e "$etc/gpuqos.yaml" ]; then
+  install -m 0644 deploy/gpuqos.yaml "$etc/gpuqos.yaml.default"
+  echo "install: kept $etc/gpuqos.yaml; the new default is $etc/gpuqos.yaml.default"
+else
+  install -m 0644 deploy/gpuqos.yaml "$etc/gpuqos.yaml"
+fi
+
+"$bin/gpuqos" validate "$etc/gpuqos.yaml"
+echo "install: $("$bin/gpuqos" --version) installed"
+
+if [ -z "$destdir" ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  systemctl daemon-reload
+  systemctl enable gpuqos.service >/dev/null
+  systemctl restart gpuqos.service
+  systemctl --no-pager --lines=5 status gpuqos.service || true
+fi

@@ -1,0 +1,61 @@
+using GpuQos.Enforcer;
+using GpuQos.IsolationProbes;
+
+namespace GpuQos.Daemon.Http;
+
+/// <summary>
+/// The endpoints that change state: pause and resume enforcement, revert every action, run an audit now. Each
+/// needs the bearer token. A feature that is not part of this daemon answers 503 and says so.
+/// </summary>
+public static class ControlEndpoints
+{
+    /// <summary>Maps the control endpoints behind the bearer-token filter.</summary>
+    public static void MapControlEndpoints(this WebApplication app)
+    {
+        var control = app.MapGroup("/api/v1").AddEndpointFilter<BearerTokenFilter>();
+        control.MapPost("/enforcement/pause", async (IServiceProvider services, CancellationToken ct) =>
+        {
+            if (services.GetService<IEnforcementControl>() is not { } enforcement)
+            {
+                return NotAvailable("enforcement");
+            }
+
+            await enforcement.PauseAsync(ct);
+            return Results.Json(new { paused = enforcement.Paused }, JsonDefaults.Options);
+        });
+        control.MapPost("/enforcement/resume", async (IServiceProvider services, CancellationToken ct) =>
+        {
+            if (services.GetService<IEnforcementControl>() is not { } enforcement)
+            {
+                return NotAvailable("enforcement");
+            }
+
+            await enforcement.ResumeAsync(ct);
+            return Results.Json(new { paused = enforcement.Paused }, JsonDefaults.Options);
+        });
+        control.MapPost("/actions/revert", async (IServiceProvider services, CancellationToken ct) =>
+        {
+            if (services.GetService<IEnforcementControl>() is not { } enforcement)
+            {
+                return NotAvailable("enforcement");
+            }
+
+            var reverted = await enforcement.RevertAllAsync(ct);
+            return Results.Json(new { reverted }, JsonDefaults.Options);
+        });
+        control.MapPost("/audits/run", (IServiceProvider services) =>
+        {
+            if (services.GetService<IAuditTrigger>() is not { } audit)
+            {
+                return NotAvailable("audit");
+            }
+
+            return audit.TryStart()
+                ? Results.Json(new { started = true }, JsonDefaults.Options, statusCode: StatusCodes.Status202Accepted)
+                : Results.Json(new { started = false, error = "an audit is already running" }, JsonDefaults.Options, statusCode: StatusCodes.Status409Conflict);
+        });
+    }
+
+    private static IResult NotAvailable(string feature) =>
+        Results.Json(new { error = $"the {feature} feature is not part of this daemon" }, JsonDefaults.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+}

