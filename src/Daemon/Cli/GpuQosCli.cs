@@ -18,6 +18,8 @@ public static class GpuQosCli
             RunCommand.Create(),
             ValidateCommand.Create(),
             StatusCommand.Create(),
+            AuditCommand.Create(),
+            ProbeWorkerCommand.Create(),
         };
         return root;
     }
