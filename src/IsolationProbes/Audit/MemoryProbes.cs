@@ -11,13 +11,14 @@ internal static class MemoryProbes
 
     /// <summary>
     /// Allocates in steps in a fresh worker (with the partition's RLIMIT_AS on the CPU) until allocation
-    /// fails. Fails when the partition could take more than its memory plus one step.
+    /// fails. Fails when the partition could take more than its memory plus one step. <paramref name="enforceLimit"/>
+    /// false leaves the worker unbounded: the control that shows the probe notices a limit nobody enforces.
     /// </summary>
-    public static async Task<ProbeResult> CapacityAsync(WorkerLaunch launch, AuditPartition partition, AuditPlan plan, CancellationToken ct)
+    public static async Task<ProbeResult> CapacityAsync(WorkerLaunch launch, AuditPartition partition, AuditPlan plan, CancellationToken ct, bool enforceLimit = true)
     {
         var step = plan.Sizes.CapacityStepBytes;
         var ceiling = partition.MemoryBytes > 0 ? (partition.MemoryBytes * 2) + step : 64L << 30;
-        await using var worker = await WorkerClient.StartAsync(launch, partition, plan.Options.WorkerTimeout, limitMemory: true, ct);
+        await using var worker = await WorkerClient.StartAsync(launch, partition, plan.Options.WorkerTimeout, limitMemory: enforceLimit, ct);
         var found = (await worker.SendAsync(new WorkerRequest { Op = WorkerOps.Capacity, StepBytes = step, Size = ceiling }, ct)).Value;
         var values = new Dictionary<string, double> { ["allocated_bytes"] = found, ["limit_bytes"] = partition.MemoryBytes, ["step_bytes"] = step };
         string verdict;
@@ -66,6 +67,9 @@ internal static class MemoryProbes
     {
         var bytes = plan.Sizes.RemanenceBytes;
         await using var worker = await WorkerClient.StartAsync(launch, partition, plan.Options.WorkerTimeout, limitMemory: false, ct);
+
+        // Warm up the scan first: compiling its kernel after the free would allocate from the freed memory.
+        await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = Canary }, ct);
         await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryWrite, Size = bytes, Pattern = Canary }, ct);
         var hits = (await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = Canary }, ct)).Value;
         return Remanence(partition, partition, hits, bytes, "within one process");

@@ -4,7 +4,8 @@ namespace GpuQos.IsolationProbes.Audit;
 /// Problem sizes per accelerator. The CPU sizes keep a full audit to seconds per pair on a small CI machine;
 /// the CUDA sizes fill an SM array and exceed the largest L2 (H100/H200: 50 MiB) several times over.
 /// </summary>
-/// <param name="FmaElements">Elements of the FMA chain (one thread each).</param>
+/// <param name="FmaElements">Elements of the FMA chain (one thread each), per core on the CPU: one ILGPU group
+/// per core keeps the CPU accelerator's barriers out of the timing.</param>
 /// <param name="FmaIterations">Dependent FMAs per element.</param>
 /// <param name="TriadElements">Floats per triad array.</param>
 /// <param name="ChaseSteps">Dependent loads per pointer chase.</param>
@@ -32,7 +33,7 @@ public sealed record ProbeSizes(
 {
     /// <summary>Small sizes for ILGPU's CPU accelerator.</summary>
     public static ProbeSizes Cpu { get; } = new(
-        FmaElements: 64, FmaIterations: 20_000, TriadElements: 1 << 20, ChaseSteps: 30_000, ThrashSweeps: 2,
+        FmaElements: 2, FmaIterations: 500_000, TriadElements: 1 << 20, ChaseSteps: 30_000, ThrashSweeps: 2,
         RemanenceBytes: 64 << 10, IntegrityBytes: 4 << 20, CapacityStepBytes: 16 << 20,
         CovertBits: 64, CovertSlot: TimeSpan.FromMilliseconds(20), CovertElements: 8, CovertIterations: 2_000);
 

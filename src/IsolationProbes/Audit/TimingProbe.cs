@@ -12,7 +12,7 @@ internal static class TimingProbe
 
     public static async Task<ProbeResult> RunAsync(ProbeKind kind, WorkerClient victim, WorkerClient aggressor, AuditPlan plan, CancellationToken ct)
     {
-        var (victimRequest, aggressorRequest) = Requests(kind, victim.Info.CacheBytes, plan.Sizes);
+        var (victimRequest, aggressorRequest) = Requests(kind, victim.Info.CacheBytes, plan.Sizes, Math.Max(1, victim.Info.Cores.Count), Math.Max(1, aggressor.Info.Cores.Count));
         var half = Math.Max(3, plan.Options.Repetitions / 2);
         var baseline = new List<double>();
         var contended = new List<double>();
@@ -75,14 +75,14 @@ internal static class TimingProbe
     private static async Task<IReadOnlyList<double>> MeasureAsync(WorkerClient victim, WorkerRequest request, CancellationToken ct) =>
         (await victim.SendAsync(request, ct)).TimingsSeconds ?? throw new ProbeWorkerException($"worker for {victim.Partition.Name} returned no timings");
 
-    private static (WorkerRequest Victim, WorkerRequest Aggressor) Requests(ProbeKind kind, long cacheBytes, ProbeSizes s)
+    private static (WorkerRequest Victim, WorkerRequest Aggressor) Requests(ProbeKind kind, long cacheBytes, ProbeSizes s, int victimCores, int aggressorCores)
     {
         var cache = Math.Max(1L << 20, cacheBytes);
         return kind switch
         {
             ProbeKind.Compute => (
-                new WorkerRequest { Op = WorkerOps.Measure, Kernel = "fma", Size = s.FmaElements, Iterations = s.FmaIterations },
-                new WorkerRequest { Op = WorkerOps.Aggress, Kernel = "fma", Size = s.FmaElements, Iterations = s.FmaIterations }),
+                new WorkerRequest { Op = WorkerOps.Measure, Kernel = "fma", Size = s.FmaElements * victimCores, Iterations = s.FmaIterations },
+                new WorkerRequest { Op = WorkerOps.Aggress, Kernel = "fma", Size = s.FmaElements * aggressorCores, Iterations = s.FmaIterations }),
             ProbeKind.Bandwidth => (
                 new WorkerRequest { Op = WorkerOps.Measure, Kernel = "triad", Size = s.TriadElements },
                 new WorkerRequest { Op = WorkerOps.Aggress, Kernel = "triad", Size = s.TriadElements }),

@@ -44,6 +44,26 @@ internal static partial class PosixBinding
     }
 
     /// <summary>
+    /// Raises every thread's priority to nice <paramref name="nice"/> where the process may (root or
+    /// CAP_SYS_NICE), so that unrelated load on the host weighs less than the tenants under test. Threads
+    /// created later inherit it. Returns false when it was not permitted; the probe then runs at normal priority.
+    /// </summary>
+    public static bool TryRaisePriority(int nice)
+    {
+        var ok = true;
+        foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            var tid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
+            if (SetPriority(0, (uint)tid, nice) != 0 && Marshal.GetLastPInvokeError() != 3)
+            {
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
+    /// <summary>
     /// Limits further address space to <paramref name="bytes"/> beyond what the process has mapped now. The
     /// runtime reserves a large range up front, so an absolute limit would either fail at start or mean nothing.
     /// </summary>
@@ -116,6 +136,9 @@ internal static partial class PosixBinding
 
     [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
     private static partial int SchedSetAffinity(int pid, nuint size, ulong[] mask);
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, uint who, int prio);
 
     [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
     private static partial int SetRLimit(int resource, ref RLimit limit);
