@@ -1,0 +1,35 @@
+using BenchmarkDotNet.Attributes;
+using GpuQos.Collectors.Simulation;
+using GpuQos.IsolationProbes.Audit;
+using GpuQos.IsolationProbes.Kernels;
+using GpuQos.IsolationProbes.Worker;
+
+namespace GpuQos.Benchmarks;
+
+/// <summary>
+/// One full isolation audit with the default settings on ILGPU's CPU accelerator: every probe, every
+/// ordered pair of core partitions, real worker processes. Minutes per run, so few iterations.
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 0, iterationCount: 3, invocationCount: 1)]
+public class AuditBenchmarks
+{
+    private AuditPlan _plan = null!;
+    private WorkerLaunch _launch = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        using var backend = new SimulatedBackend(ScenarioLoader.Demo(), TimeProvider.System);
+        _plan = AuditPlanner.Plan(new AuditOptions { Accelerator = AcceleratorChoice.Cpu }, backend, AcceleratorChoice.Cpu);
+
+        // The benchmark runs in a generated host process; workers are the real gpuqos verb.
+        _launch = WorkerLaunch.Dll(typeof(Daemon.Cli.GpuQosCli).Assembly.Location);
+    }
+
+    [Benchmark]
+    public async Task<int> FullCpuAudit()
+    {
+        var report = await new AuditCoordinator(_plan, _launch, TimeProvider.System).RunAsync(null, CancellationToken.None);
+        return report.Results.Count;
+    }
+}
