@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using GpuQos.Collectors.Simulation;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Kernels;
@@ -10,7 +14,7 @@ namespace GpuQos.Benchmarks;
 /// One full isolation audit with the default settings on ILGPU's CPU accelerator: every probe, every
 /// ordered pair of core partitions, real worker processes. Minutes per run, so few iterations.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 0, iterationCount: 3, invocationCount: 1)]
+[Config(typeof(AuditBenchmarkConfig))]
 public class AuditBenchmarks
 {
     private AuditPlan _plan = null!;
@@ -31,5 +35,22 @@ public class AuditBenchmarks
     {
         var report = await new AuditCoordinator(_plan, _launch, TimeProvider.System).RunAsync(null, CancellationToken.None);
         return report.Results.Count;
+    }
+}
+
+/// <summary>
+/// Three single runs in process: the workers are separate processes anyway, and generating a host project
+/// adds minutes of build to a benchmark that measures tens of seconds.
+/// </summary>
+public sealed class AuditBenchmarkConfig : ManualConfig
+{
+    public AuditBenchmarkConfig()
+    {
+        AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(0)
+            .WithIterationCount(3)
+            .WithToolchain(InProcessEmitToolchain.Instance));
     }
 }

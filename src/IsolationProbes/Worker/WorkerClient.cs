@@ -34,8 +34,17 @@ public sealed class WorkerClient : IAsyncDisposable
     /// <summary>Starts a worker for <paramref name="partition"/> and waits for its hello.</summary>
     public static async Task<WorkerClient> StartAsync(WorkerLaunch launch, AuditPartition partition, TimeSpan timeout, bool limitMemory, CancellationToken ct)
     {
-        var process = Process.Start(launch.StartInfo(partition, limitMemory))
-            ?? throw new ProbeWorkerException($"could not start a probe worker for {partition.Name}");
+        Process process;
+        try
+        {
+            process = Process.Start(launch.StartInfo(partition, limitMemory))
+                ?? throw new ProbeWorkerException($"could not start a probe worker for {partition.Name}");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new ProbeWorkerException($"could not start a probe worker for {partition.Name} ({launch.FileName}): {ex.Message}");
+        }
+
         var client = new WorkerClient(process, partition, timeout);
         process.ErrorDataReceived += (_, e) => client.AppendStderr(e.Data);
         process.BeginErrorReadLine();
@@ -85,8 +94,18 @@ public sealed class WorkerClient : IAsyncDisposable
             throw Exited(request.Op);
         }
 
-        var response = System.Text.Json.JsonSerializer.Deserialize<WorkerResponse>(reply, WorkerProtocol.Json)
-            ?? throw new ProbeWorkerException($"worker for {Partition.Name} answered '{request.Op}' with null");
+        WorkerResponse response;
+        try
+        {
+            response = System.Text.Json.JsonSerializer.Deserialize<WorkerResponse>(reply, WorkerProtocol.Json)
+                ?? throw new ProbeWorkerException($"worker for {Partition.Name} answered '{request.Op}' with null");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            Kill();
+            throw new ProbeWorkerException($"worker for {Partition.Name} answered '{request.Op}' with something that is not protocol v{WorkerProtocol.Version}: {ex.Message}");
+        }
+
         if (!response.Ok)
         {
             throw new ProbeWorkerException($"worker for {Partition.Name} refused '{request.Op}': {response.Error}");
