@@ -7,6 +7,7 @@ namespace GpuQos.Daemon.Tests.Audit;
 /// Each probe, run in real worker processes on the CPU accelerator, can fail as well as pass. The machine
 /// is shared and noisy, so timing claims compare slowdowns relative to each other, not to absolute numbers.
 /// </summary>
+[Collection(ProbeWorkerCollection.Name)]
 public sealed class ProbeIsolationTests(ITestOutputHelper output)
 {
     [Fact]

@@ -5,6 +5,7 @@ using GpuQos.IsolationProbes.Worker;
 namespace GpuQos.Daemon.Tests.Audit;
 
 /// <summary>The coordinator's handling of workers that cannot start, hang or are asked nonsense.</summary>
+[Collection(ProbeWorkerCollection.Name)]
 public sealed class WorkerFailureTests
 {
     [Fact]
