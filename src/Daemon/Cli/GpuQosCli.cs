@@ -19,6 +19,8 @@ public static class GpuQosCli
             ValidateCommand.Create(),
             StatusCommand.Create(),
             AdviseCommand.Create(),
+            AuditCommand.Create(),
+            ProbeWorkerCommand.Create(),
         };
         return root;
     }

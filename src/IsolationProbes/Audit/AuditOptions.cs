@@ -1,6 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+using GpuQos.IsolationProbes.Kernels;
+
 namespace GpuQos.IsolationProbes.Audit;
 
-/// <summary>Isolation audit settings: schedule, pairs, thresholds.</summary>
-public sealed class AuditOptions
+/// <summary>Isolation audit settings: schedule, probes, pairs, thresholds (the <c>audit:</c> section).</summary>
+public sealed partial class AuditOptions
 {
+    /// <summary>Run scheduled audits in the daemon. <c>gpuqos audit</c> runs regardless.</summary>
+    public bool Enabled { get; init; }
+
+    /// <summary>Run an audit this often (mutually exclusive with <see cref="Cron"/>).</summary>
+    public TimeSpan? Interval { get; init; }
+
+    /// <summary>Run an audit on this cron expression, UTC, five fields (mutually exclusive with <see cref="Interval"/>).</summary>
+    public string? Cron { get; init; }
+
+    /// <summary>Start scheduled audits only inside this daily window.</summary>
+    public AuditWindowOptions? Window { get; init; }
+
+    /// <summary>Start scheduled audits only while every GPU's utilization is at or below this (0..1); a busy GPU postpones the audit.</summary>
+    [Range(0.0, 1.0)]
+    public double? MaxGpuUtilization { get; init; }
+
+    /// <summary>Accelerator the workers use.</summary>
+    public AcceleratorChoice Accelerator { get; init; } = AcceleratorChoice.Auto;
+
+    /// <summary>Warm-up runs per condition.</summary>
+    [Range(0, 100)]
+    public int Warmup { get; init; } = AuditOptionsDefaults.Warmup;
+
+    /// <summary>Timed runs per condition.</summary>
+    [Range(5, 1000)]
+    public int Repetitions { get; init; } = AuditOptionsDefaults.Repetitions;
+
+    /// <summary>Probes to run. Default: all.</summary>
+    public List<ProbeKind> Probes { get; init; } = [.. AuditOptionsDefaults.Probes];
+
+    /// <summary>Victim/aggressor pairs. Empty: every ordered pair of partitions on the same device.</summary>
+    public List<AuditPairOptions> Pairs { get; init; } = [];
+
+    /// <summary>Slowdown thresholds per sharing mode.</summary>
+    public AuditThresholdOptions Thresholds { get; init; } = new();
+
+    /// <summary>A covert channel fails above this capacity (bit/s).</summary>
+    [Range(0.0, 1e9)]
+    public double CovertChannelMaxBitsPerSecond { get; init; } = AuditOptionsDefaults.CovertChannelMaxBitsPerSecond;
+
+    /// <summary>Significance level for the distribution tests.</summary>
+    [Range(1e-6, 0.5)]
+    public double Significance { get; init; } = AuditOptionsDefaults.Significance;
+
+    /// <summary>CPU partitions for the CPU accelerator. Default: one per core the daemon may use (at most four).</summary>
+    public List<CpuPartitionOptions> CpuPartitions { get; init; } = [];
+
+    /// <summary>How long a worker may take to answer one request before it is killed.</summary>
+    public TimeSpan WorkerTimeout { get; init; } = AuditOptionsDefaults.WorkerTimeout;
 }

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+using Cronos;
+
+namespace GpuQos.IsolationProbes.Audit;
+
+/// <summary>Cross-field rules of <see cref="AuditOptions"/>.</summary>
+public sealed partial class AuditOptions : IValidatableObject
+{
+    /// <summary>The parsed cron expression, or null.</summary>
+    public CronExpression? ParsedCron() => Cron is null ? null : CronExpression.Parse(Cron, CronFormat.Standard);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Interval is not null && Cron is not null)
+        {
+            yield return new ValidationResult("set interval or cron, not both", [nameof(Cron)]);
+        }
+
+        if (Enabled && Interval is null && Cron is null)
+        {
+            yield return new ValidationResult("scheduled audits need an interval or a cron expression", [nameof(Interval)]);
+        }
+
+        if (Interval is { } interval && interval < TimeSpan.FromSeconds(10))
+        {
+            yield return new ValidationResult("must be at least 10s: an audit keeps the GPU busy", [nameof(Interval)]);
+        }
+
+        if (Cron is not null)
+        {
+            string? error = null;
+            try
+            {
+                CronExpression.Parse(Cron, CronFormat.Standard);
+            }
+            catch (CronFormatException ex)
+            {
+                error = $"'{Cron}' is not a five-field cron expression: {ex.Message}";
+            }
+
+            if (error is not null)
+            {
+                yield return new ValidationResult(error, [nameof(Cron)]);
+            }
+        }
+
+        if (Probes.Count == 0)
+        {
+            yield return new ValidationResult("must name at least one probe", [nameof(Probes)]);
+        }
+
+        if (WorkerTimeout < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("must be at least 1s", [nameof(WorkerTimeout)]);
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < CpuPartitions.Count; i++)
+        {
+            if (!names.Add(CpuPartitions[i].Name))
+            {
+                yield return new ValidationResult($"partition '{CpuPartitions[i].Name}' is defined twice", [$"cpuPartitions[{i}].name"]);
+            }
+        }
+    }
+}

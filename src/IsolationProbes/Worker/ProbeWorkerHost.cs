@@ -1,0 +1,59 @@
+using GpuQos.Collectors.Model;
+using GpuQos.IsolationProbes.Kernels;
+
+namespace GpuQos.IsolationProbes.Worker;
+
+/// <summary>Starts a probe worker: binds it to its partition, opens the accelerator, and serves the protocol.</summary>
+public static class ProbeWorkerHost
+{
+    /// <summary>Nice level of CPU workers where permitted: victim and aggressor alike, so neither is favoured.</summary>
+    public const int WorkerNice = -20;
+
+    /// <summary>
+    /// Runs the worker until stdin closes. Binding happens before the accelerator is opened, so ILGPU's
+    /// threads inherit the affinity. Returns 0, or 2 when the worker cannot bind or open its accelerator
+    /// (the reason goes to stderr, where the coordinator picks it up).
+    /// </summary>
+    public static async Task<int> RunAsync(AcceleratorChoice accelerator, IReadOnlyList<int> cores, long? memoryLimit, TextReader input, TextWriter output, TextWriter error)
+    {
+        ProbeDevice device;
+        string? priorityNote = null;
+        try
+        {
+            if (cores.Count > 0)
+            {
+                PosixBinding.PinProcess(cores);
+                if (!PosixBinding.TryRaisePriority(WorkerNice))
+                {
+                    priorityNote = $"could not raise the worker's priority to nice {WorkerNice}; timings include unrelated load on these cores";
+                }
+            }
+
+            device = ProbeDevice.Open(accelerator, cores.Count > 0 ? cores.Count : Environment.ProcessorCount);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or DllNotFoundException)
+        {
+            await error.WriteLineAsync($"probe-worker: {ex.Message}");
+            return 2;
+        }
+
+        using (device)
+        {
+            var budget = memoryLimit ?? 0;
+            var info = new WorkerInfo(
+                device.IsCpu ? "cpu" : "cuda",
+                device.Accelerator.Name,
+                cores,
+                device.IsCpu ? budget : device.Accelerator.MemorySize,
+                device.IsCpu ? PosixBinding.LastLevelCacheBytes() : GpuL2Bytes(device.Accelerator.Name),
+                device.Note ?? priorityNote);
+            await new ProbeWorker(device, info, output, memoryLimit).RunAsync(input);
+        }
+
+        return 0;
+    }
+
+    private static long GpuL2Bytes(string name) =>
+        GpuModels.All.FirstOrDefault(m => name.Contains(m.ProductName, StringComparison.OrdinalIgnoreCase) || m.ProductName.Contains(name, StringComparison.OrdinalIgnoreCase))?.L2CacheBytes
+        ?? (50L << 20);
+}

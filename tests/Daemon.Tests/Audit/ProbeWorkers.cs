@@ -1,0 +1,26 @@
+using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.IsolationProbes.Audit;
+using GpuQos.IsolationProbes.Kernels;
+using GpuQos.IsolationProbes.Worker;
+
+namespace GpuQos.Daemon.Tests.Audit;
+
+/// <summary>Plans and partitions for tests that start real probe workers (the built gpuqos.dll).</summary>
+internal static class ProbeWorkers
+{
+    public static WorkerLaunch Launch { get; } = WorkerLaunch.Dll(DaemonProcess.DllPath);
+
+    public static AuditPartition Cpu(string name, int core, long memory = 256L << 20) =>
+        new(name, "cpu", name, "cpu-cores", AcceleratorChoice.Cpu, [core], null, memory);
+
+    /// <summary>The last core this process may use: on a two-core machine, core 1, so the pair {0},{1} is separate.</summary>
+    public static int OtherCore => Math.Max(0, Environment.ProcessorCount - 1);
+
+    public static AuditPlan Plan(IReadOnlyList<(AuditPartition, AuditPartition)> pairs, IReadOnlyList<ProbeKind> probes, int repetitions = 16, ProbeSizes? sizes = null) =>
+        new("sim", "cpu", [.. pairs.SelectMany(p => new[] { p.Item1, p.Item2 }).Distinct()], pairs,
+            new AuditOptions { Probes = [.. probes], Repetitions = repetitions, Warmup = 2, WorkerTimeout = TimeSpan.FromSeconds(60) },
+            sizes ?? ProbeSizes.Cpu, []);
+
+    public static Task<AuditReport> RunAsync(AuditPlan plan) =>
+        new AuditCoordinator(plan, Launch, TimeProvider.System).RunAsync(null, CancellationToken.None);
+}
