@@ -59,6 +59,13 @@ internal sealed class ActiveThrottle : IActiveAction
 
     public void Update(ActionContext context)
     {
+        // A throttled tenant that has left the GPU has nothing left to hold back; forgetting its controller lets
+        // the throttle go slack, so the policy can recover once the victim has its share.
+        foreach (var gone in _controllers.Keys.Where(t => t != ActionTargets.Unattributed && !context.Latest.Tenants.Any(u => u.Gpu == context.Gpu && u.Tenant == t)).ToList())
+        {
+            _controllers.Remove(gone);
+        }
+
         var caps = Caps(context);
         foreach (var (tenant, cap) in caps)
         {
