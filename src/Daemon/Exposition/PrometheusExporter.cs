@@ -27,9 +27,11 @@ public sealed class PrometheusExporter : IMetricWriter
             }
 
             var labels = metric.Labels.ToArray();
+            // A series appears only once a source writes it: an unlabelled metric would otherwise be exposed as 0
+            // from the start (an audit that never ran reporting a duration of 0 s, say).
             Collector collector = metric.Type == MetricType.Counter
-                ? factory.CreateCounter(metric.Name, metric.Help, labels)
-                : factory.CreateGauge(metric.Name, metric.Help, labels);
+                ? factory.CreateCounter(metric.Name, metric.Help, new CounterConfiguration { LabelNames = labels, SuppressInitialValue = true })
+                : factory.CreateGauge(metric.Name, metric.Help, new GaugeConfiguration { LabelNames = labels, SuppressInitialValue = true });
             _families.Add(metric.Name, new Family(metric, collector));
         }
     }
@@ -105,7 +107,9 @@ public sealed class PrometheusExporter : IMetricWriter
                 {
                     if (values.Length == 0)
                     {
-                        // An unlabelled series cannot be removed; it keeps its last value.
+                        // An unlabelled series cannot be removed, only hidden until it is written again.
+                        (collector as Gauge)?.WithLabels(values).Unpublish();
+                        (collector as Counter)?.WithLabels(values).Unpublish();
                         continue;
                     }
 

@@ -85,9 +85,17 @@ public sealed partial class AuditRunner(AuditOptions options, IGpuBackend backen
     /// <inheritdoc />
     public void Dispose()
     {
+        // Registered as itself and as IAuditTrigger, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _shutdown.Cancel();
         _shutdown.Dispose();
     }
+
+    private int _disposed;
 
     [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Isolation audit starting: {Pairs} pair(s), {Partitions} partition(s) on {Accelerator}")]
     private partial void LogStarting(int pairs, int partitions, string accelerator);

@@ -6,6 +6,7 @@ using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
 using GpuQos.Enforcer;
 using GpuQos.IsolationProbes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GpuQos.Daemon.Tests.Operations;
 
@@ -85,7 +86,12 @@ public sealed class ControlEndpointsTests : IDisposable
     [Fact]
     public async Task Post_FeatureNotRegistered_Returns503NamingIt()
     {
-        await using var host = await OperationsHost.StartAsync(new WebOptions { TokenFile = _dir.Write("token", Token) });
+        // The daemon registers both features; a build without them (or one that failed to start) must answer 503.
+        await using var host = await OperationsHost.StartAsync(new WebOptions { TokenFile = _dir.Write("token", Token) }, services =>
+        {
+            services.RemoveAll<IEnforcementControl>();
+            services.RemoveAll<IAuditTrigger>();
+        });
         using var http = host.Client();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
 
