@@ -11,6 +11,7 @@ public sealed class DemoStack : IAsyncLifetime
     private readonly Lazy<Task<PrometheusServer>> _started;
     private DaemonProcess? _daemon;
     private PrometheusServer? _prometheus;
+    private DirectoryInfo? _config;
 
     public DemoStack() => _started = new(StartAsync);
 
@@ -20,10 +21,45 @@ public sealed class DemoStack : IAsyncLifetime
 
     private async Task<PrometheusServer> StartAsync()
     {
-        _daemon = await DaemonProcess.StartAsync(["--backend", "sim"]);
+        // The demo configuration plus a quick scheduled CPU audit, so that the audit panels and rules see real
+        // series. Two cores of a shared VM are no isolation boundary, so the CPU thresholds here only report:
+        // this stack stands for a healthy host, on which no alert may fire.
+        _config = Directory.CreateTempSubdirectory("gpuqos-demo-stack-");
+        var config = Path.Combine(_config.FullName, "gpuqos.yaml");
+        await File.WriteAllTextAsync(config, await File.ReadAllTextAsync(RepoPaths.Combine("scenarios", "demo-config.yaml")) + """
+
+            audit:
+              enabled: true
+              interval: 10s
+              accelerator: cpu
+              warmup: 1
+              repetitions: 5
+              probes: [compute, covert]
+              covertChannelMaxBitsPerSecond: 1000000
+              thresholds:
+                cpuCores: 1000
+            """);
+        _daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
         _prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{_daemon.Port}", RuleFiles.RulePaths);
         await _prometheus.WaitForScrapesAsync(3, TimeSpan.FromSeconds(30));
+        await WaitForAuditAsync(_prometheus);
         return _prometheus;
+    }
+
+    private async Task WaitForAuditAsync(PrometheusServer prometheus)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(180))
+        {
+            if ((await prometheus.QueryAsync("gpuqos_audit_probe_passed")).Count > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        throw new TimeoutException("the demo daemon's scheduled audit never reported:\n" + Daemon.Output);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -39,5 +75,7 @@ public sealed class DemoStack : IAsyncLifetime
         {
             await _daemon.DisposeAsync();
         }
+
+        _config?.Delete(recursive: true);
     }
 }
