@@ -91,7 +91,10 @@ public sealed class ProbeIsolationTests(ITestOutputHelper output)
         output.WriteLine(result.Summary);
         Assert.NotNull(result.Trace);
         Assert.Equal(CovertChannelProbe.KnownBits(ProbeSizes.Cpu.CovertBits), result.Trace.Sent);
-        Assert.True(result.Values["bit_error_rate"] < 0.2, $"BER {result.Values["bit_error_rate"]:0.###} on a shared core");
+        // Guessing gives a BER of 0.5 and no significance. On a quiet core the decoder errs about 1 bit in 10; a
+        // loaded CI machine has pushed that to 0.2, so the bound leaves room for noise but not for chance.
+        Assert.True(result.Values["bit_error_rate"] < 0.35, $"BER {result.Values["bit_error_rate"]:0.###} on a shared core");
+        Assert.True(result.PValue < 0.001, $"p = {result.PValue} for the decoded bits");
         Assert.Equal(ProbeVerdicts.Failed, result.Verdict);
     }
 }
