@@ -29,8 +29,8 @@ public sealed class YamlBinderFuzzTests
     /// <summary>A seed document with a handful of random edits: deletions, insertions of YAML punctuation, swaps.</summary>
     private static readonly Gen<string> Mutated =
         from seed in Gen.Int[0, Seeds.Length - 1]
-        from edits in Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[0, 5], Gen.Char["{}[]:-,'\"&*!|>#%@ \n\t0aZ~"]).Array[1, 8]
-        select Mutate(Seeds[seed], edits);
+        from edits in Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[0, 5], Gen.Char[YamlMutator.Alphabet]).Array[1, 8]
+        select YamlMutator.Mutate(Seeds[seed], edits);
 
     [Fact]
     public void Scenario_MutatedDocuments_NeverThrow_AndEveryErrorIsLocated() =>
@@ -75,44 +75,5 @@ public sealed class YamlBinderFuzzTests
                 _ = backend.ReadProcesses(gpu.Index);
             }
         }
-    }
-
-    private static string Mutate(string text, (int Position, int Kind, char Char)[] edits)
-    {
-        var chars = new List<char>(text);
-        foreach (var (position, kind, c) in edits)
-        {
-            if (chars.Count == 0)
-            {
-                chars.Add(c);
-                continue;
-            }
-
-            var i = position % chars.Count;
-            switch (kind)
-            {
-                case 0:
-                    chars.RemoveAt(i);
-                    break;
-                case 1:
-                    chars.Insert(i, c);
-                    break;
-                case 2:
-                    chars[i] = c;
-                    break;
-                case 3:
-                    // Duplicate a line: repeated keys and list items.
-                    var start = text.LastIndexOf('\n', Math.Min(i, text.Length - 1)) + 1;
-                    var end = text.IndexOf('\n', Math.Min(i, text.Length - 1));
-                    chars.InsertRange(start, text[start..(end < 0 ? text.Length : end + 1)]);
-                    break;
-                default:
-                    // Truncate.
-                    chars.RemoveRange(i, chars.Count - i);
-                    break;
-            }
-        }
-
-        return new string(chars.ToArray());
     }
 }

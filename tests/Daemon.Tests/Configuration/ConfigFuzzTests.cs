@@ -1,5 +1,6 @@
 using CsCheck;
 using GpuQos.Collectors.Configuration;
+using GpuQos.Collectors.Tests.Fuzzing;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Tests.TestSupport;
 
@@ -16,8 +17,8 @@ public sealed class ConfigFuzzTests
 
     private static readonly Gen<string> Mutated =
         from seed in Gen.Int[0, Seeds.Length - 1]
-        from edits in Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[0, 3], Gen.Char["{}[]:-,'\"&*!|># \n0aZ~"]).Array[1, 6]
-        select Mutate(Seeds[seed], edits);
+        from edits in Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[0, 4], Gen.Char[YamlMutator.Alphabet]).Array[1, 6]
+        select YamlMutator.Mutate(Seeds[seed], edits);
 
     [Fact]
     public void Config_MutatedShippedConfigurations_NeverThrow_AndEveryErrorIsLocated()
@@ -29,37 +30,5 @@ public sealed class ConfigFuzzTests
             Assert.True(value is not null || errors.Count > 0, "neither a value nor an error");
             Assert.All(errors, e => Assert.True(e.Path.Length > 0 || e.Line is not null, $"error without a path or line: {e}"));
         }, iter: 3000, threads: 1);
-    }
-
-    private static string Mutate(string text, (int Position, int Kind, char Char)[] edits)
-    {
-        var chars = new List<char>(text);
-        foreach (var (position, kind, c) in edits)
-        {
-            if (chars.Count == 0)
-            {
-                chars.Add(c);
-                continue;
-            }
-
-            var i = position % chars.Count;
-            switch (kind)
-            {
-                case 0:
-                    chars.RemoveAt(i);
-                    break;
-                case 1:
-                    chars.Insert(i, c);
-                    break;
-                case 2:
-                    chars[i] = c;
-                    break;
-                default:
-                    chars.RemoveRange(i, chars.Count - i);
-                    break;
-            }
-        }
-
-        return new string(chars.ToArray());
     }
 }
