@@ -25,9 +25,6 @@ public sealed class SnapshotStore
     /// <summary>The most recent snapshot, or null before the first cycle.</summary>
     public HostSnapshot? Latest => _latest;
 
-    /// <summary>Capacity of the history.</summary>
-    public int Capacity => _ring.Length;
-
     /// <summary>Adds a snapshot; the oldest falls out of the history when it is full.</summary>
     public void Publish(HostSnapshot snapshot)
     {

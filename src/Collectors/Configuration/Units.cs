@@ -57,21 +57,6 @@ public static partial class Units
         return true;
     }
 
-    /// <summary>Formats a duration the way <see cref="TryParseDuration"/> reads it.</summary>
-    public static string FormatDuration(TimeSpan value)
-    {
-        if (value.TotalMilliseconds < 1000)
-        {
-            return value.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + "ms";
-        }
-
-        return value.TotalSeconds % 60 == 0 && value.TotalSeconds >= 60
-            ? (value.TotalMinutes % 60 == 0 && value.TotalMinutes >= 60
-                ? value.TotalHours.ToString("0.###", CultureInfo.InvariantCulture) + "h"
-                : value.TotalMinutes.ToString("0.###", CultureInfo.InvariantCulture) + "m")
-            : value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
-    }
-
     /// <summary>Parses a byte size: <c>512MiB</c>, <c>8GiB</c>, <c>80GB</c> (decimal), <c>1024</c> (bytes).</summary>
     public static bool TryParseBytes(string text, out long value)
     {

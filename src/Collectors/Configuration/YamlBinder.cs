@@ -66,14 +66,6 @@ public static class YamlBinder
         return (result, errors);
     }
 
-    /// <summary>Validates an already built object graph (used by tests and by code that builds options in memory).</summary>
-    public static IReadOnlyList<ConfigError> Validate(object value)
-    {
-        var errors = new List<ConfigError>();
-        Validate(value, "", errors, new Dictionary<string, int>(StringComparer.Ordinal));
-        return errors;
-    }
-
     /// <summary>The YAML key a property is bound from.</summary>
     public static string KeyOf(PropertyInfo property)
     {

@@ -14,6 +14,7 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     private readonly DateTimeOffset _origin;
     private readonly SimulatedGpu[] _gpus;
     private readonly Lock _lock = new();
+    private readonly ScenarioOptions _scenario;
     private readonly ManualResetEventSlim _disposed = new();
 
     /// <summary>Creates the simulated host. Simulated time starts now, by <paramref name="time"/>.</summary>
@@ -24,11 +25,8 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
         _origin = time.GetUtcNow();
         _gpus = scenario.Gpus.Select((g, i) => new SimulatedGpu(i, scenario.Seed, g)).ToArray();
         Gpus = _gpus.Select(g => g.Identity).ToArray();
-        Scenario = scenario;
+        _scenario = scenario;
     }
-
-    /// <summary>The scenario the host was built from.</summary>
-    public ScenarioOptions Scenario { get; }
 
     /// <inheritdoc />
     public string Name => "sim";
@@ -222,7 +220,7 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     // A wedged driver call never returns; disposing the host releases it so the process can still exit.
     private void BlockIfHung(int gpu)
     {
-        if (gpu >= 0 && gpu < Scenario.Gpus.Count && Scenario.Gpus[gpu].HangAt is { } at && Elapsed >= at)
+        if (gpu >= 0 && gpu < _scenario.Gpus.Count && _scenario.Gpus[gpu].HangAt is { } at && Elapsed >= at)
         {
             _disposed.Wait();
             throw new GpuBackendException("read", "GPU_IS_LOST", gpu, "the simulated driver hung and the host was disposed");

@@ -14,6 +14,7 @@ public sealed partial class AuditRunner(AuditOptions options, IGpuBackend backen
 {
     private readonly CancellationTokenSource _shutdown = new();
     private int _running;
+    private int _disposed;
 
     /// <summary>The latest completed report, or null before the first.</summary>
     public AuditReport? Latest { get; private set; }
@@ -94,8 +95,6 @@ public sealed partial class AuditRunner(AuditOptions options, IGpuBackend backen
         _shutdown.Cancel();
         _shutdown.Dispose();
     }
-
-    private int _disposed;
 
     [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Isolation audit starting: {Pairs} pair(s), {Partitions} partition(s) on {Accelerator}")]
     private partial void LogStarting(int pairs, int partitions, string accelerator);
