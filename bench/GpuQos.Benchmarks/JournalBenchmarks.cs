@@ -5,7 +5,7 @@ namespace GpuQos.Benchmarks;
 
 /// <summary>One journal append: a throttle of 64 processes, serialized, written and fsynced (the enforcer journals before it acts).</summary>
 [MemoryDiagnoser]
-public class JournalBenchmarks
+public class JournalBenchmarks : IDisposable
 {
     private DirectoryInfo _dir = null!;
     private ActionJournal _journal = null!;
@@ -32,10 +32,11 @@ public class JournalBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public void Dispose()
     {
         _journal.Dispose();
         _dir.Delete(recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark]

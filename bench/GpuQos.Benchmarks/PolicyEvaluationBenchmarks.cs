@@ -15,7 +15,7 @@ namespace GpuQos.Benchmarks;
 /// so that the figure is the evaluation alone.
 /// </summary>
 [MemoryDiagnoser]
-public class PolicyEvaluationBenchmarks
+public class PolicyEvaluationBenchmarks : IDisposable
 {
     private const int Tenants = 100;
     private readonly FakeTimeProvider _time = new();
@@ -50,10 +50,11 @@ public class PolicyEvaluationBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public void Dispose()
     {
         _enforcer.Dispose();
         _dir.Delete(recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>1,000 policies; about 5,700 (policy, GPU) evaluations.</summary>
