@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GpuQos.Daemon.Hosting;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
@@ -37,5 +38,16 @@ internal static partial class RunCommand
         {
             await Console.Error.WriteLineAsync("gpuqos: crash recovery: " + error);
         }
+    }
+
+    /// <summary>
+    /// A write past a file size limit (systemd's LimitFSIZE=, ulimit -f) raises SIGXFSZ, whose default action
+    /// kills the process. Handled, the write fails with EFBIG instead, which the journal treats like a full
+    /// disk: the action is refused and monitoring goes on.
+    /// </summary>
+    private static PosixSignalRegistration? SurviveFileSizeLimit()
+    {
+        const int SigXfsz = 25; // The same on x86-64 and arm64 Linux.
+        return OperatingSystem.IsLinux() ? PosixSignalRegistration.Create((PosixSignal)SigXfsz, context => context.Cancel = true) : null;
     }
 }

@@ -72,6 +72,7 @@ internal static partial class RunCommand
 
         // Before the backend and the host, which take seconds: a process a crashed run left stopped runs again now.
         await ResumeCrashedRunAsync(options.Enforcement, backendKind == BackendKind.Sim);
+        using var fileSizeLimit = SurviveFileSizeLimit();
 
         IGpuBackend backend;
         try
