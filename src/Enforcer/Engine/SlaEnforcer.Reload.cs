@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GpuQos.Enforcer.Policies;
 
 namespace GpuQos.Enforcer.Engine;
@@ -6,6 +7,9 @@ namespace GpuQos.Enforcer.Engine;
 /// <summary>A reloaded configuration: the policy diff.</summary>
 public sealed partial class SlaEnforcer
 {
+    // A NaN that slipped into a setting must not make the comparison throw.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>
     /// Applies a reloaded configuration, under the same lock as <see cref="Evaluate"/>, so it falls between two
     /// evaluations. A policy whose settings and effective mode are unchanged keeps its state machines and the
@@ -76,7 +80,7 @@ public sealed partial class SlaEnforcer
     // to PolicyOptions later is compared too) and they run in the same mode.
     private static bool Same(PolicyOptions a, EnforcementOptions aGlobal, PolicyOptions b, EnforcementOptions bGlobal) =>
         (a.Mode ?? aGlobal.Mode) == (b.Mode ?? bGlobal.Mode)
-        && JsonSerializer.Serialize(a) == JsonSerializer.Serialize(b);
+        && JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json);
 
     private static TimeSpan WindowOf(IEnumerable<CompiledPolicy> policies) =>
         policies.SelectMany(p => p.Options.Objectives).Select(o => o.Window).DefaultIfEmpty(TimeSpan.Zero).Max();
