@@ -27,8 +27,8 @@ public sealed class PolicyReloadTests : IDisposable
         var before = ExpositionParser.Parse(await daemon.ScrapeAsync());
         Assert.DoesNotContain(before, s => s.Labels.GetValueOrDefault("tenant") == "ads");
 
-        // Adds the tenant ads and a policy for it; search-cap goes.
-        await File.WriteAllTextAsync(config, AdsMemory());
+        // Adds the tenant ads and a policy for it; search-cap goes. The attribution section is read once, at start.
+        await File.WriteAllTextAsync(config, AdsMemory() + "attribution:\n  refresh: 20s\n");
         DaemonProcess.Signal(daemon.ProcessId, "HUP");
         await EventuallyAsync(daemon, s => Value(s, "gpuqos_sla_state", ("policy", "ads-memory"), ("state", "enforcing")) == 1 && ClocksLocked(s) == 0);
 
@@ -45,6 +45,7 @@ public sealed class PolicyReloadTests : IDisposable
         Assert.All(lifted, a => Assert.StartsWith("policy removed by a configuration reload", a.GetProperty("detail").GetString(), StringComparison.Ordinal));
         Assert.DoesNotContain(ActionJournal.Outstanding(ActionJournal.ReadAll(Journal)), e => e.Policy == "search-cap");
         Assert.Contains("Policies reloaded: 0 kept, 1 added, 0 changed, 1 removed; 2 action(s) lifted", daemon.Output, StringComparison.Ordinal);
+        Assert.Contains("attribution changed; it takes effect at the next restart", daemon.Output, StringComparison.Ordinal);
         Assert.Equal(0, await daemon.StopAsync());
     }
 
