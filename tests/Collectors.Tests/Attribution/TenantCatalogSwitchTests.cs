@@ -51,6 +51,42 @@ public sealed class TenantCatalogSwitchTests : IDisposable
         Assert.Same(later, tenants.Current);
     }
 
+    [Fact]
+    public async Task Collect_CataloguesStagedWhileCollecting_EverySnapshotAttributedWithOneCatalogue()
+    {
+        // Each generation names its tenants after itself (search-7, ads-7, ...), so a snapshot that mixed two
+        // catalogues would carry two suffixes.
+        static TenantCatalog Generation(int n) => new(new[] { "search", "ads", "research", "ml" }
+            .Select(u => new TenantOptions { Name = $"{u}-{n}", Match = [new TenantSelectorOptions { User = u }] }));
+        var tenants = new TenantCatalogSwitch(Generation(0));
+        var pipeline = new CollectionPipeline(_backend, CollectionPipeline.DefaultCollectors, new TenantAttributor(new AttributionState(), tenants), TimeProvider.System, new BackendErrorCounter());
+        using var stop = new CancellationTokenSource();
+        var staged = 0;
+        var reloads = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                tenants.Stage(Generation(Interlocked.Increment(ref staged)));
+            }
+        });
+
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref staged) > 0, TimeSpan.FromSeconds(10)), "the staging thread never ran");
+        var generations = new HashSet<string>(StringComparer.Ordinal);
+        for (var cycle = 0; cycle < 5_000 && generations.Count < 50; cycle++)
+        {
+            var snapshot = pipeline.Collect();
+            var suffixes = snapshot.Gpus.SelectMany(g => g.Processes).Select(p => p.Attribution.Tenant)
+                .Where(t => t.Length > 0).Select(t => t[(t.LastIndexOf('-') + 1)..]).Distinct().ToList();
+            Assert.Single(suffixes);
+            generations.Add(suffixes[0]);
+            tenants.Commit();
+        }
+
+        await stop.CancelAsync();
+        await reloads;
+        Assert.Equal(50, generations.Count);
+    }
+
     public void Dispose() => _backend.Dispose();
 
     private static string Tenant(HostSnapshot snapshot, int pid) =>
