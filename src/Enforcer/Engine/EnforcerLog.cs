@@ -34,4 +34,7 @@ internal static partial class EnforcerLog
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "SLA {Policy} tenant {Tenant} gpu {Gpu} breached but not acting: {Reason}")]
     public static partial void HeldBack(ILogger logger, string policy, string tenant, int gpu, string reason);
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Policies reloaded: {Kept} kept, {Added} added, {Changed} changed, {Removed} removed; {Lifted} action(s) lifted")]
+    public static partial void Reconfigured(ILogger logger, int kept, int added, int changed, int removed, int lifted);
 }
