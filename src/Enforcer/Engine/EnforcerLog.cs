@@ -40,4 +40,7 @@ internal static partial class EnforcerLog
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "The action journal {Journal} can be written again after {Errors} failed write(s); enforcement resumes")]
     public static partial void JournalWritable(ILogger logger, string journal, long errors);
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Policies reloaded: {Kept} kept, {Added} added, {Changed} changed, {Removed} removed; {Lifted} action(s) lifted")]
+    public static partial void Reconfigured(ILogger logger, int kept, int added, int changed, int removed, int lifted);
 }
