@@ -39,6 +39,10 @@ public sealed class ReusedPidTests : IDisposable
 
         var options = new EnforcementOptions { Journal = journal };
         var early = HostRecovery.Resume(journal, options);
+        Assert.Equal(2, early.Undone);
+
+        // One replay at a time: two SIGCONTs arriving together would be delivered as one.
+        Assert.True(await owner.WaitForAsync(1, TimeSpan.FromSeconds(10)), $"the owner saw {owner.Received} SIGCONT(s) after the early replay");
         using (var backend = new SimulatedBackend(ScenarioLoader.Demo(), new FakeTimeProvider()))
         using (var enforcer = new SlaEnforcer(options, [], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance))
         {
@@ -46,8 +50,7 @@ public sealed class ReusedPidTests : IDisposable
         }
 
         // The owner got one SIGCONT from each replay: a signal to the stranger could not have gone unseen.
-        Assert.Equal(2, early.Undone);
-        Assert.True(await owner.WaitForAsync(2, TimeSpan.FromSeconds(10)), $"the owner saw {owner.Received} SIGCONT(s)");
+        Assert.True(await owner.WaitForAsync(2, TimeSpan.FromSeconds(10)), $"the owner saw {owner.Received} SIGCONT(s) after both replays");
         for (var i = 0; i < 20; i++)
         {
             Assert.NotEqual('T', ProcStat.Read(stranger.Pid)!.Value.State);
