@@ -149,6 +149,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
                     LiftPolicy(policy.Options.Name, "policy failed");
                 }
             }
+
+            NoteJournalRecovered();
         }
     }
 
@@ -229,6 +231,12 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
                     EnforcerLog.ActionTaken(_logger, action.Type, id, key.Policy, key.Tenant, key.Gpu, result, active.Detail);
                 }
             }
+            catch (JournalWriteException ex)
+            {
+                // Journal before act: nothing was applied; the breach asks again next cycle, so space coming back heals it.
+                Record(key, uuid, id, action.Type, ActionResults.Refused, ex.Message);
+                NoteJournalFailure(ex);
+            }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
             {
                 // The journal line may already be written. It stays open until a clean stop empties the journal or
@@ -257,8 +265,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             try
             {
                 _reverter.Revert(active.Entry);
-                Journal.Append(active.Entry with { Op = JournalOps.Revert, At = _time.GetUtcNow(), Processes = null, Cgroups = null });
-                Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}");
+                var note = CloseInJournal(active.Entry);
+                Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}{note}");
                 count++;
             }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)

@@ -16,6 +16,7 @@ namespace GpuQos.Daemon.Tests.Operations;
 /// alternating valid files (the policy kept, changed, removed, the tenants changed) with invalid ones, some
 /// written in place and some renamed over the old one.
 /// </summary>
+[Collection(Enforcement.CoreZeroCollection.Name)]
 public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     private const int Rewrites = 80;
