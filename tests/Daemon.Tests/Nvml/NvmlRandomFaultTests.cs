@@ -1,0 +1,114 @@
+using GpuQos.Daemon.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace GpuQos.Daemon.Tests.Nvml;
+
+/// <summary>
+/// The real daemon over the NVML stand-in while calls on two GPUs fail at random (the stub's seeded
+/// <c>rate</c> faults): the daemon stays up and keeps answering, the failing GPUs lose only the cycles
+/// whose calls failed and count each failure, and the healthy GPUs never miss a value.
+/// </summary>
+public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
+{
+    /// <summary>Collection cycles observed under faults.</summary>
+    private const int Cycles = 30;
+
+    private static readonly string[] FaultyGpus = ["1", "3"];
+    private static readonly string[] HealthyGpus = ["0", "2", "4"];
+
+    /// <summary>One call from each domain the collection loop reads: device, health and processes.</summary>
+    private static readonly string[] Functions =
+    [
+        "nvmlDeviceGetPowerUsage",
+        "nvmlDeviceGetTemperatureV",
+        "nvmlDeviceGetTotalEccErrors",
+        "nvmlDeviceGetComputeRunningProcesses_v3",
+    ];
+
+    /// <summary>Transient codes: each costs the cycle's reading, never the GPU (GPU_IS_LOST is NvmlDaemonTests').</summary>
+    private static readonly string[] Codes = ["UNKNOWN", "TIMEOUT"];
+
+    /// <summary>Gauges that hold still on the stand-in, so a healthy GPU must show the same value every cycle.</summary>
+    private static readonly string[] SteadyGauges =
+    [
+        "gpuqos_gpu_power_watts",
+        "gpuqos_gpu_temperature_celsius",
+        "gpuqos_gpu_memory_total_bytes",
+        "gpuqos_gpu_memory_used_bytes",
+        "gpuqos_gpu_sm_clock_hertz",
+        "gpuqos_process_memory_used_bytes",
+    ];
+
+    [Fact]
+    public async Task Run_RandomNvmlErrorsOnTwoGpus_DaemonUpFailingGpusDegradeAloneHealthyGpusSteady()
+    {
+        var seed = Random.Shared.Next();
+        var random = new Random(seed);
+        var rules = FaultyGpus.SelectMany(gpu => Functions.Select(fn =>
+            $"fault fn={fn} gpu={gpu} code={Codes[random.Next(Codes.Length)]} rate={random.Next(30, 51)} seed={random.Next(1, int.MaxValue)}")).ToArray();
+        var context = $"seed {seed}:\n{string.Join('\n', rules)}";
+        output.WriteLine(context);
+        var fixture = stub.Fixture([.. File.ReadAllLines(NvmlStubBuild.DemoFixture), .. rules]);
+        var config = Path.Combine(stub.WorkDir, $"random-faults-{seed}.yaml");
+        await File.WriteAllTextAsync(config, "settings:\n  interval: 200ms\n");
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(fixture));
+
+        var scrapes = await DistinctCyclesAsync(daemon, Cycles);
+
+        // Healthy GPUs: every steady series in every cycle, with one value throughout.
+        var healthy = scrapes.Select(s => Steady(s, HealthyGpus)).ToList();
+        Assert.All(healthy, h => Assert.Equal(healthy[0], h));
+        Assert.All(HealthyGpus, gpu => Assert.Contains(scrapes[0], s => s.Name == "gpuqos_gpu_power_watts" && s.Labels["gpu"] == gpu));
+
+        // Failing GPUs: never lost, missing their device reading in some cycles and not in others.
+        var last = scrapes[^1];
+        foreach (var gpu in FaultyGpus)
+        {
+            Assert.Equal(0, last.Single(s => s.Name == "gpuqos_gpu_lost" && s.Labels["gpu"] == gpu).Value);
+            var withPower = scrapes.Count(s => s.Any(x => x.Name == "gpuqos_gpu_power_watts" && x.Labels["gpu"] == gpu));
+            Assert.True(withPower is > 0 and < Cycles, $"GPU {gpu} had its power reading in {withPower} of {Cycles} cycles; {context}");
+        }
+
+        // Every failing function is counted, and the count keeps rising while the faults go on.
+        Assert.All(Functions, fn => Assert.True(Errors(last, fn) > 0, $"{fn} failed but was never counted; {context}"));
+        var halfway = Functions.Sum(fn => Errors(scrapes[Cycles / 2], fn));
+        Assert.True(Functions.Sum(fn => Errors(last, fn)) > halfway, $"no error counted after cycle {Cycles / 2}; {context}");
+
+        Assert.Equal("ok", (await daemon.Http.GetStringAsync("/healthz")).Trim());
+        Assert.DoesNotContain("Unhandled exception", daemon.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    /// <summary>Scrapes until <paramref name="count"/> different collection cycles have been seen; every scrape must answer.</summary>
+    private static async Task<List<IReadOnlyList<Sample>>> DistinctCyclesAsync(DaemonProcess daemon, int count)
+    {
+        var result = new List<IReadOnlyList<Sample>>();
+        var lastCycle = -1.0;
+        for (var attempt = 0; attempt < 600 && result.Count < count; attempt++)
+        {
+            var samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
+            var cycle = samples.Single(s => s.Name == "gpuqos_collection_cycles_total").Value;
+            if (cycle != lastCycle)
+            {
+                result.Add(samples);
+                lastCycle = cycle;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.True(result.Count == count, $"saw {result.Count} collection cycles, wanted {count}\n{daemon.Output}");
+        return result;
+    }
+
+    private static SortedDictionary<string, double> Steady(IReadOnlyList<Sample> samples, string[] gpus) =>
+        new(samples
+            .Where(s => SteadyGauges.Contains(s.Name) && gpus.Contains(s.Labels.GetValueOrDefault("gpu")))
+            .ToDictionary(
+                s => s.Name + "{" + string.Join(",", s.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")) + "}",
+                s => s.Value),
+            StringComparer.Ordinal);
+
+    private static double Errors(IReadOnlyList<Sample> samples, string function) =>
+        samples.Where(s => s.Name == "gpuqos_nvml_errors_total" && s.Labels["function"] == function).Sum(s => s.Value);
+}
