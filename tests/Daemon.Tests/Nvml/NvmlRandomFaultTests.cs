@@ -1,3 +1,4 @@
+using GpuQos.Daemon.Tests.Audit;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Enforcer.Journal;
 using Xunit.Abstractions;
@@ -9,6 +10,11 @@ namespace GpuQos.Daemon.Tests.Nvml;
 /// <c>rate</c> faults): the daemon stays up and keeps answering, the failing GPUs lose only the cycles
 /// whose calls failed and count each failure, and the healthy GPUs never miss a value.
 /// </summary>
+/// <remarks>
+/// In the probe-worker collection: the enforcing test pins two CPU burners to core 0, which would blur the
+/// timings of probe tests running beside it.
+/// </remarks>
+[Collection(ProbeWorkerCollection.Name)]
 public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     /// <summary>Collection cycles observed under faults.</summary>
