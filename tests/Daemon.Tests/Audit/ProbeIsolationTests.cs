@@ -1,3 +1,4 @@
+using GpuQos.Daemon.Tests.TestSupport;
 using System.Globalization;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Worker;
@@ -9,7 +10,7 @@ namespace GpuQos.Daemon.Tests.Audit;
 /// Each probe, run in real worker processes on the CPU accelerator, can fail as well as pass. The machine
 /// is shared and noisy, so timing claims compare slowdowns relative to each other, not to absolute numbers.
 /// </summary>
-[Collection(ProbeWorkerCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class ProbeIsolationTests(ITestOutputHelper output)
 {
     /// <summary>Paired rounds of the separate-core test; their median ratio is the claim.</summary>

@@ -10,7 +10,7 @@ namespace GpuQos.Daemon.Tests.Audit;
 /// The coordinator's handling of workers that cannot start, hang, die or are asked nonsense, and the daemon's
 /// scheduled audits living through them. Each checks /proc that no worker is left behind.
 /// </summary>
-[Collection(ProbeWorkerCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class WorkerFailureTests
 {
     [Fact]

@@ -17,7 +17,7 @@ namespace GpuQos.Daemon.Tests.Enforcement;
 /// keeps monitoring, the failure is counted and logged once, the journal holds no torn line, and enforcement
 /// starts by itself once the journal can be written again.
 /// </summary>
-[Collection(CoreZeroCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class JournalFullTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     [Fact]

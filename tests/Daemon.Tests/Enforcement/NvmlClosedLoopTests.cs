@@ -12,7 +12,7 @@ namespace GpuQos.Daemon.Tests.Enforcement;
 /// NVML, and the stand-in's control log shows the clock locked on the breach and reset on recovery and on
 /// shutdown.
 /// </summary>
-[Collection(CoreZeroCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class NvmlClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     [Fact]

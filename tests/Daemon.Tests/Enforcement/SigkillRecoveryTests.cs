@@ -14,7 +14,7 @@ namespace GpuQos.Daemon.Tests.Enforcement;
 /// moment /proc shows the process stopped; the process stays stopped while no daemon runs; a restarted
 /// daemon on the same journal has it running again within 1 s of its start and resets the clock.
 /// </summary>
-[Collection(CoreZeroCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class SigkillRecoveryTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     private const string Locked = "nvmlDeviceSetGpuLockedClocks gpu=0 min=1200 max=1200 -> 0";

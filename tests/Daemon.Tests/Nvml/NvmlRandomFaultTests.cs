@@ -1,4 +1,3 @@
-using GpuQos.Daemon.Tests.Audit;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Enforcer.Journal;
 using Xunit.Abstractions;
@@ -14,7 +13,7 @@ namespace GpuQos.Daemon.Tests.Nvml;
 /// In the probe-worker collection: the enforcing test pins two CPU burners to core 0, which would blur the
 /// timings of probe tests running beside it.
 /// </remarks>
-[Collection(ProbeWorkerCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     /// <summary>Collection cycles observed under faults.</summary>
@@ -94,8 +93,8 @@ public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper o
         var seed = Random.Shared.Next();
         var random = new Random(seed);
         using var dir = new TempDir();
-        using var victim = CpuBurner.Start(dir.Path, "victim");
-        using var noisy = CpuBurner.Start(dir.Path, "noisy");
+        using var victim = Burner.Start(dir.Path, "victim");
+        using var noisy = Burner.Start(dir.Path, "noisy");
         var log = Path.Combine(dir.Path, "control.log");
         var journal = Path.Combine(dir.Path, "journal.jsonl");
 

@@ -16,7 +16,7 @@ namespace GpuQos.Daemon.Tests.Operations;
 /// alternating valid files (the policy kept, changed, removed, the tenants changed) with invalid ones, some
 /// written in place and some renamed over the old one.
 /// </summary>
-[Collection(Enforcement.CoreZeroCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     private const int Rewrites = 80;
@@ -131,8 +131,8 @@ public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelp
         Assert.DoesNotContain("failed to apply the reloaded configuration", daemon.Output, StringComparison.Ordinal);
 
         Assert.Equal(0, await daemon.StopAsync());
-        Assert.NotEqual('T', ProcessState(noisy.Pid));
-        Assert.NotEqual('T', ProcessState(victim.Pid));
+        Assert.NotEqual('T', ProcState.Of(noisy.Pid));
+        Assert.NotEqual('T', ProcState.Of(victim.Pid));
         AssertJournalParses(journal);
     }
 
@@ -163,15 +163,9 @@ public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelp
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < period)
         {
-            Assert.NotEqual('T', ProcessState(pid));
+            Assert.NotEqual('T', ProcState.Of(pid));
             await Task.Delay(5);
         }
-    }
-
-    private static char ProcessState(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return stat[stat.LastIndexOf(')') + 2];
     }
 
     private static async Task EventuallyAsync(DaemonProcess daemon, Func<Task<bool>> condition)
@@ -181,38 +175,6 @@ public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelp
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "not reached within 30 s:\n" + daemon.Output);
             await Task.Delay(100);
-        }
-    }
-
-    /// <summary>A copy of yes(1) under a chosen name, pinned to CPU 0, writing to /dev/null.</summary>
-    private sealed class Burner : IDisposable
-    {
-        private readonly Process _process;
-
-        private Burner(Process process) => _process = process;
-
-        public int Pid => _process.Id;
-
-        public static Burner Start(string dir, string name)
-        {
-            var path = Path.Combine(dir, name);
-            File.Copy("/usr/bin/yes", path);
-
-            // exec keeps the PID: the shell becomes taskset, which becomes the burner.
-            return new Burner(Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 \"$0\" > /dev/null", path]) { UseShellExecute = false })!);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                // SIGCONT first, in case a failed test left it stopped; then end it.
-                DaemonProcess.Signal(_process.Id, "CONT");
-                _process.Kill();
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuQos.Daemon.Tests.Enforcement;
+namespace GpuQos.Daemon.Tests.TestSupport;
 
 /// <summary>Reads a process's state and CPU time from /proc, as the tests' ground truth.</summary>
 internal static class ProcState
