@@ -6,11 +6,19 @@ namespace GpuQos.Collectors.Attribution;
 /// <summary>
 /// Attributes processes and partitions from cached facts: cgroup → container and pod, the kubelet's pods →
 /// names, tenant selectors → tenant. Does no I/O, so it is safe on the collection path; a process whose
-/// facts, partition and the pod list are unchanged since the last cycle gets its previous answer back.
+/// facts, partition, the pod list and the tenant catalogue are unchanged since the last cycle gets its
+/// previous answer back. The catalogue comes from a <see cref="TenantCatalogSwitch"/>, so a configuration
+/// reload changes the tenants from the next cycle on.
 /// </summary>
-public sealed class TenantAttributor(AttributionState state, TenantCatalog tenants) : IProcessAttributor
+public sealed class TenantAttributor(AttributionState state, TenantCatalogSwitch tenants) : IProcessAttributor
 {
     private const int MaxRemembered = 65_536;
+
+    /// <summary>An attributor whose tenants never change.</summary>
+    public TenantAttributor(AttributionState state, TenantCatalog tenants)
+        : this(state, new TenantCatalogSwitch(tenants))
+    {
+    }
 
     private readonly ConcurrentDictionary<(int Gpu, int Pid), Remembered> _remembered = new();
 
@@ -32,14 +40,15 @@ public sealed class TenantAttributor(AttributionState state, TenantCatalog tenan
         }
 
         var inventory = state.Inventory;
+        var catalog = tenants.Current;
         var key = (gpu.Index, process.Pid);
-        if (_remembered.TryGetValue(key, out var last) && last.Matches(cgroup, user, process.Name, partition, inventory))
+        if (_remembered.TryGetValue(key, out var last) && last.Matches(cgroup, user, process.Name, partition, inventory, catalog))
         {
             return last.Result;
         }
 
         var pod = inventory.Resolve(cgroup, DeviceIds(gpu, partition));
-        var tenant = tenants.Match(new AttributionSubject
+        var tenant = catalog.Match(new AttributionSubject
         {
             Namespace = pod.Namespace,
             Pod = pod.Pod,
@@ -64,14 +73,14 @@ public sealed class TenantAttributor(AttributionState state, TenantCatalog tenan
             _remembered.Clear();
         }
 
-        _remembered[key] = new Remembered(cgroup, user, process.Name, partition?.Id, partition?.Uuid, partition?.VmId, inventory, result);
+        _remembered[key] = new Remembered(cgroup, user, process.Name, partition?.Id, partition?.Uuid, partition?.VmId, inventory, catalog, result);
         return result;
     }
 
     /// <inheritdoc />
     public string TenantOf(GpuIdentity gpu, PartitionReading partition) =>
         partition.Kind is PartitionKind.Mig or PartitionKind.Vgpu
-            ? tenants.Match(new AttributionSubject { MigUuid = partition.Uuid ?? "", Vm = partition.VmId ?? "" })
+            ? tenants.Current.Match(new AttributionSubject { MigUuid = partition.Uuid ?? "", Vm = partition.VmId ?? "" })
             : "";
 
     /// <summary>
@@ -101,10 +110,11 @@ public sealed class TenantAttributor(AttributionState state, TenantCatalog tenan
 
     /// <summary>The inputs of the last answer for a process, and the answer.</summary>
     private sealed record Remembered(
-        CgroupIdentity Cgroup, string User, string Name, string? PartitionId, string? PartitionUuid, string? Vm, PodInventory Inventory, ProcessAttribution Result)
+        CgroupIdentity Cgroup, string User, string Name, string? PartitionId, string? PartitionUuid, string? Vm, PodInventory Inventory, TenantCatalog Catalog, ProcessAttribution Result)
     {
-        public bool Matches(CgroupIdentity cgroup, string user, string name, PartitionReading? partition, PodInventory inventory) =>
+        public bool Matches(CgroupIdentity cgroup, string user, string name, PartitionReading? partition, PodInventory inventory, TenantCatalog catalog) =>
             ReferenceEquals(Inventory, inventory)
+            && ReferenceEquals(Catalog, catalog)
             && Cgroup.Equals(cgroup)
             && User == user
             && Name == name

@@ -7,7 +7,7 @@ using GpuQos.Daemon.Hosting;
 namespace GpuQos.Daemon.Cli;
 
 /// <summary><c>gpuqos run</c>: the daemon.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     public static Command Create()
     {
@@ -69,6 +69,10 @@ internal static class RunCommand
             await stderr.WriteLineAsync($"gpuqos: --procfs-root: '{procfsRoot.FullName}' is not a directory");
             return ExitCodes.Error;
         }
+
+        // Before the backend and the host, which take seconds: a process a crashed run left stopped runs again now.
+        await ResumeCrashedRunAsync(options.Enforcement, backendKind == BackendKind.Sim);
+        using var fileSizeLimit = SurviveFileSizeLimit();
 
         IGpuBackend backend;
         try

@@ -1,7 +1,10 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
+using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
+using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
+using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -10,7 +13,8 @@ internal static class AttributionRegistration
 {
     /// <summary>
     /// Registers the attributor, its caches and the refresher that fills them off the collection path. With
-    /// <c>attribution.enabled: false</c>, processes carry no container, pod or tenant.
+    /// <c>attribution.enabled: false</c>, processes carry no container, pod or tenant. The tenants follow a
+    /// configuration reload; the rest of the <c>attribution</c> section is read once, at start.
     /// </summary>
     public static void AddAttribution(this IServiceCollection services, RunRequest request)
     {
@@ -25,7 +29,16 @@ internal static class AttributionRegistration
             return;
         }
 
-        services.AddSingleton(new TenantCatalog(request.Options.Tenants));
+        services.AddSingleton(sp =>
+        {
+            var tenants = new TenantCatalogSwitch(new TenantCatalog(request.Options.Tenants));
+
+            // A reload compiles the selectors on its own thread and only stages them; the switch happens after a
+            // snapshot is published, before the next cycle collects, so no snapshot mixes two catalogues.
+            sp.GetRequiredService<IOptionsMonitor<GpuQosOptions>>().OnChange((next, _) => tenants.Stage(new TenantCatalog(next.Tenants)));
+            sp.GetRequiredService<SnapshotStore>().Published += _ => tenants.Commit();
+            return tenants;
+        });
         services.AddSingleton(new ProcfsReader(request.ProcfsRoot ?? options.ProcfsRoot, new UserDirectory(options.PasswdFile)));
         if (options.PodResourcesSocket.Length > 0)
         {

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using GpuQos.Collectors.Configuration;
 using GpuQos.Daemon.Configuration;
 
@@ -21,6 +23,9 @@ public sealed partial class ConfigReloader(
 {
     // Editors and ConfigMap updates write a file in several steps; wait for them to settle before reading.
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
+
+    // A NaN that slipped into a setting must not make the comparison throw.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly Lock _lock = new();
     private PosixSignalRegistration? _sighup;
     private FileSystemWatcher? _watcher;
@@ -152,7 +157,9 @@ public sealed partial class ConfigReloader(
         _debounce = null;
     }
 
-    // Settings that are read once at start: the listener, the backend and TLS. They change on the next restart.
+    // Settings that are read once at start: the listener, the backend, TLS, HTTP limits, how attribution reads
+    // the host, the enforcer's journal and actuators, audits and telemetry. They change on the next restart.
+    // What a reload does change: settings.interval, web.tokenFile, tenants, policies and the rest of enforcement.
     private static IEnumerable<string> RestartOnly(GpuQosOptions old, GpuQosOptions next)
     {
         if (old.Settings.Listen != next.Settings.Listen) { yield return "settings.listen"; }
@@ -161,7 +168,17 @@ public sealed partial class ConfigReloader(
         if (old.Settings.History != next.Settings.History) { yield return "settings.history"; }
         if (old.Web.Tls?.CertFile != next.Web.Tls?.CertFile || old.Web.Tls?.KeyFile != next.Web.Tls?.KeyFile) { yield return "web.tls"; }
         if (!old.Web.BasicAuthUsers.OrderBy(u => u.Key, StringComparer.Ordinal).SequenceEqual(next.Web.BasicAuthUsers.OrderBy(u => u.Key, StringComparer.Ordinal))) { yield return "web.basicAuthUsers"; }
+        if (Differs(old.Web.Limits, next.Web.Limits)) { yield return "web.limits"; }
+        if (Differs(old.Attribution, next.Attribution)) { yield return "attribution"; }
+        if (old.Enforcement.Journal != next.Enforcement.Journal) { yield return "enforcement.journal"; }
+        if (old.Enforcement.ThrottlePeriod != next.Enforcement.ThrottlePeriod) { yield return "enforcement.throttlePeriod"; }
+        if (old.Enforcement.CgroupRoot != next.Enforcement.CgroupRoot) { yield return "enforcement.cgroupRoot"; }
+        if (Differs(old.Audit, next.Audit)) { yield return "audit"; }
+        if (Differs(old.Observability, next.Observability)) { yield return "observability"; }
     }
+
+    // Compared through their JSON form, so a setting added to a section later is compared too.
+    private static bool Differs<TSection>(TSection old, TSection next) => JsonSerializer.Serialize(old, Json) != JsonSerializer.Serialize(next, Json);
 
     private static string? Hash(string path)
     {

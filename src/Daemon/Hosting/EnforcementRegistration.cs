@@ -1,8 +1,11 @@
+using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Exposition;
+using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
 using GpuQos.Enforcer;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
+using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -22,9 +25,20 @@ internal static class EnforcementRegistration
         services.AddActionFactory<ComputeModeActionFactory>();
         services.AddActionFactory<VgpuSchedulerActionFactory>();
 
-        services.AddSingleton(request.Options.Enforcement);
-        services.AddSingleton<IReadOnlyList<Enforcer.Policies.PolicyOptions>>(request.Options.Policies);
-        services.AddSingleton<SlaEnforcer>();
+        services.AddSingleton(sp =>
+        {
+            var enforcer = new SlaEnforcer(
+                request.Options.Enforcement,
+                request.Options.Policies,
+                sp.GetServices<IActionFactory>(),
+                sp.GetRequiredService<IGpuBackend>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SlaEnforcer>>());
+
+            // A valid reload recompiles the policies under the enforcer's lock, between two evaluations.
+            sp.GetRequiredService<IOptionsMonitor<GpuQosOptions>>().OnChange((next, _) => enforcer.Reconfigure(next.Enforcement, next.Policies));
+            return enforcer;
+        });
         services.AddSingleton<IEnforcementControl>(sp => sp.GetRequiredService<SlaEnforcer>());
         services.AddSingleton<IMetricSource, EnforcementMetrics>();
         services.AddSingleton<IStateSection, SlaStateSection>();

@@ -15,6 +15,8 @@ namespace GpuQos.Enforcer.Actions;
 /// <param name="freezer">The cgroup freezer.</param>
 public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<string, IProcessActuator> processActuators, CgroupFreezer freezer)
 {
+    private readonly HostReverter _host = new(processActuators, freezer);
+
     /// <summary>Undoes <paramref name="entry"/>. Throws when a device call fails; process and cgroup undo never throw for gone targets.</summary>
     public void Revert(JournalEntry entry)
     {
@@ -24,30 +26,13 @@ public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<stri
             return;
         }
 
-        var processes = processActuators.GetValueOrDefault(entry.ProcessKind ?? "");
+        if (_host.TryRevert(entry))
+        {
+            return;
+        }
+
         switch (entry.Action)
         {
-            case KnownPolicyTypes.Actions.Throttle:
-                foreach (var p in entry.Processes ?? [])
-                {
-                    processes?.SetDutyCycle(new ProcessKey(p.Pid, p.StartTime), 1);
-                }
-
-                break;
-            case KnownPolicyTypes.Actions.Priority:
-                foreach (var p in entry.Processes ?? [])
-                {
-                    processes?.SetNice(new ProcessKey(p.Pid, p.StartTime), p.PreviousNice ?? 0);
-                }
-
-                break;
-            case KnownPolicyTypes.Actions.Freeze:
-                foreach (var cgroup in entry.Cgroups ?? [])
-                {
-                    freezer.Thaw(cgroup);
-                }
-
-                break;
             case KnownPolicyTypes.Actions.MpsThreads:
                 foreach (var p in entry.Processes ?? [])
                 {

@@ -165,29 +165,47 @@ internal sealed class ActiveThrottle : IActiveAction
 
     private static double Weight(ActionContext context, string tenant) => context.Options.Weights.GetValueOrDefault(tenant, 1);
 
-    /// <summary>Journals processes not yet journaled (fsynced) before any of them is signalled.</summary>
+    /// <summary>
+    /// Journals processes not yet journaled (fsynced) before any of them is signalled. When the journal cannot
+    /// be written the first time, the throttle does not start; later, the new processes are left alone (only
+    /// journaled ones are ever driven) and are tried again next cycle.
+    /// </summary>
     private void Journal(ActionContext context, bool first)
     {
-        var added = new List<JournalProcess>();
+        var added = new List<ProcessKey>();
         foreach (var tenant in _controllers.Keys)
         {
             foreach (var p in ActionTargets.Processes(context, tenant))
             {
-                if (_processes.ContainsKey(p.Reading.Pid) || context.Processes.Identify(p.Reading.Pid) is not { } key)
+                if (_processes.ContainsKey(p.Reading.Pid) || added.Any(k => k.Pid == p.Reading.Pid) || context.Processes.Identify(p.Reading.Pid) is not { } key)
                 {
                     continue;
                 }
 
-                _processes[key.Pid] = key;
-                added.Add(new JournalProcess(key.Pid, key.StartTime));
+                added.Add(key);
             }
         }
 
-        if (first || added.Count > 0)
+        if (!first && added.Count == 0)
         {
-            _journaled.AddRange(added);
-            _entry = _entry with { At = context.Time.GetUtcNow() };
-            context.Journal.Append(_entry with { Processes = added, Detail = Detail });
+            return;
+        }
+
+        var entry = _entry with { At = context.Time.GetUtcNow() };
+        try
+        {
+            context.Journal.Append(entry with { Processes = added.Select(k => new JournalProcess(k.Pid, k.StartTime)).ToList(), Detail = Detail });
+        }
+        catch (JournalWriteException) when (!first)
+        {
+            return;
+        }
+
+        _entry = entry;
+        foreach (var key in added)
+        {
+            _processes[key.Pid] = key;
+            _journaled.Add(new JournalProcess(key.Pid, key.StartTime));
         }
     }
 

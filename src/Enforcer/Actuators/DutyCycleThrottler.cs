@@ -123,6 +123,9 @@ public sealed class DutyCycleThrottler : IDisposable
         return true;
     }
 
+    private static bool Alive(ProcessKey process, string procRoot) =>
+        ProcStat.Read(process.Pid, procRoot) is { } stat && stat.StartTime == process.StartTime && stat.State is not ('Z' or 'X');
+
     private void Run()
     {
         var start = _time.GetTimestamp();
@@ -134,6 +137,13 @@ public sealed class DutyCycleThrottler : IDisposable
             due.Clear();
             lock (_lock)
             {
+                // A process that exited (or became a zombie) mid-throttle is retired: nothing is signalled for it
+                // again, even if its PID is reused later.
+                foreach (var pid in _entries.Values.Where(e => !Alive(e.Key, _procRoot)).Select(e => e.Key.Pid).ToList())
+                {
+                    _entries.Remove(pid);
+                }
+
                 foreach (var e in _entries.Values)
                 {
                     // Run phase first: continue every throttled process, then stop each when its share of the period is used.

@@ -36,8 +36,9 @@ internal sealed class CompiledPolicy
             {
                 actions.Add(factory.Create(a));
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Whatever a factory throws disables this policy only; at start and on a reload the others run.
                 return new CompiledPolicy(options, [], $"actions[{i}]: {ex.Message}");
             }
         }

@@ -19,10 +19,11 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public static readonly MetricDefinition BreachSeconds = new("gpuqos_sla_breach_seconds_total", MetricType.Counter, "Time spent breached, enforcing or recovering.", Sla, "enforcer state machine");
     public static readonly MetricDefinition Actions = new("gpuqos_enforcement_actions_total", MetricType.Counter, "Enforcement actions by type, policy and result (applied, dry-run, refused, failed, reverted, revert-failed, recovered).", ["action", "policy", "result"], "enforcer action log");
     public static readonly MetricDefinition PolicyFailed = new("gpuqos_sla_policy_failed", MetricType.Gauge, "1 when the policy is disabled because it failed to build or to run; the others keep running.", ["policy"], "enforcer");
+    public static readonly MetricDefinition JournalErrors = new("gpuqos_enforcement_journal_errors_total", MetricType.Counter, "Action journal writes that failed (disk full, file size limit, I/O error); while they fail no action is applied.", [], "enforcer action journal");
     public static readonly MetricDefinition Paused = new("gpuqos_enforcement_paused", MetricType.Gauge, "1 while enforcement is paused (evaluated, not applied).", [], "enforcer");
 
     /// <inheritdoc />
-    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused];
+    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors];
 
     /// <inheritdoc />
     public void WriteTo(IMetricWriter writer)
@@ -62,5 +63,6 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
         }
 
         writer.Write(Paused, enforcer.Paused ? 1 : 0);
+        writer.Write(JournalErrors, enforcer.JournalWriteErrors);
     }
 }

@@ -1,5 +1,4 @@
 using GpuQos.Collectors.Collection;
-using GpuQos.Enforcer.Policies;
 using Microsoft.Extensions.Hosting;
 
 namespace GpuQos.Enforcer.Engine;
@@ -10,10 +9,8 @@ namespace GpuQos.Enforcer.Engine;
 /// every published snapshot (on the collecting thread, before the metrics of that cycle are rendered); at a
 /// graceful stop it lifts every action.
 /// </summary>
-public sealed class EnforcementService(SlaEnforcer enforcer, SnapshotStore store, IReadOnlyList<PolicyOptions> policies) : IHostedLifecycleService
+public sealed class EnforcementService(SlaEnforcer enforcer, SnapshotStore store) : IHostedLifecycleService
 {
-    private readonly TimeSpan _window = policies.SelectMany(p => p.Objectives).Select(o => o.Window).DefaultIfEmpty(TimeSpan.Zero).Max();
-
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -45,5 +42,6 @@ public sealed class EnforcementService(SlaEnforcer enforcer, SnapshotStore store
         return Task.CompletedTask;
     }
 
-    private void OnPublished(HostSnapshot snapshot) => enforcer.Evaluate(snapshot, store.Window(_window));
+    // The window follows the policies in force, which a reload may change.
+    private void OnPublished(HostSnapshot snapshot) => enforcer.Evaluate(snapshot, store.Window(enforcer.HistoryWindow));
 }

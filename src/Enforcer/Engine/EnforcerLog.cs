@@ -34,4 +34,13 @@ internal static partial class EnforcerLog
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "SLA {Policy} tenant {Tenant} gpu {Gpu} breached but not acting: {Reason}")]
     public static partial void HeldBack(ILogger logger, string policy, string tenant, int gpu, string reason);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Error, Message = "The action journal {Journal} cannot be written; no action is applied until it can (monitoring goes on)")]
+    public static partial void JournalFailing(ILogger logger, Exception exception, string journal);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "The action journal {Journal} can be written again after {Errors} failed write(s); enforcement resumes")]
+    public static partial void JournalWritable(ILogger logger, string journal, long errors);
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Policies reloaded: {Kept} kept, {Added} added, {Changed} changed, {Removed} removed; {Lifted} action(s) lifted")]
+    public static partial void Reconfigured(ILogger logger, int kept, int added, int changed, int removed, int lifted);
 }

@@ -28,8 +28,8 @@ public sealed partial class SlaEnforcer
                 try
                 {
                     _reverter.Revert(entry);
-                    _journal.Append(entry with { Op = JournalOps.Revert, At = _time.GetUtcNow(), Processes = null, Cgroups = null });
-                    Record(entry, uuid, ActionResults.Recovered, "undone at start: " + entry.Detail);
+                    var note = CloseInJournal(entry);
+                    Record(entry, uuid, ActionResults.Recovered, "undone at start: " + entry.Detail + note);
                     undone++;
                 }
                 catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)

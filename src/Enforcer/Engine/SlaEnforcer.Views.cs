@@ -38,7 +38,16 @@ public sealed partial class SlaEnforcer
     }
 
     /// <summary>Names of every configured policy.</summary>
-    public IReadOnlyList<string> PolicyNames => _policies.Select(p => p.Options.Name).ToList();
+    public IReadOnlyList<string> PolicyNames
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _policies.Select(p => p.Options.Name).ToList();
+            }
+        }
+    }
 
     /// <summary>Recent actions, newest first.</summary>
     public IReadOnlyList<ActionRecord> RecentActions()

@@ -14,24 +14,31 @@ namespace GpuQos.Enforcer.Engine;
 /// applies, updates and lifts actions. Every action is journaled before it is applied; <see cref="Recover"/>
 /// undoes what a crashed run left in force and <see cref="RevertAll"/> undoes everything at a clean stop. A
 /// policy that fails is disabled alone, its actions lifted, and the others keep running.
+/// <see cref="Reconfigure"/> applies a reloaded configuration.
 /// </summary>
 public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 {
-    private readonly EnforcementOptions _options;
     private readonly IGpuBackend _backend;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly List<CompiledPolicy> _policies;
+    private readonly Dictionary<string, IActionFactory> _factories;
     private readonly Dictionary<SlaKey, SlaTrack> _tracks = [];
     private readonly Dictionary<string, IProcessActuator> _actuators = new(StringComparer.Ordinal);
     private readonly IProcessActuator _processes;
     private readonly CgroupFreezer _freezer;
     private readonly ActionReverter _reverter;
     private readonly ActionJournal? _journal;
+
+    // Why nothing may act when the journal did not open; policies added by a reload get it too.
+    private readonly string? _journalError;
     private readonly bool _ownJournal;
     private readonly Queue<ActionRecord> _recent = new();
     private readonly Dictionary<(string Action, string Policy, string Result), long> _counts = [];
     private readonly Lock _lock = new();
+    private EnforcementOptions _options;
+
+    // Replaced whole by a reload, never changed in place, so a reader outside the lock sees one list or the other.
+    private List<CompiledPolicy> _policies;
     private bool _disposed;
 
     /// <summary>Creates the enforcer and opens its journal. Call <see cref="Recover"/> before the first cycle.</summary>
@@ -58,8 +65,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         _backend = backend;
         _time = time;
         _logger = logger;
-        var byType = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
-        _policies = policies.Select(p => CompiledPolicy.Build(p, byType)).ToList();
+        _factories = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
+        _policies = policies.Select(p => CompiledPolicy.Build(p, _factories)).ToList();
         if (processes is not null)
         {
             _actuators[processes.Kind] = processes;
@@ -90,13 +97,15 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Acting without a journal could leave damage behind after a crash, so nothing acts; monitoring goes on.
+            _journalError = $"the action journal {journal} cannot be opened ({ex.Message}); enforcement is off";
             foreach (var p in _policies)
             {
-                p.Error = $"the action journal {journal} cannot be opened ({ex.Message}); enforcement is off";
+                p.Error = _journalError;
             }
         }
 
         JournalPath = journal;
+        HistoryWindow = WindowOf(_policies);
         foreach (var p in _policies.Where(p => p.Error is not null))
         {
             EnforcerLog.PolicyFailed(_logger, p.Options.Name, p.Error!);
@@ -111,6 +120,9 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
     /// <summary>The journal file.</summary>
     public string JournalPath { get; }
+
+    /// <summary>The longest objective window of the policies in force: how much history <see cref="Evaluate"/> needs.</summary>
+    public TimeSpan HistoryWindow { get; private set; }
 
     /// <summary>Runs one evaluation cycle over the latest snapshot and the history before it (oldest first, ending with it).</summary>
     public void Evaluate(HostSnapshot latest, IReadOnlyList<HostSnapshot> history)
@@ -137,6 +149,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
                     LiftPolicy(policy.Options.Name, "policy failed");
                 }
             }
+
+            NoteJournalRecovered();
         }
     }
 
@@ -217,6 +231,12 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
                     EnforcerLog.ActionTaken(_logger, action.Type, id, key.Policy, key.Tenant, key.Gpu, result, active.Detail);
                 }
             }
+            catch (JournalWriteException ex)
+            {
+                // Journal before act: nothing was applied; the breach asks again next cycle, so space coming back heals it.
+                Record(key, uuid, id, action.Type, ActionResults.Refused, ex.Message);
+                NoteJournalFailure(ex);
+            }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
             {
                 // The journal line may already be written. It stays open until a clean stop empties the journal or
@@ -245,8 +265,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             try
             {
                 _reverter.Revert(active.Entry);
-                Journal.Append(active.Entry with { Op = JournalOps.Revert, At = _time.GetUtcNow(), Processes = null, Cgroups = null });
-                Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}");
+                var note = CloseInJournal(active.Entry);
+                Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}{note}");
                 count++;
             }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)

@@ -19,6 +19,8 @@ public sealed class ActionJournal : IDisposable
     private readonly Lock _lock = new();
     private FileStream? _stream;
     private long _nextId;
+    private long _length;
+    private long _writeErrors;
 
     /// <summary>Opens (creating directories as needed) the journal at <paramref name="path"/>.</summary>
     public ActionJournal(string path)
@@ -32,6 +34,7 @@ public sealed class ActionJournal : IDisposable
 
         _nextId = ReadAll(path).Select(e => e.Id).DefaultIfEmpty(0).Max() + 1;
         _stream = Open(path);
+        _length = _stream.Length;
     }
 
     /// <summary>The journal file.</summary>
@@ -40,16 +43,48 @@ public sealed class ActionJournal : IDisposable
     /// <summary>A fresh action ID.</summary>
     public long NextId() => Interlocked.Increment(ref _nextId) - 1;
 
-    /// <summary>Appends one entry and fsyncs it.</summary>
+    /// <summary>Write failures since the journal was opened (disk full, file size limit, I/O error).</summary>
+    public long WriteErrors => Interlocked.Read(ref _writeErrors);
+
+    /// <summary>Why the last append failed; null once an append succeeds again.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>
+    /// Appends one entry and fsyncs it. On failure (a full disk, a file size limit) the bytes of the line that
+    /// reached the file are cut off again, so the journal never holds a torn line in the middle, and
+    /// <see cref="JournalWriteException"/> is thrown: the caller must not act on what it could not journal.
+    /// </summary>
     public void Append(JournalEntry entry)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
+        var json = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
+        var line = new byte[json.Length + 1];
+        json.CopyTo(line, 0);
+        line[^1] = (byte)'\n';
         lock (_lock)
         {
             var stream = _stream ?? throw new ObjectDisposedException(nameof(ActionJournal));
-            stream.Write(line);
-            stream.WriteByte((byte)'\n');
-            stream.Flush(flushToDisk: true);
+            try
+            {
+                if (stream.Length != _length)
+                {
+                    // An earlier failed append could not be cut off then (the disk was still full); it is now.
+                    stream.SetLength(_length);
+                    stream.Seek(_length, SeekOrigin.Begin);
+                }
+
+                stream.Write(line);
+                stream.Flush(flushToDisk: true);
+                _length += line.Length;
+                LastError = null;
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentOutOfRangeException)
+            {
+                // ENOSPC and EIO surface as IOException; EFBIG (a file size limit) as ArgumentOutOfRangeException.
+                Interlocked.Increment(ref _writeErrors);
+                LastError = ex.Message;
+                CutBack(stream);
+                throw new JournalWriteException(Path, ex);
+            }
         }
     }
 
@@ -65,6 +100,7 @@ public sealed class ActionJournal : IDisposable
             stream.SetLength(0);
             stream.Seek(0, SeekOrigin.Begin);
             stream.Flush(flushToDisk: true);
+            _length = 0;
         }
     }
 
@@ -116,6 +152,20 @@ public sealed class ActionJournal : IDisposable
             .ToList();
     }
 
+    /// <summary>Cuts the file back to its last complete line; if even that fails, the next append retries it.</summary>
+    private void CutBack(FileStream stream)
+    {
+        try
+        {
+            stream.SetLength(_length);
+            stream.Seek(_length, SeekOrigin.Begin);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentOutOfRangeException)
+        {
+            // The file stays longer than _length, which the next append notices.
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -129,7 +179,8 @@ public sealed class ActionJournal : IDisposable
     private static FileStream Open(string path)
     {
         // Not FileMode.Append: an append-mode stream cannot be truncated once recovery has emptied the journal.
-        var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read });
+        // Unbuffered: a line that fails to reach the disk must not linger in a buffer and be written later.
+        var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 });
         stream.Seek(0, SeekOrigin.End);
         return stream;
     }

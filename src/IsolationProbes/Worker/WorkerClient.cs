@@ -94,16 +94,11 @@ public sealed class WorkerClient : IAsyncDisposable
             throw Exited(request.Op);
         }
 
-        WorkerResponse response;
-        try
+        if (WorkerProtocol.TryReadResponse(reply, out var malformed) is not { } response)
         {
-            response = System.Text.Json.JsonSerializer.Deserialize<WorkerResponse>(reply, WorkerProtocol.Json)
-                ?? throw new ProbeWorkerException($"worker for {Partition.Name} answered '{request.Op}' with null");
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
+            // A worker that speaks nonsense is in an unknown state: do not ask it anything else.
             Kill();
-            throw new ProbeWorkerException($"worker for {Partition.Name} answered '{request.Op}' with something that is not protocol v{WorkerProtocol.Version}: {ex.Message}");
+            throw new ProbeWorkerException($"worker for {Partition.Name} answered '{request.Op}' with a bad response: {malformed}");
         }
 
         if (!response.Ok)

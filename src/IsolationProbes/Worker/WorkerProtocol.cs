@@ -61,6 +61,30 @@ public static class WorkerProtocol
         return error is null ? request : null;
     }
 
+    /// <summary>
+    /// Reads a worker's response line (the coordinator's side); returns null and an error naming the problem
+    /// when it is not a protocol response. Type errors name the member by its JSON path (<c>$.timingsSeconds</c>).
+    /// </summary>
+    public static WorkerResponse? TryReadResponse(string line, out string? error)
+    {
+        WorkerResponse? response;
+        try
+        {
+            response = JsonSerializer.Deserialize<WorkerResponse>(line, Json);
+        }
+        catch (JsonException ex)
+        {
+            error = $"response is not protocol v{Version}: {ex.Message}";
+            return null;
+        }
+
+        error = response is null ? "response is null"
+            : response.V != Version ? $"v: protocol version {response.V} is not supported; the coordinator speaks v{Version}"
+            : !response.Ok && string.IsNullOrEmpty(response.Error) ? "error: a refusal (ok false) must say why"
+            : null;
+        return error is null ? response : null;
+    }
+
     /// <summary>Checks the fields an operation needs; returns the first problem, naming the field, or null.</summary>
     public static string? Validate(WorkerRequest r)
     {

@@ -31,25 +31,7 @@ public sealed class PodResourcesAttributionTests : IDisposable
     [Fact]
     public async Task Run_WithPodResourcesServer_LabelsProcessesAndSurvivesItsRestart()
     {
-        // The kubelet names each pod's log directory namespace_name_uid; cgroups name pods by UID.
-        Directory.CreateDirectory(Path.Combine(_dir.FullName, "pods", $"search_search-inference-0_{SearchUid}", "server"));
-        Directory.CreateDirectory(Path.Combine(_dir.FullName, "pods", $"ads_ads-ranking-0_{AdsUid}", "ranker"));
-        var config = Path.Combine(_dir.FullName, "gpuqos.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            settings:
-              interval: 200ms
-            tenants:
-              - name: serving
-                match:
-                  - namespace: llm
-                  - namespace: search
-            attribution:
-              podResourcesSocket: {Socket}
-              podLogsDirectory: {Path.Combine(_dir.FullName, "pods")}
-              refresh: 200ms
-              podResourcesTimeout: 10s
-            """);
-
+        var config = await WriteConfigAsync();
         var kubelet = await FakeKubelet.StartAsync(Socket, Pods("triton-0"), Allocatable());
         await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
 
@@ -89,6 +71,39 @@ public sealed class PodResourcesAttributionTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_KubeletSocketDeletedMidRun_KeepsAttributingExposesTheOutageAndReconnects()
+    {
+        var config = await WriteConfigAsync();
+        var kubelet = await FakeKubelet.StartAsync(Socket, Pods("triton-0"), Allocatable());
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
+        await WaitForAsync(daemon, s => Value(s, "gpuqos_attribution_kubelet_up") == 1 && Process(s, 5101)?.Labels["pod"] == "triton-0");
+
+        // The socket file goes while the kubelet still runs (a kubelet restarting unlinks it first). A pooled
+        // connection to the old server would still answer; the daemon must notice the socket is gone.
+        File.Delete(Socket);
+        var down = await WaitForAsync(daemon, s => Value(s, "gpuqos_attribution_kubelet_up") == 0);
+        var later = await WaitForAsync(daemon, s => Value(s, "gpuqos_collection_cycles_total") >= Value(down, "gpuqos_collection_cycles_total") + 3);
+        Assert.True(Value(later, "gpuqos_attribution_kubelet_errors_total") >= 1);
+        Assert.All(later.Where(s => s.Name == "gpuqos_collector_success"), s => Assert.Equal(1, s.Value));
+
+        // Attribution goes on: pod UIDs from the processes' cgroups, joined through the pod log directory,
+        // and the last pod list for the MIG instance.
+        Assert.Equal(("search", "search-inference-0", "serving"), Labels(Process(later, 4101)!, "namespace", "pod", "tenant"));
+        Assert.Equal(("ads", "ads-ranking-0", "ranker"), Labels(Process(later, 4102)!, "namespace", "pod", "container"));
+        Assert.Equal("triton-0", Process(later, 5101)!.Labels["pod"]);
+        Assert.Equal("ok", (await daemon.Http.GetStringAsync("/healthz")).Trim());
+
+        // The old server goes for good and a new one binds the path: picked up without a restart of the daemon.
+        await kubelet.DisposeAsync();
+        await using var restarted = await FakeKubelet.StartAsync(Socket, Pods("triton-1"), Allocatable());
+        var back = await WaitForAsync(daemon, s => Value(s, "gpuqos_attribution_kubelet_up") == 1 && Process(s, 5101)?.Labels["pod"] == "triton-1");
+        Assert.True(restarted.Service.ListCalls > 0);
+        Assert.True(Value(back, "gpuqos_attribution_kubelet_errors_total") >= Value(later, "gpuqos_attribution_kubelet_errors_total"));
+        Assert.True(CountOccurrences(daemon.Output, "keeping the last pod list") == 1, daemon.Output);
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    [Fact]
     public async Task Run_ProcfsRootMissing_ExitsWithAClearError()
     {
         var missing = Path.Combine(_dir.FullName, "no-such-proc");
@@ -100,6 +115,31 @@ public sealed class PodResourcesAttributionTests : IDisposable
     }
 
     public void Dispose() => _dir.Delete(recursive: true);
+
+    /// <summary>Pod log directories for the two time-sliced pods and a configuration with a fast attribution refresh.</summary>
+    private async Task<string> WriteConfigAsync()
+    {
+        // The kubelet names each pod's log directory namespace_name_uid; cgroups name pods by UID.
+        Directory.CreateDirectory(Path.Combine(_dir.FullName, "pods", $"search_search-inference-0_{SearchUid}", "server"));
+        Directory.CreateDirectory(Path.Combine(_dir.FullName, "pods", $"ads_ads-ranking-0_{AdsUid}", "ranker"));
+        var config = Path.Combine(_dir.FullName, "gpuqos.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            settings:
+              interval: 200ms
+            tenants:
+              - name: serving
+                match:
+                  - namespace: llm
+                  - namespace: search
+            attribution:
+              podResourcesSocket: {Socket}
+              podLogsDirectory: {Path.Combine(_dir.FullName, "pods")}
+              refresh: 200ms
+              podResourcesTimeout: 10s
+            """);
+
+        return config;
+    }
 
     private ListPodResourcesResponse Pods(string tritonPod) => new()
     {

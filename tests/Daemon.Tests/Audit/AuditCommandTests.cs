@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace GpuQos.Daemon.Tests.Audit;
 
-[Collection(ProbeWorkerCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class AuditCommandTests(AuditRunFixture audit, ITestOutputHelper output) : IClassFixture<AuditRunFixture>
 {
     private const string Chromium = "/usr/bin/chromium";

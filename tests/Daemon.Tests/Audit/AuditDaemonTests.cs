@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace GpuQos.Daemon.Tests.Audit;
 
-[Collection(ProbeWorkerCollection.Name)]
+[Collection(CpuTimingCollection.Name)]
 public sealed class AuditDaemonTests(ITestOutputHelper output)
 {
     [Fact]

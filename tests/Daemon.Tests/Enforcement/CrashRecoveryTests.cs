@@ -75,8 +75,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 
+    // sleep itself, not a shell running it: killing a shell would leave its sleep behind.
     private static Process Child() =>
-        Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 600"]) { UseShellExecute = false }) ?? throw new InvalidOperationException("could not start sleep");
+        Process.Start(new ProcessStartInfo("sleep", ["600"]) { UseShellExecute = false }) ?? throw new InvalidOperationException("could not start sleep");
 
     private static async Task<TimeSpan> WaitForStateAsync(int pid, char state, TimeSpan timeout)
     {

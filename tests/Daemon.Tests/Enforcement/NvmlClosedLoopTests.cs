@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using GpuQos.Daemon.Tests.Nvml;
 using GpuQos.Daemon.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -13,6 +12,7 @@ namespace GpuQos.Daemon.Tests.Enforcement;
 /// NVML, and the stand-in's control log shows the clock locked on the breach and reset on recovery and on
 /// shutdown.
 /// </summary>
+[Collection(CpuTimingCollection.Name)]
 public sealed class NvmlClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
     [Fact]
@@ -59,7 +59,7 @@ public sealed class NvmlClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper ou
         }
 
         Assert.Equal(1, Count(log, Reset));
-        Assert.NotEqual('T', ProcessState(noisy.Pid));
+        Assert.NotEqual('T', ProcState.Of(noisy.Pid));
 
         // Run 2: the same breach; then the neighbour exits, the victim recovers, and the clock is reset.
         await using (var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], environment))
@@ -71,7 +71,7 @@ public sealed class NvmlClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper ou
         }
 
         Assert.Equal(2, Count(log, Reset));
-        Assert.NotEqual('T', ProcessState(victim.Pid));
+        Assert.NotEqual('T', ProcState.Of(victim.Pid));
     }
 
     private static int Count(string log, string line) => File.Exists(log) ? File.ReadLines(log).Count(l => l.Trim() == line) : 0;
@@ -95,53 +95,9 @@ public sealed class NvmlClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper ou
     /// <summary>The victim's share of the CPU time the two used over <paramref name="period"/>, from /proc.</summary>
     private static async Task<double> MeasureShareAsync(int victim, int noisy, TimeSpan period)
     {
-        var (v0, n0) = (CpuTicks(victim), CpuTicks(noisy));
+        var (v0, n0) = (ProcState.CpuTicks(victim), ProcState.CpuTicks(noisy));
         await Task.Delay(period);
-        var (v1, n1) = (CpuTicks(victim), CpuTicks(noisy));
+        var (v1, n1) = (ProcState.CpuTicks(victim), ProcState.CpuTicks(noisy));
         return (double)(v1 - v0) / Math.Max(1, v1 - v0 + n1 - n0);
-    }
-
-    private static long CpuTicks(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-    }
-
-    private static char ProcessState(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return stat[stat.LastIndexOf(')') + 2];
-    }
-
-    /// <summary>A copy of yes(1) under a chosen name, pinned to CPU 0, writing to /dev/null.</summary>
-    private sealed class Burner : IDisposable
-    {
-        private readonly Process _process;
-
-        private Burner(Process process) => _process = process;
-
-        public int Pid => _process.Id;
-
-        public static Burner Start(string dir, string name)
-        {
-            var path = Path.Combine(dir, name);
-            File.Copy("/usr/bin/yes", path);
-
-            // exec keeps the PID: the shell becomes taskset, which becomes the burner.
-            var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 \"$0\" > /dev/null", path]) { UseShellExecute = false })!;
-            return new Burner(process);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                // SIGCONT first, in case a failed test left it stopped; then end it.
-                DaemonProcess.Signal(_process.Id, "CONT");
-                _process.Kill();
-                _process.WaitForExit();
-            }
-        }
     }
 }

@@ -52,6 +52,9 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
         Assert.DoesNotContain(samples, s => s.Name == "gpuqos_gpu_power_watts" && s.Labels["gpu"] == "1");
         Assert.Equal(["0", "2", "3", "4"], samples.Where(s => s.Name == "gpuqos_gpu_power_watts").Select(s => s.Labels["gpu"]).Order());
         Assert.Equal("ok", (await daemon.Http.GetStringAsync("/healthz")).Trim());
+
+        // A lost GPU is the daemon's normal business: it shuts down as cleanly as ever.
+        Assert.Equal(0, await daemon.StopAsync());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Attribution;
+using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Actions;
@@ -18,7 +19,7 @@ internal sealed class SimHost : IDisposable
     private readonly CollectionPipeline _pipeline;
     private readonly TimeSpan _window;
 
-    public SimHost(IReadOnlyList<PolicyOptions> policies, EnforcementOptions? options = null, ScenarioOptions? scenario = null, IProcessAttributor? attributor = null)
+    public SimHost(IReadOnlyList<PolicyOptions> policies, EnforcementOptions? options = null, ScenarioOptions? scenario = null, IProcessAttributor? attributor = null, bool record = false)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("gpuqos-enforcer-");
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -34,7 +35,8 @@ internal sealed class SimHost : IDisposable
             TouchUnattributed = options.TouchUnattributed,
             Weights = options.Weights,
         };
-        Enforcer = new SlaEnforcer(Options, policies, Factories, Backend, Time, NullLogger<SlaEnforcer>.Instance);
+        Recorder = record ? new RecordingBackend(Backend) : null;
+        Enforcer = new SlaEnforcer(Options, policies, Factories, Recorder ?? (IGpuBackend)Backend, Time, NullLogger<SlaEnforcer>.Instance);
         _window = policies.SelectMany(p => p.Objectives).Select(o => o.Window).DefaultIfEmpty(TimeSpan.FromSeconds(1)).Max();
     }
 
@@ -47,6 +49,9 @@ internal sealed class SimHost : IDisposable
     public DirectoryInfo Directory { get; }
     public FakeTimeProvider Time { get; }
     public SimulatedBackend Backend { get; }
+
+    /// <summary>The device calls the enforcer made, when the host was created with <c>record: true</c>.</summary>
+    public RecordingBackend? Recorder { get; }
     public SnapshotStore Store { get; }
     public EnforcementOptions Options { get; }
     public SlaEnforcer Enforcer { get; }

@@ -2,7 +2,8 @@
  * A stand-in for libnvidia-ml.so.1: every function GpuQos binds, with NVML's signatures and semantics
  * (versioned structs, the INSUFFICIENT_SIZE handshake, NOT_SUPPORTED where real NVML says so), over a
  * host read from GPUQOS_NVML_STUB_FIXTURE. Control calls are appended to GPUQOS_NVML_STUB_LOG. Fault
- * records in the fixture make any function fail with any code, per device, from the Nth call onward.
+ * records in the fixture make any function fail with any code, per device, from the Nth call onward, on
+ * every call or at a seeded random rate.
  * This file holds the state and the helpers; api_*.c hold the NVML functions by area.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -17,6 +18,18 @@ pthread_mutex_t stub_lock = PTHREAD_MUTEX_INITIALIZER;
 struct stub_host stub_host_state;
 int stub_init_count;
 
+/* Whether a due fault fires this time: always at rate 100, else with that chance from its own seeded xorshift64. */
+static int fires(struct stub_fault *f)
+{
+    if (f->rate >= 100) {
+        return 1;
+    }
+    f->random ^= f->random << 13;
+    f->random ^= f->random >> 7;
+    f->random ^= f->random << 17;
+    return f->random % 100 < f->rate;
+}
+
 nvmlReturn_t injected(const char *fn, int gpu)
 {
     nvmlReturn_t result = NVML_SUCCESS;
@@ -24,7 +37,7 @@ nvmlReturn_t injected(const char *fn, int gpu)
         struct stub_fault *f = &stub_host_state.faults[i];
         if ((strcmp(f->fn, "*") == 0 || strcmp(f->fn, fn) == 0) && (f->gpu < 0 || f->gpu == gpu)) {
             f->calls++;
-            if (f->calls >= f->from && result == NVML_SUCCESS) {
+            if (f->calls >= f->from && result == NVML_SUCCESS && fires(f)) {
                 result = f->code;
             }
         }

@@ -322,6 +322,12 @@ static void parse_fault(struct record *r, struct stub_host *h)
         fail(r, "fault needs code=NAME (e.g. GPU_IS_LOST) or a number", NULL);
     }
     f->from = (unsigned int)num(r, "from", 1);
+    f->rate = (unsigned int)num(r, "rate", 100);
+    if (f->rate > 100) {
+        fail(r, "rate is a percentage (0-100): ", "rate");
+    }
+    /* xorshift64 needs a state other than 0. */
+    f->random = num(r, "seed", 1) | 1ULL << 63;
 }
 
 int stub_load_fixture(const char *path, struct stub_host *host)

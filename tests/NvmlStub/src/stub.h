@@ -131,6 +131,8 @@ struct stub_fault {
     nvmlReturn_t code;
     unsigned int from;
     unsigned int calls;
+    unsigned int rate;           /* percent of matching calls from `from` on that fail (100: all) */
+    unsigned long long random;   /* xorshift64 state, from `seed`, so a run can be repeated */
 };
 
 struct stub_host {
