@@ -1,5 +1,6 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Model;
 
 namespace GpuQos.Collectors.Collection;
 
@@ -65,7 +66,12 @@ public sealed class CollectionPipeline
             statuses[i] = new CollectorStatus(collector.Name, _time.GetElapsedTime(started), error is null, error);
         }
 
-        var gpus = _slots.Select(Build).ToArray();
+        var gpus = new GpuSnapshot[_slots.Length];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            gpus[i] = Build(_slots[i]);
+        }
+
         return new HostSnapshot
         {
             Timestamp = _time.GetUtcNow(),
@@ -77,24 +83,51 @@ public sealed class CollectionPipeline
         };
     }
 
+    // Plain loops rather than LINQ: this runs for every GPU every cycle, and each query would allocate its
+    // enumerators, closures and a dictionary on top of the snapshot itself.
     private GpuSnapshot Build(GpuSlot slot)
     {
         var partitions = slot.Partitions ?? [];
-        var byId = partitions.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        var processes = (slot.Processes ?? []).Select(p =>
+        var readings = slot.Processes ?? [];
+        var processes = new ProcessSnapshot[readings.Count];
+        var tenants = new (string PartitionId, string Tenant)[readings.Count];
+        for (var i = 0; i < readings.Count; i++)
         {
-            var partition = byId.GetValueOrDefault(p.PartitionId);
-            return new ProcessSnapshot(p, partition, _attributor.Attribute(slot.Identity, p, partition));
-        }).ToArray();
-        var tenants = processes.Select(p => (p.Reading.PartitionId, p.Attribution.Tenant)).ToArray();
+            var p = readings[i];
+            var partition = Find(partitions, p.PartitionId);
+            processes[i] = new ProcessSnapshot(p, partition, _attributor.Attribute(slot.Identity, p, partition));
+            tenants[i] = (p.PartitionId, processes[i].Attribution.Tenant);
+        }
+
+        var owned = new PartitionSnapshot[partitions.Count];
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            var p = partitions[i];
+            owned[i] = new PartitionSnapshot(p, PartitionOwnership.Owner(_attributor.TenantOf(slot.Identity, p), p, tenants));
+        }
+
         return new GpuSnapshot
         {
             Identity = slot.Identity,
             Lost = slot.Lost,
             Device = slot.Device,
             Health = slot.Health,
-            Partitions = partitions.Select(p => new PartitionSnapshot(p, PartitionOwnership.Owner(_attributor.TenantOf(slot.Identity, p), p, tenants))).ToArray(),
+            Partitions = owned,
             Processes = processes,
         };
+    }
+
+    /// <summary>The partition with that ID (a GPU has a handful, so a scan beats building a dictionary).</summary>
+    private static PartitionReading? Find(IReadOnlyList<PartitionReading> partitions, string id)
+    {
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            if (string.Equals(partitions[i].Id, id, StringComparison.Ordinal))
+            {
+                return partitions[i];
+            }
+        }
+
+        return null;
     }
 }

@@ -25,6 +25,25 @@ public sealed record HostSnapshot
 
     /// <summary>How each collector fared in this cycle.</summary>
     public required IReadOnlyList<CollectorStatus> Collectors { get; init; }
+
+    /// <summary>The tenant's usage of the GPU, or null when it has none there (indexed when the pipeline built it).</summary>
+    public TenantUsage? UsageOf(string tenant, int gpu)
+    {
+        if (Tenants is TenantUsages indexed)
+        {
+            return indexed.Find(tenant, gpu);
+        }
+
+        foreach (var t in Tenants)
+        {
+            if (t.Gpu == gpu && string.Equals(t.Tenant, tenant, StringComparison.Ordinal))
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>One GPU in a snapshot. Parts a collector failed to read are null or empty; the rest stand.</summary>

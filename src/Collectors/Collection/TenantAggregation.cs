@@ -62,7 +62,7 @@ public static class TenantAggregation
             }
         }
 
-        return result;
+        return new TenantUsages(result);
     }
 
     private static void Add(Dictionary<string, (double? Sm, long Memory, int Processes)> acc, string tenant, double? sm, long memory, int processes)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
@@ -27,6 +26,10 @@ public sealed class ProcessMetrics(SnapshotStore store, AttributionOptions? opti
     public static readonly MetricDefinition Overflow = new("gpuqos_process_overflow_processes", MetricType.Gauge, "Processes on the GPU beyond the per-GPU series cap, summed into the process=\"other\" series.", MetricLabels.Gpu, "daemon (attribution.maxProcessSeriesPerGpu)");
 
     private readonly int _cap = options?.MaxProcessSeriesPerGpu ?? AttributionDefaults.MaxProcessSeriesPerGpu;
+    private readonly PidLabels _pids = new();
+    private readonly string[] _labels = new string[MetricLabels.Process.Count];
+    private readonly string[] _info = new string[AttributionInfo.Labels.Count];
+    private readonly Lock _lock = new();
 
     public IReadOnlyList<MetricDefinition> Metrics { get; } = [MemoryUsed, SmUtilization, MemoryBandwidthUtilization, AttributionInfo, Overflow];
 
@@ -37,8 +40,18 @@ public sealed class ProcessMetrics(SnapshotStore store, AttributionOptions? opti
             return;
         }
 
-        var labels = new string[MetricLabels.Process.Count];
-        var info = new string[AttributionInfo.Labels.Count];
+        // The label buffers and PID texts are reused from cycle to cycle; the lock keeps two writers (Prometheus
+        // and OpenTelemetry, say) from sharing them at once.
+        lock (_lock)
+        {
+            Write(writer, snapshot);
+        }
+    }
+
+    private void Write(IMetricWriter writer, HostSnapshot snapshot)
+    {
+        var labels = _labels;
+        var info = _info;
         foreach (var gpu in snapshot.Gpus)
         {
             labels[0] = gpu.Identity.IndexLabel;
@@ -56,7 +69,7 @@ public sealed class ProcessMetrics(SnapshotStore store, AttributionOptions? opti
                 labels[2] = r.PartitionId;
                 labels[3] = partition?.Kind.Label() ?? "";
                 labels[4] = partition?.Profile ?? "";
-                labels[5] = r.Pid.ToString(CultureInfo.InvariantCulture);
+                labels[5] = _pids.Of(r.Pid);
                 labels[6] = r.Name;
                 labels[7] = a.Container;
                 labels[8] = a.Pod;
@@ -79,6 +92,8 @@ public sealed class ProcessMetrics(SnapshotStore store, AttributionOptions? opti
                 WriteOverflow(writer, labels, processes.Skip(processes.Count - folded).ToArray());
             }
         }
+
+        _pids.EndCycle();
     }
 
     private static void WriteOverflow(IMetricWriter writer, string[] labels, ProcessSnapshot[] rest)

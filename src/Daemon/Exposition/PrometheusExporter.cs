@@ -12,7 +12,10 @@ public sealed class PrometheusExporter : IMetricWriter
 {
     private readonly IMetricSource[] _sources;
     private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
+    private readonly Dictionary<MetricDefinition, Family> _byDefinition = new(ReferenceEqualityComparer.Instance);
+    private readonly Family[] _sweepOrder;
     private readonly Lock _lock = new();
+    private long _cycle;
 
     public PrometheusExporter(IEnumerable<IMetricSource> sources)
     {
@@ -32,8 +35,12 @@ public sealed class PrometheusExporter : IMetricWriter
             Collector collector = metric.Type == MetricType.Counter
                 ? factory.CreateCounter(metric.Name, metric.Help, new CounterConfiguration { LabelNames = labels, SuppressInitialValue = true })
                 : factory.CreateGauge(metric.Name, metric.Help, new GaugeConfiguration { LabelNames = labels, SuppressInitialValue = true });
-            _families.Add(metric.Name, new Family(metric, collector));
+            var family = new Family(metric, collector);
+            _families.Add(metric.Name, family);
+            _byDefinition.Add(metric, family);
         }
+
+        _sweepOrder = [.. _families.Values];
     }
 
     /// <summary>The registry <c>/metrics</c> serves.</summary>
@@ -47,14 +54,15 @@ public sealed class PrometheusExporter : IMetricWriter
     {
         lock (_lock)
         {
+            _cycle++;
             foreach (var source in _sources)
             {
                 source.WriteTo(this);
             }
 
-            foreach (var family in _families.Values)
+            foreach (var family in _sweepOrder)
             {
-                family.Sweep();
+                family.Sweep(_cycle);
             }
         }
     }
@@ -67,59 +75,104 @@ public sealed class PrometheusExporter : IMetricWriter
             return;
         }
 
-        _families[metric.Name].Write(value, labels);
+        // Sources write the catalogue's own definitions; an equal definition built elsewhere is found by name.
+        if (!_byDefinition.TryGetValue(metric, out var family))
+        {
+            family = _families[metric.Name];
+        }
+
+        family.Write(value, labels, _cycle);
     }
 
-    private sealed class Family(MetricDefinition definition, Collector collector)
+    /// <summary>
+    /// The series of one family, each with its prometheus-net child, found by label values without building a
+    /// key. A series remembers the cycle that last wrote it; the sweep removes those the latest cycle did not.
+    /// </summary>
+    private sealed class Family
     {
-        private Dictionary<string, string[]> _previous = new(StringComparer.Ordinal);
-        private Dictionary<string, string[]> _current = new(StringComparer.Ordinal);
+        private readonly Collector _collector;
+        private readonly Dictionary<string[], Series> _series = new(LabelValuesComparer.Instance);
+        private readonly Dictionary<string[], Series>.AlternateLookup<ReadOnlySpan<string>> _lookup;
 
-        public MetricDefinition Definition { get; } = definition;
-
-        public void Write(double value, ReadOnlySpan<string> labels)
+        public Family(MetricDefinition definition, Collector collector)
         {
-            var key = string.Join('\u001f', labels!);
-            if (!_current.TryGetValue(key, out var values))
+            Definition = definition;
+            _collector = collector;
+            _lookup = _series.GetAlternateLookup<ReadOnlySpan<string>>();
+        }
+
+        public MetricDefinition Definition { get; }
+
+        public void Write(double value, ReadOnlySpan<string> labels, long cycle)
+        {
+            if (!_lookup.TryGetValue(labels, out var series))
             {
-                values = _previous.TryGetValue(key, out var old) ? old : labels.ToArray();
-                _current[key] = values;
+                var values = labels.ToArray();
+                series = _collector is Counter counter ? new Series(counter.WithLabels(values)) : new Series(((Gauge)_collector).WithLabels(values));
+                _series.Add(values, series);
             }
 
-            switch (collector)
+            series.Cycle = cycle;
+            series.Set(value);
+        }
+
+        public void Sweep(long cycle)
+        {
+            // Removing while enumerating is allowed for Dictionary (it does not invalidate the enumerator).
+            foreach (var (values, series) in _series)
             {
-                case Counter counter:
-                    if (values.Length == 0) { counter.IncTo(value); } else { counter.WithLabels(values).IncTo(value); }
-                    break;
-                case Gauge gauge:
-                    if (values.Length == 0) { gauge.Set(value); } else { gauge.WithLabels(values).Set(value); }
-                    break;
-                default:
-                    break;
+                if (series.Cycle == cycle)
+                {
+                    continue;
+                }
+
+                if (values.Length == 0)
+                {
+                    // An unlabelled series cannot be removed, only hidden until it is written again.
+                    series.Unpublish();
+                }
+                else if (_collector is Counter counter)
+                {
+                    counter.RemoveLabelled(values);
+                }
+                else
+                {
+                    ((Gauge)_collector).RemoveLabelled(values);
+                }
+
+                _series.Remove(values);
+            }
+        }
+    }
+
+    /// <summary>One series: its prometheus-net child and the cycle that last wrote it.</summary>
+    private sealed class Series
+    {
+        private readonly Gauge.Child? _gauge;
+        private readonly Counter.Child? _counter;
+
+        public Series(Gauge.Child gauge) => _gauge = gauge;
+
+        public Series(Counter.Child counter) => _counter = counter;
+
+        public long Cycle { get; set; }
+
+        public void Set(double value)
+        {
+            if (_gauge is not null)
+            {
+                _gauge.Set(value);
+            }
+            else
+            {
+                _counter!.IncTo(value);
             }
         }
 
-        public void Sweep()
+        public void Unpublish()
         {
-            foreach (var (key, values) in _previous)
-            {
-                if (!_current.ContainsKey(key))
-                {
-                    if (values.Length == 0)
-                    {
-                        // An unlabelled series cannot be removed, only hidden until it is written again.
-                        (collector as Gauge)?.WithLabels(values).Unpublish();
-                        (collector as Counter)?.WithLabels(values).Unpublish();
-                        continue;
-                    }
-
-                    ((Collector<Gauge.Child>?)(collector as Gauge))?.RemoveLabelled(values);
-                    ((Collector<Counter.Child>?)(collector as Counter))?.RemoveLabelled(values);
-                }
-            }
-
-            (_previous, _current) = (_current, _previous);
-            _current.Clear();
+            _gauge?.Unpublish();
+            _counter?.Unpublish();
         }
     }
 }

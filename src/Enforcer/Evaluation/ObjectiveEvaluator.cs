@@ -64,15 +64,7 @@ public static class ObjectiveEvaluator
     public static TenantUsage? Usage(HostSnapshot snapshot, string tenant, int gpu)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        foreach (var t in snapshot.Tenants)
-        {
-            if (t.Gpu == gpu && string.Equals(t.Tenant, tenant, StringComparison.Ordinal))
-            {
-                return t;
-            }
-        }
-
-        return null;
+        return snapshot.UsageOf(tenant, gpu);
     }
 
     /// <summary>How many other tenants have processes on a partition where the tenant has processes.</summary>

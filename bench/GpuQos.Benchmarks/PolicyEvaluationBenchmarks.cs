@@ -1,0 +1,81 @@
+using BenchmarkDotNet.Attributes;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Simulation;
+using GpuQos.Enforcer.Engine;
+using GpuQos.Enforcer.Policies;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Objective = GpuQos.Enforcer.Policies.KnownPolicyTypes.Objectives;
+
+namespace GpuQos.Benchmarks;
+
+/// <summary>
+/// One evaluation cycle of 100 tenants x 10 policies on the fleet-scale host (each policy on every GPU its
+/// tenant runs on), over 30 s of history, with the state machines in steady state. Policies carry no actions
+/// so that the figure is the evaluation alone.
+/// </summary>
+[MemoryDiagnoser]
+public class PolicyEvaluationBenchmarks : IDisposable
+{
+    private const int Tenants = 100;
+    private readonly FakeTimeProvider _time = new();
+    private SlaEnforcer _enforcer = null!;
+    private HostSnapshot _latest = null!;
+    private IReadOnlyList<HostSnapshot> _history = null!;
+    private DirectoryInfo _dir = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var backend = new SimulatedBackend(ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml")), _time);
+        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new ProcessNameAttributor(), _time, new BackendErrorCounter());
+        var store = new SnapshotStore(600);
+        for (var i = 0; i < 30; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            store.Publish(pipeline.Collect());
+        }
+
+        _latest = store.Latest!;
+        _history = store.Window(TimeSpan.FromSeconds(30));
+        _dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
+        _enforcer = new SlaEnforcer(
+            new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, "actions.jsonl") },
+            [.. Enumerable.Range(0, Tenants).SelectMany(t => Policies($"tenant{t}"))],
+            [],
+            backend,
+            _time,
+            NullLogger<SlaEnforcer>.Instance);
+        _enforcer.Evaluate(_latest, _history);
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _enforcer.Dispose();
+        _dir.Delete(recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>1,000 policies; about 5,700 (policy, GPU) evaluations.</summary>
+    [Benchmark]
+    public void Evaluate100TenantsX10Policies() => _enforcer.Evaluate(_latest, _history);
+
+    private static IEnumerable<PolicyOptions> Policies(string tenant)
+    {
+        ObjectiveOptions[] objectives =
+        [
+            new() { Type = Objective.MinSmShare, Share = 0.01, DemandThreshold = 0.005 },
+            new() { Type = Objective.MinSmShare, Share = 0.005, Window = TimeSpan.FromSeconds(10) },
+            new() { Type = Objective.MaxSmShare, Share = 0.5 },
+            new() { Type = Objective.MaxSmShare, Share = 0.3, Window = TimeSpan.FromSeconds(30) },
+            new() { Type = Objective.MaxMemory, Bytes = 16L << 30 },
+            new() { Type = Objective.MaxMemory, Bytes = 8L << 30, Window = TimeSpan.FromSeconds(10) },
+            new() { Type = Objective.MaxCoTenants, Count = 64 },
+            new() { Type = Objective.MaxCoTenants, Count = 7, Window = TimeSpan.FromSeconds(10) },
+            new() { Type = Objective.MinSmShare, Share = 0.02, Window = TimeSpan.FromSeconds(30) },
+            new() { Type = Objective.MaxSmShare, Share = 0.9, Window = TimeSpan.FromSeconds(1) },
+        ];
+        return objectives.Select((o, i) => new PolicyOptions { Name = $"{tenant}-p{i}", Tenant = tenant, Objectives = [o] });
+    }
+}
