@@ -114,6 +114,7 @@ public sealed class CollectionPipeline
             Health = slot.Health,
             Partitions = owned,
             Processes = processes,
+            ProcessesRead = slot.Processes is not null,
         };
     }
 

@@ -58,6 +58,12 @@ public sealed record GpuSnapshot
     public IReadOnlyList<PartitionSnapshot> Partitions { get; init; } = [];
     public IReadOnlyList<ProcessSnapshot> Processes { get; init; } = [];
 
+    /// <summary>
+    /// False when the process list could not be read this cycle (an NVML error, a lost GPU): an empty
+    /// <see cref="Processes"/> then means "unknown", not "nobody runs here".
+    /// </summary>
+    public bool ProcessesRead { get; init; } = true;
+
     /// <summary>The sharing mode, from the device reading, or from the partitions when the device read failed.</summary>
     public SharingMode? Mode => Device?.Mode;
 }

@@ -25,6 +25,16 @@ public static class ObjectiveEvaluator
             case KnownPolicyTypes.Objectives.MinSmShare:
             {
                 var target = objective.Share ?? 0;
+
+                // A cycle whose process list could not be read says nothing about the tenant: counting it as
+                // "absent" would reset the policy's `for` timer on every transient NVML error.
+                window = window.FindAll(s => ProcessesRead(s, gpu));
+                if (window.Count == 0)
+                {
+                    // Nothing known in the whole window: neither a breach nor a reason to lift an action.
+                    return new ObjectiveResult(objective.Type, null, target, false, false);
+                }
+
                 var share = MeanShare(window, tenant, gpu);
                 var present = window.Count > 0 && Usage(window[^1], tenant, gpu) is { Processes: > 0 };
 
@@ -84,6 +94,9 @@ public static class ObjectiveEvaluator
             .Distinct(StringComparer.Ordinal)
             .Count();
     }
+
+    private static bool ProcessesRead(HostSnapshot snapshot, int gpu) =>
+        gpu < 0 || gpu >= snapshot.Gpus.Count || snapshot.Gpus[gpu].ProcessesRead;
 
     private static double? MeanShare(IReadOnlyList<HostSnapshot> window, string tenant, int gpu)
     {

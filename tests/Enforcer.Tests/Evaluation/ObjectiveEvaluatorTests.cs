@@ -1,0 +1,76 @@
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Model;
+using GpuQos.Enforcer.Evaluation;
+using GpuQos.Enforcer.Policies;
+
+namespace GpuQos.Enforcer.Tests.Evaluation;
+
+public sealed class ObjectiveEvaluatorTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly ObjectiveOptions Floor = new()
+    {
+        Type = KnownPolicyTypes.Objectives.MinSmShare,
+        Share = 0.5,
+        Window = TimeSpan.FromSeconds(5),
+    };
+
+    /// <summary>One cycle: the tenant at <paramref name="share"/> when the process list was read, nothing when it was not.</summary>
+    private static HostSnapshot Cycle(int second, double share, bool processesRead) => new()
+    {
+        Timestamp = Start.AddSeconds(second),
+        Sequence = second + 1,
+        Backend = "test",
+        Collectors = [],
+        Gpus =
+        [
+            new GpuSnapshot
+            {
+                Identity = new GpuIdentity(0, "GPU-0", "NVIDIA A100-SXM4-80GB", "0000:17:00.0"),
+                Device = new DeviceReading { Mode = SharingMode.TimeSliced, MemoryTotalBytes = 80L << 30, MemoryUsedBytes = 1L << 30, SmUtilization = 1.0 },
+                ProcessesRead = processesRead,
+            },
+        ],
+
+        // What the aggregation makes of a failed process read: the tenant has no processes, so no usage at all.
+        Tenants = processesRead ? [new TenantUsage("search", 0, share, 1L << 30, 1)] : [],
+    };
+
+    [Fact]
+    public void MinSmShare_LatestProcessReadFailed_StillViolatedFromTheCyclesThatWereRead()
+    {
+        var history = new[] { Cycle(0, 0.2, true), Cycle(1, 0.2, true), Cycle(2, 0, false) };
+
+        var result = ObjectiveEvaluator.Evaluate(Floor, "search", 0, history, hysteresis: 0.02);
+
+        Assert.True(result.Violated);
+        Assert.False(result.Clear);
+        Assert.Equal(0.2, result.Value!.Value, 6);
+    }
+
+    [Fact]
+    public void MinSmShare_TenantReallyGone_NotViolatedAndClear()
+    {
+        // The same history, but the last read succeeded and found none of the tenant's processes.
+        var gone = Cycle(2, 0, true) with { Tenants = [] };
+        var history = new[] { Cycle(0, 0.2, true), Cycle(1, 0.2, true), gone };
+
+        var result = ObjectiveEvaluator.Evaluate(Floor, "search", 0, history, hysteresis: 0.02);
+
+        Assert.False(result.Violated);
+        Assert.True(result.Clear);
+    }
+
+    [Fact]
+    public void MinSmShare_NoCycleReadInTheWindow_NeitherViolatedNorClear()
+    {
+        var history = new[] { Cycle(0, 0, false), Cycle(1, 0, false) };
+
+        var result = ObjectiveEvaluator.Evaluate(Floor, "search", 0, history, hysteresis: 0.02);
+
+        Assert.False(result.Violated);
+        Assert.False(result.Clear);
+        Assert.Null(result.Value);
+    }
+}
