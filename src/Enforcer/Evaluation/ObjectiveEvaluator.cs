@@ -25,14 +25,10 @@ public static class ObjectiveEvaluator
             case KnownPolicyTypes.Objectives.MinSmShare:
             {
                 var target = objective.Share ?? 0;
-
-                // A cycle whose process list could not be read says nothing about the tenant: counting it as
-                // "absent" would reset the policy's `for` timer on every transient NVML error.
-                window = window.FindAll(s => ProcessesRead(s, gpu));
+                window = window.FindAll(s => SharesRead(s, gpu));
                 if (window.Count == 0)
                 {
-                    // Nothing known in the whole window: neither a breach nor a reason to lift an action.
-                    return new ObjectiveResult(objective.Type, null, target, false, false);
+                    return Unknown(objective, target);
                 }
 
                 var share = MeanShare(window, tenant, gpu);
@@ -47,6 +43,12 @@ public static class ObjectiveEvaluator
             case KnownPolicyTypes.Objectives.MaxSmShare:
             {
                 var target = objective.Share ?? 1;
+                window = window.FindAll(s => SharesRead(s, gpu));
+                if (window.Count == 0)
+                {
+                    return Unknown(objective, target);
+                }
+
                 var share = MeanShare(window, tenant, gpu);
                 return new ObjectiveResult(objective.Type, share, target, share > target, share is null || share <= target - hysteresis);
             }
@@ -95,8 +97,16 @@ public static class ObjectiveEvaluator
             .Count();
     }
 
-    private static bool ProcessesRead(HostSnapshot snapshot, int gpu) =>
-        gpu < 0 || gpu >= snapshot.Gpus.Count || snapshot.Gpus[gpu].ProcessesRead;
+    /// <summary>
+    /// Whether a cycle can say anything about SM shares on the GPU. One whose device reading or process list
+    /// failed cannot: its tenants would look absent or idle, which is not the same as being so, and counting
+    /// such cycles would reset a policy's <c>for</c> timer (or lift an action) on every transient NVML error.
+    /// </summary>
+    private static bool SharesRead(HostSnapshot snapshot, int gpu) =>
+        gpu < 0 || gpu >= snapshot.Gpus.Count || (snapshot.Gpus[gpu].ProcessesRead && snapshot.Gpus[gpu].Device is not null);
+
+    /// <summary>Nothing known in the whole window: neither a breach nor a reason to lift an action.</summary>
+    private static ObjectiveResult Unknown(ObjectiveOptions objective, double target) => new(objective.Type, null, target, false, false);
 
     private static double? MeanShare(IReadOnlyList<HostSnapshot> window, string tenant, int gpu)
     {

@@ -23,32 +23,11 @@ public sealed class JournalFullTests(NvmlStubBuild stub, ITestOutputHelper outpu
     [Fact]
     public async Task JournalCannotGrow_BreachRefusedNothingStopped_EnforcesOnceWritable()
     {
-        using var dir = new TempDir();
-        using var victim = Burner.Start(dir.Path, "victim");
-        using var noisy = Burner.Start(dir.Path, "noisy");
-        var journal = Path.Combine(dir.Path, "journal.jsonl");
-        var fixture = stub.Fixture(
-            "gpu uuid=GPU-00000000-0000-4000-8000-00000000f011 name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410",
-            $"process gpu=0 pid={victim.Pid} name=victim memory=1024 real=1",
-            $"process gpu=0 pid={noisy.Pid} name=noisy memory=1024 real=1");
-        var config = dir.Write("gpuqos.yaml", $$"""
-            tenants:
-              - {name: victim, match: [{process: victim}]}
-              - {name: noisy, match: [{process: noisy}]}
-            enforcement:
-              journal: {{journal}}
-            policies:
-              - name: victim-floor
-                tenant: victim
-                objectives:
-                  - {type: min-sm-share, share: 0.65, window: 2s}
-                for: 2s
-                cooldown: 1s
-                actions:
-                  - type: throttle
-            """);
+        using var core = ContendedCore.Start(stub);
+        var (noisy, journal) = (core.Noisy, core.Journal);
+        var config = core.WriteConfig(ContendedCore.Tenants + core.Enforcement + ContendedCore.FloorPolicy(lockClocks: false));
 
-        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(fixture));
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], core.Environment());
 
         // 100 bytes: the first apply line (a few hundred) is cut off part-way, the torn case a full disk gives.
         await Prlimit(daemon.ProcessId, "100:unlimited");

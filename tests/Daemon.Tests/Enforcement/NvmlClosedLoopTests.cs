@@ -18,35 +18,12 @@ public sealed class NvmlClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper ou
     [Fact]
     public async Task Breach_LocksClocksAndThrottles_ResetOnShutdownAndOnRecovery()
     {
-        using var dir = new TempDir();
-        using var victim = Burner.Start(dir.Path, "victim");
-        using var noisy = Burner.Start(dir.Path, "noisy");
-        var log = Path.Combine(dir.Path, "control.log");
-        var fixture = stub.Fixture(
-            "gpu uuid=GPU-00000000-0000-4000-8000-00000000c10d name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410 power_max=400000 power_min=100000",
-            $"process gpu=0 pid={victim.Pid} name=victim memory=1024 real=1",
-            $"process gpu=0 pid={noisy.Pid} name=noisy memory=1024 real=1");
-        var config = dir.Write("gpuqos.yaml", $$"""
-            tenants:
-              - {name: victim, match: [{process: victim}]}
-              - {name: noisy, match: [{process: noisy}]}
-            enforcement:
-              journal: {{Path.Combine(dir.Path, "journal.jsonl")}}
-            policies:
-              - name: victim-floor
-                tenant: victim
-                objectives:
-                  - {type: min-sm-share, share: 0.65, window: 2s}
-                for: 2s
-                cooldown: 1s
-                actions:
-                  - type: throttle
-                  - {type: lock-clocks, minMhz: 1200, maxMhz: 1200}
-            """);
-        var environment = NvmlStubBuild.Environment(fixture);
-        environment["GPUQOS_NVML_STUB_LOG"] = log;
-        const string Locked = "nvmlDeviceSetGpuLockedClocks gpu=0 min=1200 max=1200 -> 0";
-        const string Reset = "nvmlDeviceResetGpuLockedClocks gpu=0 -> 0";
+        using var core = ContendedCore.Start(stub);
+        var (victim, noisy, log) = (core.Victim, core.Noisy, core.ControlLog);
+        var config = core.WriteConfig(ContendedCore.Tenants + core.Enforcement + ContendedCore.FloorPolicy(lockClocks: true));
+        var environment = core.Environment();
+        const string Locked = ContendedCore.ClockLocked;
+        const string Reset = ContendedCore.ClockReset;
 
         // Run 1: the breach locks the clock and throttles the neighbour; a graceful stop puts both back.
         await using (var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], environment))

@@ -17,47 +17,21 @@ namespace GpuQos.Daemon.Tests.Enforcement;
 [Collection(CpuTimingCollection.Name)]
 public sealed class SigkillRecoveryTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>
 {
-    private const string Locked = "nvmlDeviceSetGpuLockedClocks gpu=0 min=1200 max=1200 -> 0";
-    private const string Reset = "nvmlDeviceResetGpuLockedClocks gpu=0 -> 0";
+    private const string Locked = ContendedCore.ClockLocked;
+    private const string Reset = ContendedCore.ClockReset;
     private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(2);
 
     [Fact]
     public async Task Sigkill_WhileThrottling_RestartResumesWithin1sAndResetsClock()
     {
-        using var dir = new TempDir();
-        using var victim = Burner.Start(dir.Path, "victim");
-        using var noisy = Burner.Start(dir.Path, "noisy");
-        var log = Path.Combine(dir.Path, "control.log");
-        var journal = Path.Combine(dir.Path, "journal.jsonl");
-        var fixture = stub.Fixture(
-            "gpu uuid=GPU-00000000-0000-4000-8000-00000000c4a5 name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410 power_max=400000 power_min=100000",
-            $"process gpu=0 pid={victim.Pid} name=victim memory=1024 real=1",
-            $"process gpu=0 pid={noisy.Pid} name=noisy memory=1024 real=1");
-        var tenants = $$"""
-            tenants:
-              - {name: victim, match: [{process: victim}]}
-              - {name: noisy, match: [{process: noisy}]}
-            enforcement:
-              journal: {{journal}}
-            """;
-        var config = dir.Write("gpuqos.yaml", tenants + """
-
-            policies:
-              - name: victim-floor
-                tenant: victim
-                objectives:
-                  - {type: min-sm-share, share: 0.65, window: 2s}
-                for: 2s
-                cooldown: 1s
-                actions:
-                  - type: throttle
-                  - {type: lock-clocks, minMhz: 1200, maxMhz: 1200}
-            """);
+        using var core = ContendedCore.Start(stub);
+        var (victim, noisy, log, journal) = (core.Victim, core.Noisy, core.ControlLog, core.Journal);
+        var tenants = ContendedCore.Tenants + core.Enforcement;
+        var config = core.WriteConfig(tenants + ContendedCore.FloorPolicy(lockClocks: true));
 
         // The restarted daemon has no policy, so nothing it does afterwards can be mistaken for the recovery.
-        var restartConfig = dir.Write("restart.yaml", tenants);
-        var environment = NvmlStubBuild.Environment(fixture);
-        environment["GPUQOS_NVML_STUB_LOG"] = log;
+        var restartConfig = core.WriteConfig(tenants, "restart.yaml");
+        var environment = core.Environment();
 
         // The kill must land while the process is stopped; a missed window (it was continued between the read
         // of /proc and the kill) is retried with a fresh daemon, which recovers the previous one first.

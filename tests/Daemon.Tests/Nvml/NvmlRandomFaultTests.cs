@@ -65,7 +65,9 @@ public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper o
 
         // Healthy GPUs: every steady series in every cycle, with one value throughout.
         var healthy = scrapes.Select(s => Steady(s, HealthyGpus)).ToList();
-        Assert.All(healthy, h => Assert.Equal(healthy[0], h));
+        Assert.All(healthy.Select((h, cycle) => (h, cycle)), x => Assert.True(
+            x.h.Count == healthy[0].Count && x.h.All(kv => healthy[0].TryGetValue(kv.Key, out var v) && v.Equals(kv.Value)),
+            $"cycle {x.cycle} differs from cycle 0 on a healthy GPU: {string.Join(", ", x.h.Where(kv => !healthy[0].TryGetValue(kv.Key, out var v) || !v.Equals(kv.Value)).Select(kv => kv.Key + "=" + kv.Value).Concat(healthy[0].Keys.Except(x.h.Keys).Select(k => k + " missing")).Take(5))}; {context}"));
         Assert.All(HealthyGpus, gpu => Assert.Contains(scrapes[0], s => s.Name == "gpuqos_gpu_power_watts" && s.Labels["gpu"] == gpu));
 
         // Failing GPUs: never lost, missing their device reading in some cycles and not in others.
@@ -92,11 +94,6 @@ public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper o
     {
         var seed = Random.Shared.Next();
         var random = new Random(seed);
-        using var dir = new TempDir();
-        using var victim = Burner.Start(dir.Path, "victim");
-        using var noisy = Burner.Start(dir.Path, "noisy");
-        var log = Path.Combine(dir.Path, "control.log");
-        var journal = Path.Combine(dir.Path, "journal.jsonl");
 
         // The closed loop of NvmlClosedLoopTests, with the GPU's device, health and process-list reads failing at
         // random under it. A cycle without the process list must not count as the tenant being absent, or one
@@ -104,32 +101,10 @@ public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper o
         string[] rules = [.. Functions.Select(fn => $"fault fn={fn} gpu=0 code={Codes[random.Next(Codes.Length)]} rate={random.Next(10, 31)} seed={random.Next(1, int.MaxValue)}")];
         var context = $"seed {seed}:\n{string.Join('\n', rules)}";
         output.WriteLine(context);
-        var fixture = stub.Fixture([
-            "gpu uuid=GPU-00000000-0000-4000-8000-00000000fa17 name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410 power_max=400000 power_min=100000",
-            $"process gpu=0 pid={victim.Pid} name=victim memory=1024 real=1",
-            $"process gpu=0 pid={noisy.Pid} name=noisy memory=1024 real=1",
-            .. rules]);
-        var config = dir.Write("gpuqos.yaml", $$"""
-            settings:
-              interval: 500ms
-            tenants:
-              - {name: victim, match: [{process: victim}]}
-              - {name: noisy, match: [{process: noisy}]}
-            enforcement:
-              journal: {{journal}}
-            policies:
-              - name: victim-floor
-                tenant: victim
-                objectives:
-                  - {type: min-sm-share, share: 0.65, window: 2s}
-                for: 2s
-                cooldown: 1s
-                actions:
-                  - type: throttle
-                  - {type: lock-clocks, minMhz: 1200, maxMhz: 1200}
-            """);
-        var environment = NvmlStubBuild.Environment(fixture);
-        environment["GPUQOS_NVML_STUB_LOG"] = log;
+        using var core = ContendedCore.Start(stub, rules);
+        var (victim, noisy, log, journal) = (core.Victim, core.Noisy, core.ControlLog, core.Journal);
+        var config = core.WriteConfig("settings:\n  interval: 500ms\n" + ContendedCore.Tenants + core.Enforcement + ContendedCore.FloorPolicy(lockClocks: true));
+        var environment = core.Environment();
 
         await using (var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], environment))
         {

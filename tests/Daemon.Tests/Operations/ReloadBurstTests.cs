@@ -25,14 +25,8 @@ public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelp
     [Fact]
     public async Task SighupBurst_ValidAndInvalidFilesWhileThrottling_StaysUpEndsOnTheLastValidFileNothingLeftStopped()
     {
-        using var dir = new TempDir();
-        using var victim = Burner.Start(dir.Path, "victim");
-        using var noisy = Burner.Start(dir.Path, "noisy");
-        var journal = Path.Combine(dir.Path, "journal.jsonl");
-        var fixture = stub.Fixture(
-            "gpu uuid=GPU-00000000-0000-4000-8000-00000000b005 name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410 power_max=400000 power_min=100000",
-            $"process gpu=0 pid={victim.Pid} name=victim memory=1024 real=1",
-            $"process gpu=0 pid={noisy.Pid} name=noisy memory=1024 real=1");
+        using var core = ContendedCore.Start(stub);
+        var (victim, noisy, journal) = (core.Victim, core.Noisy, core.Journal);
         var head = $"settings:\n  interval: 1s\nenforcement:\n  journal: {journal}\n";
         string Tenants(params string[] names) => "tenants:\n" + string.Concat(names.Select(n => $"  - {{name: {n}, match: [{{process: {n}}}]}}\n"));
         string Floor(double share) => FormattableString.Invariant($$"""
@@ -70,9 +64,8 @@ public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelp
         // The last valid file names the neighbour's tenant differently: its series must follow.
         var final = head + Tenants("victim", "spare") + "  - {name: neighbour, match: [{process: noisy}]}\n";
 
-        var config = Path.Combine(dir.Path, "gpuqos.yaml");
-        await File.WriteAllTextAsync(config, valid[0]);
-        var environment = NvmlStubBuild.Environment(fixture);
+        var config = core.WriteConfig(valid[0]);
+        var environment = core.Environment();
         await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], environment);
 
         var clock = Stopwatch.StartNew();

@@ -9,6 +9,7 @@ namespace GpuQos.Daemon.Tests.TestSupport;
 internal sealed class Burner : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private Burner(Process process) => _process = process;
 
@@ -31,6 +32,12 @@ internal sealed class Burner : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             DaemonProcess.Signal(_process.Id, "CONT");

@@ -73,4 +73,20 @@ public sealed class ObjectiveEvaluatorTests
         Assert.False(result.Clear);
         Assert.Null(result.Value);
     }
+
+    [Fact]
+    public void MaxSmShare_DeviceReadFailedInEveryCycleButOne_JudgedOnTheCycleThatWasRead()
+    {
+        var ceiling = new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.MaxSmShare, Share = 0.3, Window = TimeSpan.FromSeconds(5) };
+
+        // A failed device reading leaves the mode, and so the tenant's share, unknown for that cycle.
+        var failed = Cycle(1, 0, true) with { Gpus = [Cycle(1, 0, true).Gpus[0] with { Device = null }], Tenants = [new TenantUsage("search", 0, null, 1L << 30, 1)] };
+        var history = new[] { Cycle(0, 0.6, true), failed, failed with { Timestamp = Start.AddSeconds(2) } };
+
+        var result = ObjectiveEvaluator.Evaluate(ceiling, "search", 0, history, hysteresis: 0.02);
+
+        Assert.True(result.Violated);
+        Assert.False(result.Clear);
+        Assert.Equal(0.6, result.Value!.Value, 6);
+    }
 }
