@@ -132,11 +132,18 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetUtcNow();
-            foreach (var policy in _policies.Where(p => p.Error is null))
+            var tenantGpus = GpusByTenant(latest);
+            var trackedGpus = GpusByPolicy();
+            foreach (var policy in _policies)
             {
+                if (policy.Error is not null)
+                {
+                    continue;
+                }
+
                 try
                 {
-                    foreach (var gpu in GpusFor(policy.Options, latest))
+                    foreach (var gpu in GpusFor(policy.Options, latest, tenantGpus, trackedGpus))
                     {
                         Step(policy, gpu, latest, history, now);
                     }
@@ -290,13 +297,68 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
     }
 
-    private List<int> GpusFor(PolicyOptions policy, HostSnapshot latest)
+    /// <summary>
+    /// The GPUs a policy is evaluated on: those it names, or those its tenant uses now plus those it already
+    /// tracks (so a tenant that left is still seen to recover). Live and in range, in order.
+    /// </summary>
+    private static List<int> GpusFor(PolicyOptions policy, HostSnapshot latest, Dictionary<string, List<int>> tenantGpus, Dictionary<string, List<int>> trackedGpus)
     {
-        var gpus = policy.Gpus.Count > 0
-            ? policy.Gpus.Where(g => g < latest.Gpus.Count)
-            : latest.Tenants.Where(t => t.Tenant == policy.Tenant).Select(t => t.Gpu)
-                .Concat(_tracks.Keys.Where(k => k.Policy == policy.Name).Select(k => k.Gpu));
-        return gpus.Where(g => g >= 0 && g < latest.Gpus.Count && !latest.Gpus[g].Lost).Distinct().Order().ToList();
+        var gpus = new List<int>();
+        if (policy.Gpus.Count > 0)
+        {
+            gpus.AddRange(policy.Gpus);
+        }
+        else
+        {
+            gpus.AddRange(tenantGpus.GetValueOrDefault(policy.Tenant) ?? []);
+            gpus.AddRange(trackedGpus.GetValueOrDefault(policy.Name) ?? []);
+        }
+
+        gpus.RemoveAll(g => g < 0 || g >= latest.Gpus.Count || latest.Gpus[g].Lost);
+        gpus.Sort();
+        for (var i = gpus.Count - 1; i > 0; i--)
+        {
+            if (gpus[i] == gpus[i - 1])
+            {
+                gpus.RemoveAt(i);
+            }
+        }
+
+        return gpus;
+    }
+
+    // Built once per cycle: asking each of a thousand policies to scan every tenant and every track made the
+    // evaluation quadratic in the number of policies.
+    private static Dictionary<string, List<int>> GpusByTenant(HostSnapshot latest)
+    {
+        var result = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var t in latest.Tenants)
+        {
+            AddGpu(result, t.Tenant, t.Gpu);
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, List<int>> GpusByPolicy()
+    {
+        var result = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var key in _tracks.Keys)
+        {
+            AddGpu(result, key.Policy, key.Gpu);
+        }
+
+        return result;
+    }
+
+    private static void AddGpu(Dictionary<string, List<int>> map, string key, int gpu)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(gpu);
     }
 
     private ActionContext Context(PolicyOptions policy, int gpu, HostSnapshot latest, IReadOnlyList<ObjectiveResult> results) => new()

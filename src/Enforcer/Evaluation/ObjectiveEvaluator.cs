@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Policies;
 
@@ -7,8 +8,16 @@ namespace GpuQos.Enforcer.Evaluation;
 /// Evaluates objectives over windows of the snapshot history. SM shares are averaged over the window,
 /// memory and co-tenant counts take the window's maximum, so a short spike of either is not missed.
 /// </summary>
+/// <remarks>
+/// This runs for every (policy, GPU) pair every cycle, thousands of times on a busy host, so it walks the
+/// window in place rather than copying it, and reads co-tenant counts from a per-snapshot index built once
+/// in the snapshot's life instead of regrouping the GPU's processes on every call.
+/// </remarks>
 public static class ObjectiveEvaluator
 {
+    // Snapshots are immutable, so what is derived from one can be kept as long as it lives.
+    private static readonly ConditionalWeakTable<HostSnapshot, Dictionary<(string Tenant, int Gpu), int>> CoTenantIndex = [];
+
     /// <summary>Evaluates one objective for <paramref name="tenant"/> on GPU <paramref name="gpu"/>.</summary>
     /// <param name="objective">The objective.</param>
     /// <param name="tenant">The policy's tenant.</param>
@@ -19,23 +28,20 @@ public static class ObjectiveEvaluator
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(history);
-        var window = InWindow(history, objective.Window);
+        var start = FirstInWindow(history, objective.Window);
         switch (objective.Type)
         {
             case KnownPolicyTypes.Objectives.MinSmShare:
             {
                 var target = objective.Share ?? 0;
-                window = window.FindAll(s => SharesRead(s, gpu));
-                if (window.Count == 0)
+                if (MeanShare(history, start, tenant, gpu) is not { Read: true } mean)
                 {
                     return Unknown(objective, target);
                 }
 
-                var share = MeanShare(window, tenant, gpu);
-                var present = window.Count > 0 && Usage(window[^1], tenant, gpu) is { Processes: > 0 };
-
                 // A tenant that is not there or sits idle asks for nothing, so its floor cannot be breached.
-                var demand = present && share is { } s && s >= objective.DemandThreshold;
+                var share = mean.Share;
+                var demand = mean.Present && share is { } s && s >= objective.DemandThreshold;
                 var violated = demand && share < target;
                 return new ObjectiveResult(objective.Type, share, target, violated, !demand || share >= target + hysteresis);
             }
@@ -43,27 +49,36 @@ public static class ObjectiveEvaluator
             case KnownPolicyTypes.Objectives.MaxSmShare:
             {
                 var target = objective.Share ?? 1;
-                window = window.FindAll(s => SharesRead(s, gpu));
-                if (window.Count == 0)
+                if (MeanShare(history, start, tenant, gpu) is not { Read: true } mean)
                 {
                     return Unknown(objective, target);
                 }
 
-                var share = MeanShare(window, tenant, gpu);
+                var share = mean.Share;
                 return new ObjectiveResult(objective.Type, share, target, share > target, share is null || share <= target - hysteresis);
             }
 
             case KnownPolicyTypes.Objectives.MaxMemory:
             {
                 var target = (double)(objective.Bytes ?? long.MaxValue);
-                var max = window.Count == 0 ? (double?)null : window.Max(s => (double)(Usage(s, tenant, gpu)?.MemoryUsedBytes ?? 0));
+                double? max = null;
+                for (var i = start; i < history.Count; i++)
+                {
+                    max = Math.Max(max ?? 0, history[i].UsageOf(tenant, gpu)?.MemoryUsedBytes ?? 0);
+                }
+
                 return new ObjectiveResult(objective.Type, max, target, max > target, max is null || max <= target * (1 - hysteresis));
             }
 
             case KnownPolicyTypes.Objectives.MaxCoTenants:
             {
                 var target = (double)(objective.Count ?? int.MaxValue);
-                var max = window.Count == 0 ? (double?)null : window.Max(s => (double)CoTenants(s, tenant, gpu));
+                double? max = null;
+                for (var i = start; i < history.Count; i++)
+                {
+                    max = Math.Max(max ?? 0, CoTenants(history[i], tenant, gpu));
+                }
+
                 return new ObjectiveResult(objective.Type, max, target, max > target, max is null || max <= target);
             }
 
@@ -83,18 +98,82 @@ public static class ObjectiveEvaluator
     public static int CoTenants(HostSnapshot snapshot, string tenant, int gpu)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (gpu < 0 || gpu >= snapshot.Gpus.Count)
+        return CoTenantIndex.GetValue(snapshot, BuildCoTenantIndex).GetValueOrDefault((tenant, gpu));
+    }
+
+    private static Dictionary<(string Tenant, int Gpu), int> BuildCoTenantIndex(HostSnapshot snapshot)
+    {
+        var index = new Dictionary<(string, int), int>();
+        for (var gpu = 0; gpu < snapshot.Gpus.Count; gpu++)
         {
-            return 0;
+            // Tenants per partition, then for each tenant the other tenants of every partition it is on.
+            var byPartition = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var p in snapshot.Gpus[gpu].Processes)
+            {
+                if (p.Attribution.Tenant.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!byPartition.TryGetValue(p.Reading.PartitionId, out var tenants))
+                {
+                    byPartition[p.Reading.PartitionId] = tenants = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                tenants.Add(p.Attribution.Tenant);
+            }
+
+            var others = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var tenants in byPartition.Values)
+            {
+                foreach (var tenant in tenants)
+                {
+                    if (!others.TryGetValue(tenant, out var set))
+                    {
+                        others[tenant] = set = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    set.UnionWith(tenants);
+                    set.Remove(tenant);
+                }
+            }
+
+            foreach (var (tenant, set) in others)
+            {
+                index[(tenant, gpu)] = set.Count;
+            }
         }
 
-        var processes = snapshot.Gpus[gpu].Processes;
-        var mine = processes.Where(p => p.Attribution.Tenant == tenant).Select(p => p.Reading.PartitionId).ToHashSet(StringComparer.Ordinal);
-        return processes
-            .Where(p => p.Attribution.Tenant.Length > 0 && p.Attribution.Tenant != tenant && mine.Contains(p.Reading.PartitionId))
-            .Select(p => p.Attribution.Tenant)
-            .Distinct(StringComparer.Ordinal)
-            .Count();
+        return index;
+    }
+
+    /// <summary>
+    /// The tenant's mean SM share over the cycles from <paramref name="start"/> that could say anything about
+    /// shares (see <see cref="SharesRead"/>); whether any could (<c>Read</c>); whether the tenant was there in
+    /// the newest of them (<c>Present</c>). The share is null when it cannot be known (MPS), which is not zero.
+    /// </summary>
+    private static (bool Read, double? Share, bool Present) MeanShare(IReadOnlyList<HostSnapshot> history, int start, string tenant, int gpu)
+    {
+        double sum = 0;
+        var n = 0;
+        var unknown = false;
+        TenantUsage? newest = null;
+        for (var i = start; i < history.Count; i++)
+        {
+            var snapshot = history[i];
+            if (!SharesRead(snapshot, gpu))
+            {
+                continue;
+            }
+
+            var usage = snapshot.UsageOf(tenant, gpu);
+            newest = usage;
+            unknown |= usage is { SmShare: null };
+            sum += usage?.SmShare ?? 0;
+            n++;
+        }
+
+        return n == 0 ? (false, null, false) : (true, unknown ? null : sum / n, newest is { Processes: > 0 });
     }
 
     /// <summary>
@@ -108,44 +187,25 @@ public static class ObjectiveEvaluator
     /// <summary>Nothing known in the whole window: neither a breach nor a reason to lift an action.</summary>
     private static ObjectiveResult Unknown(ObjectiveOptions objective, double target) => new(objective.Type, null, target, false, false);
 
-    private static double? MeanShare(IReadOnlyList<HostSnapshot> window, string tenant, int gpu)
+    /// <summary>
+    /// The index of the oldest snapshot in the window. A window of w holds the samples taken in
+    /// (newest - w, newest]; at a 1 s interval a 3 s window is 3 samples. History is oldest first, so the
+    /// window is a suffix and a search from the end stops at its first sample outside.
+    /// </summary>
+    private static int FirstInWindow(IReadOnlyList<HostSnapshot> history, TimeSpan window)
     {
-        double sum = 0;
-        var n = 0;
-        foreach (var s in window)
-        {
-            var usage = Usage(s, tenant, gpu);
-            if (usage is { SmShare: null })
-            {
-                // Unknown (MPS): the objective cannot be judged, which is not the same as zero.
-                return null;
-            }
-
-            sum += usage?.SmShare ?? 0;
-            n++;
-        }
-
-        return n == 0 ? null : sum / n;
-    }
-
-    private static List<HostSnapshot> InWindow(IReadOnlyList<HostSnapshot> history, TimeSpan window)
-    {
-        var result = new List<HostSnapshot>();
         if (history.Count == 0)
         {
-            return result;
+            return 0;
         }
 
-        // A window of w holds the samples taken in (newest - w, newest]; at a 1 s interval a 3 s window is 3 samples.
         var from = history[^1].Timestamp - window;
-        foreach (var s in history)
+        var i = history.Count;
+        while (i > 0 && history[i - 1].Timestamp > from)
         {
-            if (s.Timestamp > from)
-            {
-                result.Add(s);
-            }
+            i--;
         }
 
-        return result;
+        return i;
     }
 }
