@@ -173,23 +173,40 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
 
         track.Uuid = uuid;
-        var results = p.Objectives.Select(o => ObjectiveEvaluator.Evaluate(o, p.Tenant, gpu, history, p.Hysteresis)).ToList();
+
+        // Plain loops, and the action context only where an action needs it: this runs for every (policy, GPU)
+        // pair every cycle, and most of them are ok with nothing in force.
+        var results = new ObjectiveResult[p.Objectives.Count];
+        var violated = false;
+        var clear = true;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var result = ObjectiveEvaluator.Evaluate(p.Objectives[i], p.Tenant, gpu, history, p.Hysteresis);
+            results[i] = result;
+            violated |= result.Violated;
+            clear &= result.Clear;
+        }
+
         track.Results = results;
-        var context = Context(p, gpu, latest, results);
+        ActionContext? context = null;
+        var slack = true;
         foreach (var active in track.Active)
         {
+            context ??= Context(p, gpu, latest, results);
             active.Update(context);
         }
 
-        var violated = results.Any(r => r.Violated);
-        var clear = results.All(r => r.Clear);
-        var slack = track.Active.All(a => a.Slack(context));
+        foreach (var active in track.Active)
+        {
+            slack &= active.Slack(context!);
+        }
+
         var before = track.Machine.State;
         var decision = track.Machine.Step(now, violated, clear, slack);
         track.HeldBack = track.Machine.HeldBack;
         if (decision == SlaDecision.Act)
         {
-            Act(policy, key, track, context, uuid);
+            Act(policy, key, track, context ?? Context(p, gpu, latest, results), uuid);
         }
         else if (decision == SlaDecision.Lift)
         {
