@@ -8,7 +8,7 @@ namespace GpuQos.Daemon.Tests.Exposition;
 /// policies each) really exposes at least 10,000 series, on the simulator and on NVML over the stub fixture,
 /// and they are the host's own state: every process, tenant and policy of the configuration is in them.
 /// </summary>
-public sealed class ScaleHostTests : IClassFixture<NvmlStubBuild>
+public sealed class ScaleHostTests(NvmlStubBuild stub) : IClassFixture<NvmlStubBuild>
 {
     private const int Processes = (8 * 7) + (8 * 64);
     private const int Tenants = 100;
@@ -30,7 +30,7 @@ public sealed class ScaleHostTests : IClassFixture<NvmlStubBuild>
     {
         using var dir = new TempDir();
         await using var daemon = await DaemonProcess.StartAsync(
-            ["--backend", "nvml", "--config", Config(dir)],
+            ["--backend", "nvml", "--config", Config(dir), "--procfs-root", stub.EmptyProcfs()],
             NvmlStubBuild.Environment(RepoPaths.Combine("tests", "NvmlStub", "fixtures", "scale.fixture")),
             TimeSpan.FromSeconds(60));
 

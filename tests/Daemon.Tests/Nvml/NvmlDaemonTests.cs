@@ -12,7 +12,7 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
         // Same configuration on both, so that tenants, policies and advice are alike and only the backend differs.
         var config = RepoPaths.Combine("scenarios", "demo-config.yaml");
         await using var sim = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
-        await using var nvml = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
+        await using var nvml = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config, "--procfs-root", stub.EmptyProcfs()], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
 
         var simSamples = ExpositionParser.Parse(await sim.ScrapeAsync());
         var nvmlSamples = ExpositionParser.Parse(await nvml.ScrapeAsync());
@@ -33,7 +33,7 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
     public async Task Run_GpuLostMidRun_MarkedLostCountedOthersKeepReporting()
     {
         var fixture = stub.Fixture([.. File.ReadAllLines(NvmlStubBuild.DemoFixture), "fault fn=nvmlDeviceGetPowerUsage gpu=1 code=GPU_IS_LOST from=3"]);
-        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml"], NvmlStubBuild.Environment(fixture));
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--procfs-root", stub.EmptyProcfs()], NvmlStubBuild.Environment(fixture));
 
         IReadOnlyList<Sample> samples = [];
         for (var attempt = 0; attempt < 100; attempt++)

@@ -59,7 +59,7 @@ public sealed class NvmlRandomFaultTests(NvmlStubBuild stub, ITestOutputHelper o
         var fixture = stub.Fixture([.. File.ReadAllLines(NvmlStubBuild.DemoFixture), .. rules]);
         var config = Path.Combine(stub.WorkDir, $"random-faults-{seed}.yaml");
         await File.WriteAllTextAsync(config, "settings:\n  interval: 200ms\n");
-        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(fixture));
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config, "--procfs-root", stub.EmptyProcfs()], NvmlStubBuild.Environment(fixture));
 
         var scrapes = await DistinctCyclesAsync(daemon, Cycles);
 

@@ -36,6 +36,13 @@ public sealed class NvmlStubBuild : IDisposable
         ["GPUQOS_NVML_STUB_FIXTURE"] = fixture,
     };
 
+    /// <summary>
+    /// An empty procfs root (<c>--procfs-root</c>) for a daemon over a fixture whose PIDs are made up. The NVML
+    /// backend reads names and cgroups from /proc first, as it must on a real host, so a made-up PID that
+    /// happens to be a live process on this machine (PIDs wrap at 32768 here) would take that process's name.
+    /// </summary>
+    public string EmptyProcfs() => Directory.CreateDirectory(Path.Combine(WorkDir, "proc-" + Guid.NewGuid().ToString("N"))).FullName;
+
     public string Fixture(params string[] lines)
     {
         var path = Path.Combine(WorkDir, Guid.NewGuid().ToString("N") + ".fixture");
