@@ -107,13 +107,12 @@ public sealed class DutyCycleThrottler : IDisposable
     internal static bool Continue(ProcessKey process, string procRoot = "/proc") => Signal(process, Libc.SigCont, procRoot);
 
     /// <summary>Sends a signal after checking the start time; false when the process is gone or the PID was reused.</summary>
-    internal static bool Signal(ProcessKey process, int signal, string procRoot = "/proc")
-    {
-        if (ProcStat.Read(process.Pid, procRoot) is not { } stat || stat.StartTime != process.StartTime)
-        {
-            return false;
-        }
+    internal static bool Signal(ProcessKey process, int signal, string procRoot = "/proc") =>
+        ProcStat.Read(process.Pid, procRoot) is { } stat && stat.StartTime == process.StartTime && Kill(process, signal);
 
+    /// <summary>Sends the signal to a process already known to be <paramref name="process"/>; false when it is gone.</summary>
+    private static bool Kill(ProcessKey process, int signal)
+    {
         if (Libc.Kill(process.Pid, signal) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -123,36 +122,41 @@ public sealed class DutyCycleThrottler : IDisposable
         return true;
     }
 
-    private static bool Alive(ProcessKey process, string procRoot) =>
-        ProcStat.Read(process.Pid, procRoot) is { } stat && stat.StartTime == process.StartTime && stat.State is not ('Z' or 'X');
-
     private void Run()
     {
         var start = _time.GetTimestamp();
         long cycle = 0;
         var due = new List<(long At, Entry Entry)>();
+        var retired = new List<int>();
         while (!_stop.IsSet)
         {
             var periodStart = start + (long)(cycle * _period.TotalSeconds * _time.TimestampFrequency);
             due.Clear();
+            retired.Clear();
             lock (_lock)
             {
-                // A process that exited (or became a zombie) mid-throttle is retired: nothing is signalled for it
-                // again, even if its PID is reused later.
-                foreach (var pid in _entries.Values.Where(e => !Alive(e.Key, _procRoot)).Select(e => e.Key.Pid).ToList())
-                {
-                    _entries.Remove(pid);
-                }
-
                 foreach (var e in _entries.Values)
                 {
+                    // One read of /proc per process and period. A process that exited (or became a zombie, or whose
+                    // PID now names another process) mid-throttle is retired: nothing is signalled for it again.
+                    if (ProcStat.Read(e.Key.Pid, _procRoot) is not { } stat || stat.StartTime != e.Key.StartTime || stat.State is 'Z' or 'X')
+                    {
+                        retired.Add(e.Key.Pid);
+                        continue;
+                    }
+
                     // Run phase first: continue every throttled process, then stop each when its share of the period is used.
                     if (e.Duty > 0)
                     {
-                        Signal(e.Key, Libc.SigCont, _procRoot);
+                        Kill(e.Key, Libc.SigCont);
                     }
 
                     due.Add((periodStart + (long)(e.Duty * _period.TotalSeconds * _time.TimestampFrequency), e));
+                }
+
+                foreach (var pid in retired)
+                {
+                    _entries.Remove(pid);
                 }
             }
 
