@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using GpuQos.Collectors.Configuration;
 using GpuQos.Daemon.Configuration;
 
@@ -23,9 +21,6 @@ public sealed partial class ConfigReloader(
 {
     // Editors and ConfigMap updates write a file in several steps; wait for them to settle before reading.
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
-
-    // A NaN that slipped into a setting must not make the comparison throw.
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly Lock _lock = new();
     private PosixSignalRegistration? _sighup;
     private FileSystemWatcher? _watcher;
@@ -177,8 +172,7 @@ public sealed partial class ConfigReloader(
         if (Differs(old.Observability, next.Observability)) { yield return "observability"; }
     }
 
-    // Compared through their JSON form, so a setting added to a section later is compared too.
-    private static bool Differs<TSection>(TSection old, TSection next) => JsonSerializer.Serialize(old, Json) != JsonSerializer.Serialize(next, Json);
+    private static bool Differs<TSection>(TSection old, TSection next) => !SettingsEquality.Same(old, next);
 
     private static string? Hash(string path)
     {

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using GpuQos.Collectors.Configuration;
 using GpuQos.Enforcer.Policies;
 
 namespace GpuQos.Enforcer.Engine;
@@ -7,9 +6,6 @@ namespace GpuQos.Enforcer.Engine;
 /// <summary>A reloaded configuration: the policy diff.</summary>
 public sealed partial class SlaEnforcer
 {
-    // A NaN that slipped into a setting must not make the comparison throw.
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     /// <summary>
     /// Applies a reloaded configuration, under the same lock as <see cref="Evaluate"/>, so it falls between two
     /// evaluations. A policy whose settings and effective mode are unchanged keeps its state machines and the
@@ -76,11 +72,10 @@ public sealed partial class SlaEnforcer
         }
     }
 
-    // Two policies are the same when every setting is (compared through their JSON form, so a setting added
-    // to PolicyOptions later is compared too) and they run in the same mode.
+    // Two policies are the same when every setting is and they run in the same mode.
     private static bool Same(PolicyOptions a, EnforcementOptions aGlobal, PolicyOptions b, EnforcementOptions bGlobal) =>
         (a.Mode ?? aGlobal.Mode) == (b.Mode ?? bGlobal.Mode)
-        && JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json);
+        && SettingsEquality.Same(a, b);
 
     private static TimeSpan WindowOf(IEnumerable<CompiledPolicy> policies) =>
         policies.SelectMany(p => p.Options.Objectives).Select(o => o.Window).DefaultIfEmpty(TimeSpan.Zero).Max();
