@@ -3,6 +3,7 @@ using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Collectors.Simulation;
+using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
@@ -39,7 +40,7 @@ public class CollectionBenchmarks : IDisposable
         var scenario = scale ? ScenarioLoader.LoadFile(Path.Combine(RepoRoot(), "scenarios", "scale.yaml")) : ScenarioLoader.Demo();
         var backend = new SimulatedBackend(scenario, _time);
         var errors = new BackendErrorCounter();
-        _pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, scale ? new ProcessNameAttributor() : new NoAttribution(), _time, errors);
+        _pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, scale ? ScaleTenants() : new NoAttribution(), _time, errors);
         _store = new SnapshotStore(600);
         List<IMetricSource> sources =
         [
@@ -90,6 +91,13 @@ public class CollectionBenchmarks : IDisposable
             Objectives = [new() { Type = Objective.MaxSmShare, Share = 0.5, Window = TimeSpan.FromSeconds(10) }, new() { Type = Objective.MaxMemory, Bytes = 16L << 30 }],
         },
     ];
+
+    /// <summary>
+    /// The daemon's own attributor with the scale host's tenants (scenarios/scale-config.yaml: each tenant's
+    /// processes are named after it, <c>tenant17-infer</c>), and no procfs facts: the simulated processes have none.
+    /// </summary>
+    public static IProcessAttributor ScaleTenants() =>
+        new TenantAttributor(new AttributionState(), new TenantCatalog(ConfigLoader.LoadFile(Path.Combine(RepoRoot(), "scenarios", "scale-config.yaml")).Tenants));
 
     /// <summary>The repository root, found from the benchmark's output directory.</summary>
     public static string RepoRoot()

@@ -28,7 +28,7 @@ public class PolicyEvaluationBenchmarks : IDisposable
     public void Setup()
     {
         var backend = new SimulatedBackend(ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml")), _time);
-        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new ProcessNameAttributor(), _time, new BackendErrorCounter());
+        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, CollectionBenchmarks.ScaleTenants(), _time, new BackendErrorCounter());
         var store = new SnapshotStore(600);
         for (var i = 0; i < 30; i++)
         {
