@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuQos.Daemon.Tests.TestSupport;
 
 namespace GpuQos.Daemon.Tests.Audit;
 
@@ -40,5 +41,5 @@ internal static class ProcTable
     }
 
     /// <summary>Whether <paramref name="pid"/> is still a process (and not just a zombie awaiting its parent).</summary>
-    public static bool Alive(int pid) => All().Any(e => e.Pid == pid && e.State != 'Z');
+    public static bool Alive(int pid) => ProcState.Of(pid) is not ('?' or 'Z');
 }

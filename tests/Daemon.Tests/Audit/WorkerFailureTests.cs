@@ -83,64 +83,58 @@ public sealed class WorkerFailureTests
     [Fact]
     public async Task Daemon_ScheduledAuditsWithBrokenAndHungWorkers_SchedulerRunsOnAndLeavesNoWorker()
     {
-        var dir = Directory.CreateTempSubdirectory("gpuqos-audit-faults-");
-        try
+        using var dir = new TempDir();
+
+        // "broken" asks for a core that does not exist, so its worker exits at start. In the first audit the
+        // test stops (SIGSTOP) the first worker, a's for the a/b pair: a hung worker, which the worker timeout
+        // (5 s, so that a worker starting on a loaded machine is not mistaken for a hung one) must kill.
+        var config = Path.Combine(dir.Path, "gpuqos.yaml");
+        await File.WriteAllTextAsync(config, """
+            audit:
+              enabled: true
+              interval: 10s
+              accelerator: cpu
+              repetitions: 5
+              warmup: 1
+              workerTimeout: 5s
+              probes: [compute, covert]
+              cpuPartitions:
+                - {name: a, cores: [0]}
+                - {name: b, cores: [0]}
+                - {name: broken, cores: [1000]}
+              pairs:
+                - {victim: a, aggressor: b}
+                - {victim: a, aggressor: broken}
+            """);
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
+
+        var stopped = StopOneWorkerAsync(daemon.ProcessId);
+        var first = await NextAuditAsync(daemon, after: null);
+        var stoppedPid = await stopped;
+        // The first report, read before the next audit replaces it: one worker failed to start, one hung.
+        using (var report = JsonDocument.Parse(await daemon.Http.GetStringAsync("/api/v1/audits/latest")))
         {
-            // "broken" asks for a core that does not exist, so its worker exits at start. In the first audit the
-            // test stops (SIGSTOP) the first worker, a's for the a/b pair: a hung worker, which the worker timeout
-            // (5 s, so that a worker starting on a loaded machine is not mistaken for a hung one) must kill.
-            var config = Path.Combine(dir.FullName, "gpuqos.yaml");
-            await File.WriteAllTextAsync(config, """
-                audit:
-                  enabled: true
-                  interval: 10s
-                  accelerator: cpu
-                  repetitions: 5
-                  warmup: 1
-                  workerTimeout: 5s
-                  probes: [compute, covert]
-                  cpuPartitions:
-                    - {name: a, cores: [0]}
-                    - {name: b, cores: [0]}
-                    - {name: broken, cores: [1000]}
-                  pairs:
-                    - {victim: a, aggressor: b}
-                    - {victim: a, aggressor: broken}
-                """);
-            await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
-
-            var stopped = StopOneWorkerAsync(daemon.ProcessId);
-            var first = await NextAuditAsync(daemon, after: null);
-            var stoppedPid = await stopped;
-            // The first report, read before the next audit replaces it: one worker failed to start, one hung.
-            using (var report = JsonDocument.Parse(await daemon.Http.GetStringAsync("/api/v1/audits/latest")))
-            {
-                var results = report.RootElement.GetProperty("results").EnumerateArray().ToList();
-                var errors = results.Where(r => r.GetProperty("verdict").GetString() == ProbeVerdicts.Error).Select(r => r.GetProperty("summary").GetString()!).ToList();
-                Assert.Contains(errors, e => e.Contains("sched_setaffinity", StringComparison.Ordinal));
-                Assert.Contains(errors, e => e.Contains($"(pid {stoppedPid}) did not answer", StringComparison.Ordinal) && e.Contains("was killed", StringComparison.Ordinal));
-            }
-
-            var second = await NextAuditAsync(daemon, after: first.GetProperty("lastFinished").GetString());
-
-            // Both runs end in a report: the first has errors (and may have a violation), the second, left alone,
-            // finds that a and b share a core.
-            Assert.Contains(first.GetProperty("outcome").GetString(), new[] { "error", "violated" });
-            Assert.Equal("violated", second.GetProperty("outcome").GetString());
-
-            Assert.False(ProcTable.Alive(stoppedPid), $"the stopped worker {stoppedPid} is still there");
-
-            // The daemon is up and collecting, and none of its workers is left running or stopped.
-            Assert.Equal("ok", (await daemon.Http.GetStringAsync("/healthz")).Trim());
-            Assert.Contains("gpuqos_audit_last_run_timestamp_seconds", await daemon.ScrapeAsync(), StringComparison.Ordinal);
-            var leftover = ProcTable.ProbeWorkers().Where(w => w.ParentPid == daemon.ProcessId && w.State != 'Z').ToList();
-            Assert.True(leftover.Count == 0, "workers left behind: " + string.Join("; ", leftover));
-            Assert.Equal(0, await daemon.StopAsync());
+            var results = report.RootElement.GetProperty("results").EnumerateArray().ToList();
+            var errors = results.Where(r => r.GetProperty("verdict").GetString() == ProbeVerdicts.Error).Select(r => r.GetProperty("summary").GetString()!).ToList();
+            Assert.Contains(errors, e => e.Contains("sched_setaffinity", StringComparison.Ordinal));
+            Assert.Contains(errors, e => e.Contains($"(pid {stoppedPid}) did not answer", StringComparison.Ordinal) && e.Contains("was killed", StringComparison.Ordinal));
         }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+
+        var second = await NextAuditAsync(daemon, after: first.GetProperty("lastFinished").GetString());
+
+        // Both runs end in a report: the first has errors (and may have a violation), the second, left alone,
+        // finds that a and b share a core.
+        Assert.Contains(first.GetProperty("outcome").GetString(), new[] { "error", "violated" });
+        Assert.Equal("violated", second.GetProperty("outcome").GetString());
+
+        Assert.False(ProcTable.Alive(stoppedPid), $"the stopped worker {stoppedPid} is still there");
+
+        // The daemon is up and collecting, and none of its workers is left running or stopped.
+        Assert.Equal("ok", (await daemon.Http.GetStringAsync("/healthz")).Trim());
+        Assert.Contains("gpuqos_audit_last_run_timestamp_seconds", await daemon.ScrapeAsync(), StringComparison.Ordinal);
+        var leftover = ProcTable.ProbeWorkers().Where(w => w.ParentPid == daemon.ProcessId && w.State != 'Z').ToList();
+        Assert.True(leftover.Count == 0, "workers left behind: " + string.Join("; ", leftover));
+        Assert.Equal(0, await daemon.StopAsync());
     }
 
     /// <summary>Waits for an audit that finished after <paramref name="after"/> and is not running; returns the state's audit section.</summary>
