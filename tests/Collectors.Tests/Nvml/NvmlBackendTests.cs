@@ -37,6 +37,19 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
     }
 
     [Fact]
+    public void ReadDevice_BeforeAnyProcessList_CountsTheProcessesMemory()
+    {
+        // A GPU's memory in use does not wait for somebody to list its processes. The stand-in once counted a
+        // process only after the first process-list call, so a daemon's first cycle (device read first) saw
+        // 0 bytes in use on GPUs 0 and 4 and every later cycle the real figure.
+        using var backend = stub.Open(stub.DemoFixture);
+
+        // In use is the processes' memory plus the driver's 512 MiB reservation (as nvidia-smi counts it).
+        Assert.Equal((20480L + 512) << 20, backend.ReadDevice(4).MemoryUsedBytes);
+        Assert.Equal((31744L + 12288 + 3072 + 512) << 20, backend.ReadDevice(0).MemoryUsedBytes);
+    }
+
+    [Fact]
     public void DemoFixture_SameHostAsSimulatedDemo()
     {
         using var nvml = stub.Open(stub.DemoFixture);

@@ -116,7 +116,10 @@ nvmlReturn_t copy_text(char *dest, unsigned int length, const char *src)
 
 int process_visible(struct stub_gpu *g, struct stub_process *p)
 {
-    if (g->process_calls < p->from_call) {
+    /* from=N: the process starts at the GPU's Nth process-list call, and counts in its memory from then on.
+       from=1 (the default) is there from the start, before any call: the device's memory figures do not wait
+       for the first process-list call, as on a real GPU. */
+    if (p->from_call > 1 && g->process_calls < p->from_call) {
         return 0;
     }
     return !p->real || stub_process_cpu_ticks(p->pid) >= 0;
