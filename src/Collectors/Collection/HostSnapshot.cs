@@ -26,6 +26,49 @@ public sealed record HostSnapshot
     /// <summary>How each collector fared in this cycle.</summary>
     public required IReadOnlyList<CollectorStatus> Collectors { get; init; }
 
+    /// <summary>True for the history's form of a snapshot (see <see cref="Compact"/>).</summary>
+    public bool Compacted { get; init; }
+
+    /// <summary>
+    /// The form the history keeps once a newer snapshot is published. On a GPU whose use is attributed to
+    /// tenants (<see cref="Tenants"/> has usage on it) the processes and partitions are dropped: what the
+    /// history's readers take from them (the SLA evaluator's shares, memory and co-tenant counts, the advisor's
+    /// demand) is already summed in the tenant usage, and the processes are most of a snapshot's memory. Where
+    /// nothing is attributed they stay, because the advisor then counts each process or partition as a
+    /// workload of its own. Device and health readings always stay.
+    /// </summary>
+    public HostSnapshot Compact()
+    {
+        if (Compacted)
+        {
+            return this;
+        }
+
+        var gpus = new GpuSnapshot[Gpus.Count];
+        for (var i = 0; i < gpus.Length; i++)
+        {
+            var gpu = Gpus[i];
+            gpus[i] = Attributed(gpu.Identity.Index) && (gpu.Processes.Count > 0 || gpu.Partitions.Count > 0)
+                ? gpu with { Processes = [], Partitions = [] }
+                : gpu;
+        }
+
+        return this with { Gpus = gpus, Compacted = true };
+    }
+
+    private bool Attributed(int gpu)
+    {
+        foreach (var t in Tenants)
+        {
+            if (t.Gpu == gpu)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The tenant's usage of the GPU, or null when it has none there (indexed when the pipeline built it).</summary>
     public TenantUsage? UsageOf(string tenant, int gpu)
     {
@@ -80,7 +123,11 @@ public sealed record ProcessSnapshot(ProcessReading Reading, PartitionReading? P
 /// <param name="SmShare">Share of the GPU's SM time (0..1), where it can be known.</param>
 /// <param name="MemoryUsedBytes">Device memory the tenant's processes and partitions hold.</param>
 /// <param name="Processes">Number of the tenant's processes on the GPU.</param>
-public sealed record TenantUsage(string Tenant, int Gpu, double? SmShare, long MemoryUsedBytes, int Processes);
+/// <param name="CoTenants">
+/// How many other tenants have processes on a partition where this tenant has processes (on a whole shared GPU,
+/// every other tenant with a process on it).
+/// </param>
+public sealed record TenantUsage(string Tenant, int Gpu, double? SmShare, long MemoryUsedBytes, int Processes, int CoTenants = 0);
 
 /// <summary>How one collector fared in one cycle.</summary>
 public sealed record CollectorStatus(string Name, TimeSpan Duration, bool Success, string? Error);

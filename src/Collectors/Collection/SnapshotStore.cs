@@ -2,7 +2,9 @@ namespace GpuQos.Collectors.Collection;
 
 /// <summary>
 /// Holds the latest snapshot and a bounded history of recent ones, for exposition, the HTTP API and the
-/// SLA evaluator's windows. Publishing swaps a reference; readers never block the collector.
+/// SLA evaluator's windows. Publishing swaps a reference; readers never block the collector. Every snapshot
+/// but the latest is kept in its compact form (<see cref="HostSnapshot.Compact"/>): a 10-minute history of
+/// a crowded host would otherwise hold hundreds of thousands of process records nobody reads again.
 /// </summary>
 public sealed class SnapshotStore
 {
@@ -30,6 +32,12 @@ public sealed class SnapshotStore
     {
         lock (_lock)
         {
+            if (_count > 0)
+            {
+                var previous = (_next - 1 + _ring.Length) % _ring.Length;
+                _ring[previous] = _ring[previous]!.Compact();
+            }
+
             _ring[_next] = snapshot;
             _next = (_next + 1) % _ring.Length;
             _count = Math.Min(_count + 1, _ring.Length);
@@ -39,7 +47,10 @@ public sealed class SnapshotStore
         Published?.Invoke(snapshot);
     }
 
-    /// <summary>Snapshots no older than <paramref name="window"/> before the latest, oldest first.</summary>
+    /// <summary>
+    /// Snapshots no older than <paramref name="window"/> before the latest, oldest first: the latest whole,
+    /// the others compact (<see cref="HostSnapshot.Compact"/>).
+    /// </summary>
     public IReadOnlyList<HostSnapshot> Window(TimeSpan window)
     {
         lock (_lock)

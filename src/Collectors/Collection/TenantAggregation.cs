@@ -16,9 +16,11 @@ public static class TenantAggregation
     {
         var result = new List<TenantUsage>();
         var acc = new Dictionary<string, (double? Sm, long Memory, int Processes)>(StringComparer.Ordinal);
+        var coTenants = new CoTenantCounter();
         foreach (var gpu in gpus)
         {
             acc.Clear();
+            coTenants.Count(gpu.Processes);
             var mode = gpu.Mode;
             var migSms = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig).Sum(p => p.Reading.SmCount ?? 0);
             foreach (var p in gpu.Partitions)
@@ -58,11 +60,72 @@ public static class TenantAggregation
 
             foreach (var (tenant, (sm, memory, processes)) in acc.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                result.Add(new TenantUsage(tenant, gpu.Identity.Index, sm, memory, processes));
+                result.Add(new TenantUsage(tenant, gpu.Identity.Index, sm, memory, processes, coTenants.Of(tenant)));
             }
         }
 
         return new TenantUsages(result);
+    }
+
+    /// <summary>
+    /// Counts, for each tenant with processes on one GPU, the other tenants with processes on any partition it is
+    /// on. Its tables are reused from GPU to GPU.
+    /// </summary>
+    private sealed class CoTenantCounter
+    {
+        private readonly Dictionary<string, HashSet<string>> _tenantsOfPartition = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _union = new(StringComparer.Ordinal);
+
+        public void Count(IReadOnlyList<ProcessSnapshot> processes)
+        {
+            foreach (var set in _tenantsOfPartition.Values)
+            {
+                set.Clear();
+            }
+
+            _counts.Clear();
+            foreach (var p in processes)
+            {
+                if (p.Attribution.Tenant.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!_tenantsOfPartition.TryGetValue(p.Reading.PartitionId, out var tenants))
+                {
+                    _tenantsOfPartition[p.Reading.PartitionId] = tenants = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                tenants.Add(p.Attribution.Tenant);
+            }
+
+            foreach (var tenants in _tenantsOfPartition.Values)
+            {
+                foreach (var tenant in tenants)
+                {
+                    if (_counts.ContainsKey(tenant))
+                    {
+                        continue;
+                    }
+
+                    // A tenant on one partition (the common case) has that partition's other tenants; one
+                    // spread over several has the union of theirs.
+                    _union.Clear();
+                    foreach (var other in _tenantsOfPartition.Values)
+                    {
+                        if (other.Contains(tenant))
+                        {
+                            _union.UnionWith(other);
+                        }
+                    }
+
+                    _counts[tenant] = _union.Count - 1;
+                }
+            }
+        }
+
+        public int Of(string tenant) => _counts.GetValueOrDefault(tenant);
     }
 
     private static void Add(Dictionary<string, (double? Sm, long Memory, int Processes)> acc, string tenant, double? sm, long memory, int processes)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Policies;
 
@@ -10,14 +9,11 @@ namespace GpuQos.Enforcer.Evaluation;
 /// </summary>
 /// <remarks>
 /// This runs for every (policy, GPU) pair every cycle, thousands of times on a busy host, so it walks the
-/// window in place rather than copying it, and reads co-tenant counts from a per-snapshot index built once
-/// in the snapshot's life instead of regrouping the GPU's processes on every call.
+/// window in place rather than copying it, and reads co-tenant counts from the tenant usage the collection
+/// cycle summed (<see cref="TenantUsage.CoTenants"/>) instead of regrouping the GPU's processes on every call.
 /// </remarks>
 public static class ObjectiveEvaluator
 {
-    // Snapshots are immutable, so what is derived from one can be kept as long as it lives.
-    private static readonly ConditionalWeakTable<HostSnapshot, Dictionary<(string Tenant, int Gpu), int>> CoTenantIndex = [];
-
     /// <summary>Evaluates one objective for <paramref name="tenant"/> on GPU <paramref name="gpu"/>.</summary>
     /// <param name="objective">The objective.</param>
     /// <param name="tenant">The policy's tenant.</param>
@@ -98,53 +94,7 @@ public static class ObjectiveEvaluator
     public static int CoTenants(HostSnapshot snapshot, string tenant, int gpu)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return CoTenantIndex.GetValue(snapshot, BuildCoTenantIndex).GetValueOrDefault((tenant, gpu));
-    }
-
-    private static Dictionary<(string Tenant, int Gpu), int> BuildCoTenantIndex(HostSnapshot snapshot)
-    {
-        var index = new Dictionary<(string, int), int>();
-        for (var gpu = 0; gpu < snapshot.Gpus.Count; gpu++)
-        {
-            // Tenants per partition, then for each tenant the other tenants of every partition it is on.
-            var byPartition = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-            foreach (var p in snapshot.Gpus[gpu].Processes)
-            {
-                if (p.Attribution.Tenant.Length == 0)
-                {
-                    continue;
-                }
-
-                if (!byPartition.TryGetValue(p.Reading.PartitionId, out var tenants))
-                {
-                    byPartition[p.Reading.PartitionId] = tenants = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                tenants.Add(p.Attribution.Tenant);
-            }
-
-            var others = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-            foreach (var tenants in byPartition.Values)
-            {
-                foreach (var tenant in tenants)
-                {
-                    if (!others.TryGetValue(tenant, out var set))
-                    {
-                        others[tenant] = set = new HashSet<string>(StringComparer.Ordinal);
-                    }
-
-                    set.UnionWith(tenants);
-                    set.Remove(tenant);
-                }
-            }
-
-            foreach (var (tenant, set) in others)
-            {
-                index[(tenant, gpu)] = set.Count;
-            }
-        }
-
-        return index;
+        return snapshot.UsageOf(tenant, gpu)?.CoTenants ?? 0;
     }
 
     /// <summary>

@@ -3,6 +3,8 @@ using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Collectors.Model;
+using GpuQos.Collectors.Simulation;
+using System.Text.Json;
 
 namespace GpuQos.Advisor.Tests.Readers;
 
@@ -46,6 +48,37 @@ public sealed class SnapshotEvidenceBuilderTests
     }
 
     [Fact]
+    public void Build_OverTheStoresCompactHistory_GivesTheEvidenceOfTheWholeSnapshots()
+    {
+        // The demo host with tenants on its MIG and time-sliced GPUs only, so the history drops processes
+        // there and keeps them on the vGPU and MPS GPUs, where the advisor counts each as a workload.
+        var time = new DemoClock();
+        using var backend = new SimulatedBackend(ScenarioLoader.Demo(), time);
+        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new UserTenants(), time, new BackendErrorCounter());
+        var store = new SnapshotStore(120);
+        var whole = new List<HostSnapshot>();
+        for (var i = 0; i < 120; i++)
+        {
+            time.Tick();
+            var snapshot = pipeline.Collect();
+            whole.Add(snapshot);
+            store.Publish(snapshot);
+        }
+
+        var history = store.Window(TimeSpan.FromHours(1));
+        Assert.Equal(119, history.Count(s => s.Compacted));
+        var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies);
+
+        var fromWhole = SnapshotEvidenceBuilder.Build("host", whole, capture, TimeSpan.FromMinutes(2));
+        var fromHistory = SnapshotEvidenceBuilder.Build("host", history, capture, TimeSpan.FromMinutes(2));
+
+        var expected = JsonSerializer.Serialize(fromWhole);
+        Assert.Equal(expected, JsonSerializer.Serialize(fromHistory));
+        Assert.Contains("\"search\"", expected, StringComparison.Ordinal);
+        Assert.Contains("pid 3901", expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_SlaSeriesFromAnotherSource_CountsObjectivesAndBreaches()
     {
         var history = new[] { Snapshot(0, 0.2, 1L << 30), Snapshot(1, 0.3, 1L << 30) };
@@ -85,5 +118,24 @@ public sealed class SnapshotEvidenceBuilderTests
             writer.Write(Breaches, 4, "0", "GPU-0", "p99-latency", "search");
             writer.Write(Breaches, 3, "0", "GPU-0", "min-share", "search");
         }
+    }
+
+    /// <summary>Each process's Unix user is its tenant on the demo's MIG and time-sliced GPUs (0 and 1); nobody elsewhere.</summary>
+    private sealed class UserTenants : IProcessAttributor
+    {
+        public ProcessAttribution Attribute(GpuIdentity gpu, ProcessReading process, PartitionReading? partition) =>
+            gpu.Index is 0 or 1 ? ProcessAttribution.Unknown with { Tenant = process.User ?? "" } : ProcessAttribution.Unknown;
+
+        public string TenantOf(GpuIdentity gpu, PartitionReading partition) => "";
+    }
+
+    /// <summary>A clock the test moves a second at a time.</summary>
+    private sealed class DemoClock : TimeProvider
+    {
+        private DateTimeOffset _now = Start;
+
+        public void Tick() => _now = _now.AddSeconds(1);
+
+        public override DateTimeOffset GetUtcNow() => _now;
     }
 }

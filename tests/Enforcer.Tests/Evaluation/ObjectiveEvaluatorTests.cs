@@ -1,3 +1,4 @@
+using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Evaluation;
@@ -88,5 +89,54 @@ public sealed class ObjectiveEvaluatorTests
         Assert.True(result.Violated);
         Assert.False(result.Clear);
         Assert.Equal(0.6, result.Value!.Value, 6);
+    }
+
+    [Fact]
+    public void MaxCoTenants_ASharedCycleNowInTheCompactHistory_StillCounts()
+    {
+        // search shared its instance with ads two cycles ago and has been alone since. By now that cycle's
+        // processes are gone from the history (it keeps snapshots compact); its co-tenant count is not.
+        var store = new SnapshotStore(10);
+        store.Publish(WithProcesses(0, ("gi1", "search"), ("gi1", "ads")));
+        store.Publish(WithProcesses(1, ("gi1", "search"), ("gi2", "ads")));
+        store.Publish(WithProcesses(2, ("gi1", "search")));
+        var history = store.Window(TimeSpan.FromSeconds(10));
+        Assert.Empty(history[0].Gpus[0].Processes);
+        var objective = new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.MaxCoTenants, Count = 0, Window = TimeSpan.FromSeconds(10) };
+
+        var result = ObjectiveEvaluator.Evaluate(objective, "search", 0, history, hysteresis: 0);
+        var recentObjective = new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.MaxCoTenants, Count = 0, Window = TimeSpan.FromSeconds(2) };
+        var recent = ObjectiveEvaluator.Evaluate(recentObjective, "search", 0, history, hysteresis: 0);
+
+        Assert.True(result.Violated);
+        Assert.Equal(1, result.Value);
+        Assert.False(recent.Violated);
+        Assert.Equal(0, recent.Value);
+    }
+
+    /// <summary>A MIG GPU whose processes run in the given (instance, tenant) pairs, aggregated as the pipeline does.</summary>
+    private static HostSnapshot WithProcesses(int second, params (string Partition, string Tenant)[] processes)
+    {
+        var gpus = new[]
+        {
+            new GpuSnapshot
+            {
+                Identity = new GpuIdentity(0, "GPU-0", "NVIDIA A100-SXM4-80GB", "0000:17:00.0"),
+                Device = new DeviceReading { Mode = SharingMode.Mig, MemoryTotalBytes = 80L << 30, MemoryUsedBytes = 1L << 30 },
+                Processes = [.. processes.Select((p, i) => new ProcessSnapshot(
+                    new ProcessReading { Pid = 100 + i, Name = p.Tenant, PartitionId = p.Partition, UsedMemoryBytes = 1L << 20 },
+                    null,
+                    ProcessAttribution.Unknown with { Tenant = p.Tenant }))],
+            },
+        };
+        return new HostSnapshot
+        {
+            Timestamp = Start.AddSeconds(second),
+            Sequence = second + 1,
+            Backend = "test",
+            Collectors = [],
+            Gpus = gpus,
+            Tenants = TenantAggregation.Aggregate(gpus),
+        };
     }
 }
