@@ -7,19 +7,26 @@ using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Collectors.Simulation;
+using GpuQos.Enforcer.Engine;
+using GpuQos.Enforcer.Policies;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;
 
 /// <summary>
-/// What the daemon's advice costs every 30 s (evidence from 10 minutes of demo history, then the advice), and the
-/// worst case for the MIG search: eight A100s with seven tenants each.
+/// What the daemon's advice costs every 30 s (evidence from 10 minutes of history, then the advice) on the demo
+/// host and on the scale host with its tenants and the SLA series of its 200 policies, and the worst case for
+/// the MIG search: eight A100s with seven tenants each.
 /// </summary>
 [MemoryDiagnoser]
-public class AdvisorBenchmarks
+public class AdvisorBenchmarks : IDisposable
 {
     private readonly SharingAdvisor _advisor = new(new AdvisorOptions());
     private IReadOnlyList<HostSnapshot> _history = null!;
+    private IReadOnlyList<HostSnapshot> _scaleHistory = null!;
+    private SlaEnforcer _scaleEnforcer = null!;
+    private DirectoryInfo _dir = null!;
     private AdvisorEvidence _crowded = null!;
 
     [GlobalSetup]
@@ -35,6 +42,29 @@ public class AdvisorBenchmarks
         }
 
         _history = store.Window(TimeSpan.FromMinutes(10));
+
+        // The scale host as the daemon keeps it: 600 cycles in the store (compact but for the latest), each
+        // evaluated by the enforcer, whose SLA series the advice captures.
+        var scaleTime = new FakeTimeProvider();
+        var scaleBackend = new SimulatedBackend(ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml")), scaleTime);
+        var scalePipeline = new CollectionPipeline(scaleBackend, CollectionPipeline.DefaultCollectors, CollectionBenchmarks.ScaleTenants(), scaleTime, new BackendErrorCounter());
+        _dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
+        _scaleEnforcer = new SlaEnforcer(
+            new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, "actions.jsonl") },
+            [.. Enumerable.Range(0, 100).SelectMany(t => CollectionBenchmarks.ScalePolicies($"tenant{t}"))],
+            [],
+            scaleBackend,
+            scaleTime,
+            NullLogger<SlaEnforcer>.Instance);
+        var scaleStore = new SnapshotStore(600);
+        for (var i = 0; i < 600; i++)
+        {
+            scaleTime.Advance(TimeSpan.FromSeconds(1));
+            scaleStore.Publish(scalePipeline.Collect());
+            _scaleEnforcer.Evaluate(scaleStore.Latest!, scaleStore.Window(_scaleEnforcer.HistoryWindow));
+        }
+
+        _scaleHistory = scaleStore.Window(TimeSpan.FromMinutes(10));
         var random = new Random(7);
         _crowded = new AdvisorEvidence("bench", "bench", TimeSpan.FromDays(7), [.. Enumerable.Range(0, 8).Select(g => new GpuEvidence(
             g, $"GPU-{g}", GpuModels.A100Sxm80.ProductName, SharingMode.TimeSliced, [],
@@ -47,5 +77,17 @@ public class AdvisorBenchmarks
         _advisor.Advise(SnapshotEvidenceBuilder.Build("bench", _history, new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies), TimeSpan.FromMinutes(10)));
 
     [Benchmark]
+    public HostAdvice DaemonAdviceOverTenMinutesOfScale() => _advisor.Advise(SnapshotEvidenceBuilder.Build(
+        "bench", _scaleHistory, new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([new EnforcementMetrics(_scaleEnforcer)]), TimeSpan.FromMinutes(10)));
+
+    [Benchmark]
     public HostAdvice EightA100sWithSevenTenantsEach() => _advisor.Advise(_crowded);
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _scaleEnforcer?.Dispose();
+        _dir?.Delete(recursive: true);
+        GC.SuppressFinalize(this);
+    }
 }

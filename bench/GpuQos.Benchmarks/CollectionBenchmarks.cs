@@ -81,7 +81,7 @@ public class CollectionBenchmarks : IDisposable
     }
 
     /// <summary>The floor and ceiling policies every tenant has in scenarios/scale-config.yaml (without their actions).</summary>
-    private static PolicyOptions[] ScalePolicies(string tenant) =>
+    internal static PolicyOptions[] ScalePolicies(string tenant) =>
     [
         new() { Name = $"{tenant}-floor", Tenant = tenant, Objectives = [new() { Type = Objective.MinSmShare, Share = 0.01, DemandThreshold = 0.005 }] },
         new()

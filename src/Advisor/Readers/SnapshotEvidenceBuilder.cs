@@ -39,12 +39,29 @@ public static class SnapshotEvidenceBuilder
             gaps.Add("no isolation audit has run in this daemon");
         }
 
+        // One pass over the history and one over the SLA series, not one per GPU and per tenant: at ten minutes
+        // of a crowded host that is hundreds of thousands of usage records and thousands of SLA samples.
+        var usageByGpu = new Dictionary<int, List<TenantUsage>>();
+        foreach (var snapshot in history)
+        {
+            foreach (var t in snapshot.Tenants)
+            {
+                if (!usageByGpu.TryGetValue(t.Gpu, out var list))
+                {
+                    usageByGpu[t.Gpu] = list = [];
+                }
+
+                list.Add(t);
+            }
+        }
+
+        var sla = slaKnown ? SlaTotals(captured) : [];
         var gpus = new List<GpuEvidence>();
         foreach (var gpu in latest.Gpus.Where(g => !g.Lost))
         {
             var index = gpu.Identity.Index;
             var label = gpu.Identity.IndexLabel;
-            var usage = history.SelectMany(s => s.Tenants.Where(t => t.Gpu == index)).ToArray();
+            var usage = usageByGpu.TryGetValue(index, out var found) ? found.ToArray() : [];
             var attributed = usage.Length > 0;
             if (!attributed)
             {
@@ -59,7 +76,7 @@ public static class SnapshotEvidenceBuilder
                 g.Key,
                 DemandStats.FromSamples(g.Where(t => t.SmShare is not null).Select(t => t.SmShare!.Value)),
                 g.Max(t => t.MemoryUsedBytes),
-                slaKnown ? Sla(captured, label, g.Key, countersSpan) : null)).ToArray();
+                slaKnown ? Sla(sla, label, g.Key, countersSpan) : null)).ToArray();
             var device = DemandStats.FromSamples(history.Select(s => s.Gpus.FirstOrDefault(x => x.Identity.Index == index)?.Device?.SmUtilization).OfType<double>());
             var audit = auditKnown ? Audit(captured, label) : null;
             var geometry = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig)
@@ -97,10 +114,34 @@ public static class SnapshotEvidenceBuilder
 
     internal static string WorkloadName(ProcessReading p) => $"pid {p.Pid} {p.Name}";
 
-    private static SlaEvidence Sla(MetricCapture captured, string gpu, string tenant, TimeSpan span)
+    /// <summary>Per (GPU, tenant): how many objectives, and the breaches and breach seconds summed over them.</summary>
+    private static Dictionary<(string Gpu, string Tenant), (int Objectives, double Breaches, double Seconds)> SlaTotals(MetricCapture captured)
     {
-        IEnumerable<CapturedSample> Of(string name) => captured.Samples.Where(s => s.Metric.Name == name && s.Label("gpu") == gpu && s.Label("tenant") == tenant);
-        return new SlaEvidence(Of(Q.SlaObjectiveTarget).Count(), Of(Q.SlaBreaches).Sum(s => s.Value), Of(Q.SlaBreachSeconds).Sum(s => s.Value), null, span);
+        var totals = new Dictionary<(string, string), (int Objectives, double Breaches, double Seconds)>();
+        foreach (var s in captured.Samples)
+        {
+            if (s.Metric.Name is not (Q.SlaObjectiveTarget or Q.SlaBreaches or Q.SlaBreachSeconds))
+            {
+                continue;
+            }
+
+            var key = (s.Label("gpu"), s.Label("tenant"));
+            var (objectives, breaches, seconds) = totals.GetValueOrDefault(key);
+            totals[key] = s.Metric.Name switch
+            {
+                Q.SlaObjectiveTarget => (objectives + 1, breaches, seconds),
+                Q.SlaBreaches => (objectives, breaches + s.Value, seconds),
+                _ => (objectives, breaches, seconds + s.Value),
+            };
+        }
+
+        return totals;
+    }
+
+    private static SlaEvidence Sla(Dictionary<(string Gpu, string Tenant), (int Objectives, double Breaches, double Seconds)> totals, string gpu, string tenant, TimeSpan span)
+    {
+        var (objectives, breaches, seconds) = totals.GetValueOrDefault((gpu, tenant));
+        return new SlaEvidence(objectives, breaches, seconds, null, span);
     }
 
     private static AuditEvidence? Audit(MetricCapture captured, string gpu)
