@@ -1,14 +1,15 @@
 using BenchmarkDotNet.Running;
 using GpuQos.Benchmarks;
 
-// `load` and `footprint` are whole-process measurements and `history` the snapshot history's retained memory
-// (docs/performance.md); everything else goes to
-// BenchmarkDotNet, e.g. `--filter *Collection*`.
+// `load` and `footprint` are whole-process measurements, `history` and `retained` the managed memory the
+// snapshot history and the whole cycle keep (docs/performance.md); everything else goes to BenchmarkDotNet,
+// e.g. `--filter *Collection*`.
 return args.FirstOrDefault() switch
 {
     "load" => await LoadTest.RunAsync(args[1..]),
     "footprint" => await Footprint.RunAsync(args[1..]),
     "history" => HistoryFootprint.Run(args[1..]),
+    "retained" => SteadyStateFootprint.Run(args[1..]),
     _ => Run(args),
 };
 

@@ -10,21 +10,35 @@ public sealed partial class SlaEnforcer
     {
         lock (_lock)
         {
-            return _tracks.Select(kv => new SlaStatus
+            // The exposition reads this every cycle, for every track of every policy: look each policy's mode
+            // up by name rather than scanning the policies per track.
+            var modes = new Dictionary<string, string>(_policies.Count, StringComparer.Ordinal);
+            foreach (var p in _policies)
             {
-                Policy = kv.Key.Policy,
-                Tenant = kv.Key.Tenant,
-                Gpu = kv.Key.Gpu,
-                Uuid = kv.Value.Uuid,
-                State = kv.Value.Machine.State,
-                Since = kv.Value.Machine.Since,
-                Mode = ModeOf(_policies.First(p => p.Options.Name == kv.Key.Policy).Options) == EnforcementMode.DryRun ? "dry-run" : "enforce",
-                Breaches = kv.Value.Machine.Breaches,
-                BreachSeconds = kv.Value.Machine.BreachSeconds,
-                Objectives = kv.Value.Results,
-                Actions = kv.Value.Active.Select(a => $"{a.Type}: {a.Detail}").ToList(),
-                HeldBack = kv.Value.HeldBack,
-            }).ToList();
+                modes.TryAdd(p.Options.Name, ModeOf(p.Options) == EnforcementMode.DryRun ? "dry-run" : "enforce");
+            }
+
+            var result = new List<SlaStatus>(_tracks.Count);
+            foreach (var (key, track) in _tracks)
+            {
+                result.Add(new SlaStatus
+                {
+                    Policy = key.Policy,
+                    Tenant = key.Tenant,
+                    Gpu = key.Gpu,
+                    Uuid = track.Uuid,
+                    State = track.Machine.State,
+                    Since = track.Machine.Since,
+                    Mode = modes[key.Policy],
+                    Breaches = track.Machine.Breaches,
+                    BreachSeconds = track.Machine.BreachSeconds,
+                    Objectives = track.Results,
+                    Actions = track.Active.Count == 0 ? [] : [.. track.Active.Select(a => $"{a.Type}: {a.Detail}")],
+                    HeldBack = track.HeldBack,
+                });
+            }
+
+            return result;
         }
     }
 

@@ -1,0 +1,77 @@
+using System.Globalization;
+using GpuQos.Advisor.Readers;
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Exposition;
+using GpuQos.Collectors.Simulation;
+using GpuQos.Daemon.Exposition;
+using GpuQos.Enforcer.Engine;
+using GpuQos.Enforcer.Policies;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GpuQos.Benchmarks;
+
+/// <summary>
+/// Whether the daemon's work retains memory over time, apart from what the GC has not yet collected:
+/// <c>retained --cycles 1500</c> runs the scale host's cycle as the daemon does (collect, publish into a 600-snapshot
+/// history, evaluate the 200 configured policies in dry-run, update the exposition, render one scrape, and build
+/// the advice evidence every 30 cycles) on a simulated clock, and every 100 cycles prints the managed bytes still
+/// reachable after a full, compacting collection.
+/// </summary>
+internal static class SteadyStateFootprint
+{
+    public static int Run(string[] args)
+    {
+        var cycles = int.Parse(LoadTest.Arg(args, "--cycles", "1500"), CultureInfo.InvariantCulture);
+        var time = new FakeTimeProvider();
+        var backend = new SimulatedBackend(ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml")), time);
+        var errors = new BackendErrorCounter();
+        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, CollectionBenchmarks.ScaleTenants(), time, errors);
+        var store = new SnapshotStore(600);
+        var dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
+        try
+        {
+            using var enforcer = new SlaEnforcer(
+                new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(dir.FullName, "actions.jsonl") },
+                [.. Enumerable.Range(0, 100).SelectMany(t => CollectionBenchmarks.ScalePolicies($"tenant{t}"))],
+                [],
+                backend,
+                time,
+                NullLogger<SlaEnforcer>.Instance);
+            var enforcement = new EnforcementMetrics(enforcer);
+            var exporter = new PrometheusExporter(
+            [
+                new GpuMetrics(store), new HealthMetrics(store), new PartitionMetrics(store),
+                new ProcessMetrics(store), new TenantMetrics(store), new CollectorMetrics(store, errors), enforcement,
+            ]);
+            for (var i = 1; i <= cycles; i++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                store.Publish(pipeline.Collect());
+                enforcer.Evaluate(store.Latest!, store.Window(enforcer.HistoryWindow));
+                exporter.Update();
+                exporter.Registry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
+                if (i % 30 == 0)
+                {
+                    var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([enforcement]);
+                    GC.KeepAlive(SnapshotEvidenceBuilder.Build("bench", store.Window(TimeSpan.FromDays(1)), capture, TimeSpan.FromSeconds(i)));
+                }
+
+                if (i % 100 == 0)
+                {
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    GC.WaitForPendingFinalizers();
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"cycle={i} retained_mib={GC.GetTotalMemory(false) / 1048576.0:0.0} history={store.Window(TimeSpan.FromDays(1)).Count}"));
+                }
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+
+        return 0;
+    }
+}
