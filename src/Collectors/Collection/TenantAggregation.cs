@@ -11,12 +11,16 @@ namespace GpuQos.Collectors.Collection;
 /// </summary>
 public static class TenantAggregation
 {
+    // Reused by every aggregation on the thread (the collection loop's, cycle after cycle).
+    [ThreadStatic]
+    private static CoTenantCounter? t_coTenants;
+
     /// <summary>Per-tenant usage of each GPU, ordered by GPU, then tenant name.</summary>
     public static IReadOnlyList<TenantUsage> Aggregate(IReadOnlyList<GpuSnapshot> gpus)
     {
         var result = new List<TenantUsage>();
         var acc = new Dictionary<string, (double? Sm, long Memory, int Processes)>(StringComparer.Ordinal);
-        var coTenants = new CoTenantCounter();
+        var coTenants = t_coTenants ??= new CoTenantCounter();
         foreach (var gpu in gpus)
         {
             acc.Clear();
@@ -69,12 +73,13 @@ public static class TenantAggregation
 
     /// <summary>
     /// Counts, for each tenant with processes on one GPU, the other tenants with processes on any partition it is
-    /// on. Its tables are reused from GPU to GPU.
+    /// on. Its tables and sets are reused from GPU to GPU and cycle to cycle: this runs in every collection cycle.
     /// </summary>
     private sealed class CoTenantCounter
     {
         private readonly Dictionary<string, HashSet<string>> _tenantsOfPartition = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (HashSet<string> First, int Partitions)> _partitionsOfTenant = new(StringComparer.Ordinal);
+        private readonly Stack<HashSet<string>> _spare = new();
         private readonly HashSet<string> _union = new(StringComparer.Ordinal);
 
         public void Count(IReadOnlyList<ProcessSnapshot> processes)
@@ -82,50 +87,57 @@ public static class TenantAggregation
             foreach (var set in _tenantsOfPartition.Values)
             {
                 set.Clear();
+                _spare.Push(set);
             }
 
-            _counts.Clear();
+            _tenantsOfPartition.Clear();
+            _partitionsOfTenant.Clear();
             foreach (var p in processes)
             {
-                if (p.Attribution.Tenant.Length == 0)
+                var tenant = p.Attribution.Tenant;
+                if (tenant.Length == 0)
                 {
                     continue;
                 }
 
                 if (!_tenantsOfPartition.TryGetValue(p.Reading.PartitionId, out var tenants))
                 {
-                    _tenantsOfPartition[p.Reading.PartitionId] = tenants = new HashSet<string>(StringComparer.Ordinal);
+                    tenants = _spare.Count > 0 ? _spare.Pop() : new HashSet<string>(StringComparer.Ordinal);
+                    _tenantsOfPartition[p.Reading.PartitionId] = tenants;
                 }
 
-                tenants.Add(p.Attribution.Tenant);
-            }
-
-            foreach (var tenants in _tenantsOfPartition.Values)
-            {
-                foreach (var tenant in tenants)
+                if (tenants.Add(tenant))
                 {
-                    if (_counts.ContainsKey(tenant))
-                    {
-                        continue;
-                    }
-
-                    // A tenant on one partition (the common case) has that partition's other tenants; one
-                    // spread over several has the union of theirs.
-                    _union.Clear();
-                    foreach (var other in _tenantsOfPartition.Values)
-                    {
-                        if (other.Contains(tenant))
-                        {
-                            _union.UnionWith(other);
-                        }
-                    }
-
-                    _counts[tenant] = _union.Count - 1;
+                    _partitionsOfTenant[tenant] = _partitionsOfTenant.TryGetValue(tenant, out var seen) ? (seen.First, seen.Partitions + 1) : (tenants, 1);
                 }
             }
         }
 
-        public int Of(string tenant) => _counts.GetValueOrDefault(tenant);
+        public int Of(string tenant)
+        {
+            if (!_partitionsOfTenant.TryGetValue(tenant, out var seen))
+            {
+                return 0;
+            }
+
+            // A tenant on one partition (the common case) has that partition's other tenants; one spread over
+            // several has the union of theirs.
+            if (seen.Partitions == 1)
+            {
+                return seen.First.Count - 1;
+            }
+
+            _union.Clear();
+            foreach (var tenants in _tenantsOfPartition.Values)
+            {
+                if (tenants.Contains(tenant))
+                {
+                    _union.UnionWith(tenants);
+                }
+            }
+
+            return _union.Count - 1;
+        }
     }
 
     private static void Add(Dictionary<string, (double? Sm, long Memory, int Processes)> acc, string tenant, double? sm, long memory, int processes)
