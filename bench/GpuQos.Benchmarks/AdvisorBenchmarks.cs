@@ -8,8 +8,6 @@ using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Engine;
-using GpuQos.Enforcer.Policies;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;
@@ -25,8 +23,8 @@ public class AdvisorBenchmarks : IDisposable
     private readonly SharingAdvisor _advisor = new(new AdvisorOptions());
     private IReadOnlyList<HostSnapshot> _history = null!;
     private IReadOnlyList<HostSnapshot> _scaleHistory = null!;
+    private ScaleHost _scale = null!;
     private SlaEnforcer _scaleEnforcer = null!;
-    private DirectoryInfo _dir = null!;
     private AdvisorEvidence _crowded = null!;
 
     [GlobalSetup]
@@ -46,21 +44,13 @@ public class AdvisorBenchmarks : IDisposable
         // The scale host as the daemon keeps it: 600 cycles in the store (compact but for the latest), each
         // evaluated by the enforcer, whose SLA series the advice captures.
         var scaleTime = new FakeTimeProvider();
-        var scaleBackend = new SimulatedBackend(ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml")), scaleTime);
-        var scalePipeline = new CollectionPipeline(scaleBackend, CollectionPipeline.DefaultCollectors, CollectionBenchmarks.ScaleTenants(), scaleTime, new BackendErrorCounter());
-        _dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
-        _scaleEnforcer = new SlaEnforcer(
-            new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, "actions.jsonl") },
-            [.. Enumerable.Range(0, 100).SelectMany(t => CollectionBenchmarks.ScalePolicies($"tenant{t}"))],
-            [],
-            scaleBackend,
-            scaleTime,
-            NullLogger<SlaEnforcer>.Instance);
+        _scale = new ScaleHost(scaleTime);
+        _scaleEnforcer = _scale.DryRunEnforcer();
         var scaleStore = new SnapshotStore(600);
         for (var i = 0; i < 600; i++)
         {
             scaleTime.Advance(TimeSpan.FromSeconds(1));
-            scaleStore.Publish(scalePipeline.Collect());
+            scaleStore.Publish(_scale.Pipeline.Collect());
             _scaleEnforcer.Evaluate(scaleStore.Latest!, scaleStore.Window(_scaleEnforcer.HistoryWindow));
         }
 
@@ -86,8 +76,7 @@ public class AdvisorBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        _scaleEnforcer?.Dispose();
-        _dir?.Delete(recursive: true);
+        _scale?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

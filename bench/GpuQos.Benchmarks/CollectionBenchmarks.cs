@@ -3,13 +3,9 @@ using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Collectors.Simulation;
-using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
-using GpuQos.Enforcer.Policies;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Objective = GpuQos.Enforcer.Policies.KnownPolicyTypes.Objectives;
 
 namespace GpuQos.Benchmarks;
 
@@ -30,33 +26,26 @@ public class CollectionBenchmarks : IDisposable
     private CollectionPipeline _pipeline = null!;
     private PrometheusExporter _exporter = null!;
     private SnapshotStore _store = null!;
+    private ScaleHost? _scale;
     private SlaEnforcer? _enforcer;
-    private DirectoryInfo? _dir;
 
     [GlobalSetup]
     public void Setup()
     {
         var scale = Host == "scale";
-        var scenario = scale ? ScenarioLoader.LoadFile(Path.Combine(RepoRoot(), "scenarios", "scale.yaml")) : ScenarioLoader.Demo();
-        var backend = new SimulatedBackend(scenario, _time);
-        var errors = new BackendErrorCounter();
-        _pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, scale ? ScaleTenants() : new NoAttribution(), _time, errors);
+        _scale = scale ? new ScaleHost(_time) : null;
+        var errors = _scale?.Errors ?? new BackendErrorCounter();
+        _pipeline = _scale?.Pipeline
+            ?? new CollectionPipeline(new SimulatedBackend(ScenarioLoader.Demo(), _time), CollectionPipeline.DefaultCollectors, new NoAttribution(), _time, errors);
         _store = new SnapshotStore(600);
         List<IMetricSource> sources =
         [
             new GpuMetrics(_store), new HealthMetrics(_store), new PartitionMetrics(_store),
             new ProcessMetrics(_store), new TenantMetrics(_store), new CollectorMetrics(_store, errors),
         ];
-        if (scale)
+        if (_scale is not null)
         {
-            _dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
-            _enforcer = new SlaEnforcer(
-                new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, "actions.jsonl") },
-                [.. Enumerable.Range(0, 100).SelectMany(t => ScalePolicies($"tenant{t}"))],
-                [],
-                backend,
-                _time,
-                NullLogger<SlaEnforcer>.Instance);
+            _enforcer = _scale.DryRunEnforcer();
             sources.Add(new EnforcementMetrics(_enforcer));
         }
 
@@ -75,40 +64,8 @@ public class CollectionBenchmarks : IDisposable
     [GlobalCleanup]
     public void Dispose()
     {
-        _enforcer?.Dispose();
-        _dir?.Delete(recursive: true);
+        _scale?.Dispose();
         GC.SuppressFinalize(this);
-    }
-
-    /// <summary>The floor and ceiling policies every tenant has in scenarios/scale-config.yaml (without their actions).</summary>
-    internal static PolicyOptions[] ScalePolicies(string tenant) =>
-    [
-        new() { Name = $"{tenant}-floor", Tenant = tenant, Objectives = [new() { Type = Objective.MinSmShare, Share = 0.01, DemandThreshold = 0.005 }] },
-        new()
-        {
-            Name = $"{tenant}-ceiling",
-            Tenant = tenant,
-            Objectives = [new() { Type = Objective.MaxSmShare, Share = 0.5, Window = TimeSpan.FromSeconds(10) }, new() { Type = Objective.MaxMemory, Bytes = 16L << 30 }],
-        },
-    ];
-
-    /// <summary>
-    /// The daemon's own attributor with the scale host's tenants (scenarios/scale-config.yaml: each tenant's
-    /// processes are named after it, <c>tenant17-infer</c>), and no procfs facts: the simulated processes have none.
-    /// </summary>
-    public static IProcessAttributor ScaleTenants() =>
-        new TenantAttributor(new AttributionState(), new TenantCatalog(ConfigLoader.LoadFile(Path.Combine(RepoRoot(), "scenarios", "scale-config.yaml")).Tenants));
-
-    /// <summary>The repository root, found from the benchmark's output directory.</summary>
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GpuQos.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("run the benchmarks from inside the repository");
     }
 
     [Benchmark]

@@ -1,6 +1,5 @@
 using System.Globalization;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Evaluation;
 using Microsoft.Extensions.Time.Testing;
 
@@ -18,8 +17,8 @@ internal static class HistoryFootprint
     {
         var snapshots = int.Parse(LoadTest.Arg(args, "--snapshots", "600"), CultureInfo.InvariantCulture);
         var time = new FakeTimeProvider();
-        var scenario = ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml"));
-        var pipeline = new CollectionPipeline(new SimulatedBackend(scenario, time), CollectionPipeline.DefaultCollectors, CollectionBenchmarks.ScaleTenants(), time, new BackendErrorCounter());
+        using var host = new ScaleHost(time);
+        var pipeline = host.Pipeline;
 
         // Warm every cache the pipeline keeps (attribution answers, interned names) before the baseline.
         var warm = new SnapshotStore(snapshots);
@@ -54,7 +53,8 @@ internal static class HistoryFootprint
         }
     }
 
-    private static long Retained()
+    /// <summary>Managed bytes still reachable after full, compacting collections.</summary>
+    internal static long Retained()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,17 +22,17 @@ public class PolicyEvaluationBenchmarks : IDisposable
     private HostSnapshot _latest = null!;
     private IReadOnlyList<HostSnapshot> _history = null!;
     private DirectoryInfo _dir = null!;
+    private ScaleHost _scale = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var backend = new SimulatedBackend(ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml")), _time);
-        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, CollectionBenchmarks.ScaleTenants(), _time, new BackendErrorCounter());
+        _scale = new ScaleHost(_time);
         var store = new SnapshotStore(600);
         for (var i = 0; i < 30; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
-            store.Publish(pipeline.Collect());
+            store.Publish(_scale.Pipeline.Collect());
         }
 
         _latest = store.Latest!;
@@ -43,7 +42,7 @@ public class PolicyEvaluationBenchmarks : IDisposable
             new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, "actions.jsonl") },
             [.. Enumerable.Range(0, Tenants).SelectMany(t => Policies($"tenant{t}"))],
             [],
-            backend,
+            _scale.Backend,
             _time,
             NullLogger<SlaEnforcer>.Instance);
         _enforcer.Evaluate(_latest, _history);
@@ -54,6 +53,7 @@ public class PolicyEvaluationBenchmarks : IDisposable
     {
         _enforcer.Dispose();
         _dir.Delete(recursive: true);
+        _scale.Dispose();
         GC.SuppressFinalize(this);
     }
 

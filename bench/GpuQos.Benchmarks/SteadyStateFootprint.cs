@@ -2,11 +2,8 @@ using System.Globalization;
 using GpuQos.Advisor.Readers;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
-using GpuQos.Enforcer.Policies;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;
@@ -24,52 +21,34 @@ internal static class SteadyStateFootprint
     {
         var cycles = int.Parse(LoadTest.Arg(args, "--cycles", "1500"), CultureInfo.InvariantCulture);
         var time = new FakeTimeProvider();
-        var backend = new SimulatedBackend(ScenarioLoader.LoadFile(Path.Combine(CollectionBenchmarks.RepoRoot(), "scenarios", "scale.yaml")), time);
-        var errors = new BackendErrorCounter();
-        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, CollectionBenchmarks.ScaleTenants(), time, errors);
+        using var host = new ScaleHost(time);
+        var (pipeline, errors) = (host.Pipeline, host.Errors);
         var store = new SnapshotStore(600);
-        var dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
-        try
+        var enforcer = host.DryRunEnforcer();
+        var enforcement = new EnforcementMetrics(enforcer);
+        var exporter = new PrometheusExporter(
+        [
+            new GpuMetrics(store), new HealthMetrics(store), new PartitionMetrics(store),
+            new ProcessMetrics(store), new TenantMetrics(store), new CollectorMetrics(store, errors), enforcement,
+        ]);
+        for (var i = 1; i <= cycles; i++)
         {
-            using var enforcer = new SlaEnforcer(
-                new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(dir.FullName, "actions.jsonl") },
-                [.. Enumerable.Range(0, 100).SelectMany(t => CollectionBenchmarks.ScalePolicies($"tenant{t}"))],
-                [],
-                backend,
-                time,
-                NullLogger<SlaEnforcer>.Instance);
-            var enforcement = new EnforcementMetrics(enforcer);
-            var exporter = new PrometheusExporter(
-            [
-                new GpuMetrics(store), new HealthMetrics(store), new PartitionMetrics(store),
-                new ProcessMetrics(store), new TenantMetrics(store), new CollectorMetrics(store, errors), enforcement,
-            ]);
-            for (var i = 1; i <= cycles; i++)
+            time.Advance(TimeSpan.FromSeconds(1));
+            store.Publish(pipeline.Collect());
+            enforcer.Evaluate(store.Latest!, store.Window(enforcer.HistoryWindow));
+            exporter.Update();
+            exporter.Registry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
+            if (i % 30 == 0)
             {
-                time.Advance(TimeSpan.FromSeconds(1));
-                store.Publish(pipeline.Collect());
-                enforcer.Evaluate(store.Latest!, store.Window(enforcer.HistoryWindow));
-                exporter.Update();
-                exporter.Registry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
-                if (i % 30 == 0)
-                {
-                    var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([enforcement]);
-                    GC.KeepAlive(SnapshotEvidenceBuilder.Build("bench", store.Window(TimeSpan.FromDays(1)), capture, TimeSpan.FromSeconds(i)));
-                }
-
-                if (i % 100 == 0)
-                {
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-                    GC.WaitForPendingFinalizers();
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"cycle={i} retained_mib={GC.GetTotalMemory(false) / 1048576.0:0.0} history={store.Window(TimeSpan.FromDays(1)).Count}"));
-                }
+                var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([enforcement]);
+                GC.KeepAlive(SnapshotEvidenceBuilder.Build("bench", store.Window(TimeSpan.FromDays(1)), capture, TimeSpan.FromSeconds(i)));
             }
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
+
+            if (i % 100 == 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"cycle={i} retained_mib={HistoryFootprint.Retained() / 1048576.0:0.0} history={store.Window(TimeSpan.FromDays(1)).Count}"));
+            }
         }
 
         return 0;
