@@ -16,6 +16,7 @@ public sealed class PrometheusExporter : IMetricWriter
     private readonly Family[] _sweepOrder;
     private readonly Lock _lock = new();
     private long _cycle;
+    private long _completed;
 
     public PrometheusExporter(IEnumerable<IMetricSource> sources)
     {
@@ -49,6 +50,12 @@ public sealed class PrometheusExporter : IMetricWriter
     /// <summary>Every metric definition of every source: the catalogue.</summary>
     public IEnumerable<MetricDefinition> Catalogue => _families.Values.Select(f => f.Definition);
 
+    /// <summary>
+    /// Updates whose every source has been written and swept: 0 until the first cycle is whole in <c>/metrics</c>.
+    /// Readiness waits for it, because a snapshot is published before its exposition is written.
+    /// </summary>
+    public long UpdatesCompleted => Interlocked.Read(ref _completed);
+
     /// <summary>Writes every source and removes the series nobody wrote this time.</summary>
     public void Update()
     {
@@ -64,6 +71,8 @@ public sealed class PrometheusExporter : IMetricWriter
             {
                 family.Sweep(_cycle);
             }
+
+            Interlocked.Increment(ref _completed);
         }
     }
 

@@ -1,5 +1,6 @@
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
+using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Hosting;
 
 namespace GpuQos.Daemon.Http;
@@ -11,10 +12,12 @@ public static class StateEndpoints
     public static void MapStateEndpoints(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", (SnapshotStore store, RunRequest request, TimeProvider time) =>
+        app.MapGet("/readyz", (SnapshotStore store, PrometheusExporter exporter, RunRequest request, TimeProvider time) =>
         {
-            // Ready once a snapshot exists and it is fresh (no more than three intervals old).
-            if (store.Latest is not { } latest)
+            // Ready once a cycle is whole in /metrics (a snapshot is published before its series are written, so
+            // a scrape between the two would miss the last sources), and the latest is no more than three
+            // intervals old.
+            if (store.Latest is not { } latest || exporter.UpdatesCompleted == 0)
             {
                 return Results.Text("not ready: no collection cycle has completed yet\n", statusCode: 503);
             }

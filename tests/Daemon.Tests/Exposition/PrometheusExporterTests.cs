@@ -31,6 +31,25 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
+    public void UpdatesCompleted_CountsAnUpdateOnlyOnceEverySourceWrote()
+    {
+        // /readyz waits for the first completed update: while the last source of the first cycle is still
+        // writing (the daemon's advice, slow on its first run), a scrape would miss its series.
+        PrometheusExporter? exporter = null;
+        var seenWhileWriting = new List<long>();
+        var first = new ScriptedSource { Cycle = w => w.Write(Plain, 1) };
+        var last = new ObservingSource(() => seenWhileWriting.Add(exporter!.UpdatesCompleted));
+        exporter = new PrometheusExporter([first, last]);
+        Assert.Equal(0, exporter.UpdatesCompleted);
+
+        exporter.Update();
+        exporter.Update();
+
+        Assert.Equal([0L, 1L], seenWhileWriting);
+        Assert.Equal(2, exporter.UpdatesCompleted);
+    }
+
+    [Fact]
     public async Task Update_SeriesNotWrittenInACycle_RemovedThenBackWhenWrittenAgain()
     {
         var source = new ScriptedSource();
@@ -78,6 +97,14 @@ public sealed class PrometheusExporterTests
         using var stream = new MemoryStream();
         await exporter.Registry.CollectAndExportAsTextAsync(stream);
         return ExpositionParser.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>A source with no metrics of its own that runs an action when it is written.</summary>
+    private sealed class ObservingSource(Action onWrite) : IMetricSource
+    {
+        public IReadOnlyList<MetricDefinition> Metrics { get; } = [];
+
+        public void WriteTo(IMetricWriter writer) => onWrite();
     }
 
     private sealed class ScriptedSource : IMetricSource
