@@ -132,6 +132,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetUtcNow();
+            var cycle = new EvaluationHistory(history);
             var tenantGpus = GpusByTenant(latest);
             var trackedGpus = GpusByPolicy();
             foreach (var policy in _policies)
@@ -145,7 +146,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
                 {
                     foreach (var gpu in GpusFor(policy.Options, latest, tenantGpus, trackedGpus))
                     {
-                        Step(policy, gpu, latest, history, now);
+                        Step(policy, gpu, latest, cycle, now);
                     }
                 }
                 catch (Exception ex)
@@ -161,7 +162,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
     }
 
-    private void Step(CompiledPolicy policy, int gpu, HostSnapshot latest, IReadOnlyList<HostSnapshot> history, DateTimeOffset now)
+    private void Step(CompiledPolicy policy, int gpu, HostSnapshot latest, EvaluationHistory history, DateTimeOffset now)
     {
         var p = policy.Options;
         var key = new SlaKey(p.Name, p.Tenant, gpu);

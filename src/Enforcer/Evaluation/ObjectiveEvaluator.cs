@@ -20,17 +20,23 @@ public static class ObjectiveEvaluator
     /// <param name="gpu">GPU index.</param>
     /// <param name="history">Snapshots, oldest first; only those within the objective's window of the newest are used.</param>
     /// <param name="hysteresis">The policy's hysteresis (a share for SM objectives, a fraction of the target for memory).</param>
-    public static ObjectiveResult Evaluate(ObjectiveOptions objective, string tenant, int gpu, IReadOnlyList<HostSnapshot> history, double hysteresis)
+    public static ObjectiveResult Evaluate(ObjectiveOptions objective, string tenant, int gpu, IReadOnlyList<HostSnapshot> history, double hysteresis) =>
+        Evaluate(objective, tenant, gpu, new EvaluationHistory(history), hysteresis);
+
+    /// <summary>Evaluates one objective over a cycle's shared history (see <see cref="EvaluationHistory"/>).</summary>
+    public static ObjectiveResult Evaluate(ObjectiveOptions objective, string tenant, int gpu, EvaluationHistory cycle, double hysteresis)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(cycle);
+        var history = cycle.Snapshots;
         var start = FirstInWindow(history, objective.Window);
+        var usage = cycle.UsageOf(tenant, gpu);
         switch (objective.Type)
         {
             case KnownPolicyTypes.Objectives.MinSmShare:
             {
                 var target = objective.Share ?? 0;
-                if (MeanShare(history, start, tenant, gpu) is not { Read: true } mean)
+                if (MeanShare(history, usage, start, gpu) is not { Read: true } mean)
                 {
                     return Unknown(objective, target);
                 }
@@ -45,7 +51,7 @@ public static class ObjectiveEvaluator
             case KnownPolicyTypes.Objectives.MaxSmShare:
             {
                 var target = objective.Share ?? 1;
-                if (MeanShare(history, start, tenant, gpu) is not { Read: true } mean)
+                if (MeanShare(history, usage, start, gpu) is not { Read: true } mean)
                 {
                     return Unknown(objective, target);
                 }
@@ -60,7 +66,7 @@ public static class ObjectiveEvaluator
                 double? max = null;
                 for (var i = start; i < history.Count; i++)
                 {
-                    max = Math.Max(max ?? 0, history[i].UsageOf(tenant, gpu)?.MemoryUsedBytes ?? 0);
+                    max = Math.Max(max ?? 0, usage[i]?.MemoryUsedBytes ?? 0);
                 }
 
                 return new ObjectiveResult(objective.Type, max, target, max > target, max is null || max <= target * (1 - hysteresis));
@@ -72,7 +78,7 @@ public static class ObjectiveEvaluator
                 double? max = null;
                 for (var i = start; i < history.Count; i++)
                 {
-                    max = Math.Max(max ?? 0, CoTenants(history[i], tenant, gpu));
+                    max = Math.Max(max ?? 0, usage[i]?.CoTenants ?? 0);
                 }
 
                 return new ObjectiveResult(objective.Type, max, target, max > target, max is null || max <= target);
@@ -102,7 +108,7 @@ public static class ObjectiveEvaluator
     /// shares (see <see cref="SharesRead"/>); whether any could (<c>Read</c>); whether the tenant was there in
     /// the newest of them (<c>Present</c>). The share is null when it cannot be known (MPS), which is not zero.
     /// </summary>
-    private static (bool Read, double? Share, bool Present) MeanShare(IReadOnlyList<HostSnapshot> history, int start, string tenant, int gpu)
+    private static (bool Read, double? Share, bool Present) MeanShare(IReadOnlyList<HostSnapshot> history, TenantUsage?[] usages, int start, int gpu)
     {
         double sum = 0;
         var n = 0;
@@ -116,7 +122,7 @@ public static class ObjectiveEvaluator
                 continue;
             }
 
-            var usage = snapshot.UsageOf(tenant, gpu);
+            var usage = usages[i];
             newest = usage;
             unknown |= usage is { SmShare: null };
             sum += usage?.SmShare ?? 0;

@@ -114,6 +114,26 @@ public sealed class ObjectiveEvaluatorTests
         Assert.Equal(0, recent.Value);
     }
 
+    [Fact]
+    public void EvaluationHistory_SeriesIsEachSnapshotsUsage_LookedUpOncePerCycle()
+    {
+        var history = new[] { Cycle(0, 0.2, true), Cycle(1, 0, false), Cycle(2, 0.4, true) };
+        var cycle = new EvaluationHistory(history);
+
+        var series = cycle.UsageOf("search", 0);
+
+        Assert.Equal(history.Select(s => s.UsageOf("search", 0)), series);
+        Assert.Null(series[1]);
+        Assert.Same(series, cycle.UsageOf("search", 0));
+        Assert.All(cycle.UsageOf("ads", 0), Assert.Null);
+
+        // Both overloads agree: the list one wraps the history for a single objective.
+        var shared = ObjectiveEvaluator.Evaluate(Floor, "search", 0, cycle, hysteresis: 0.02);
+        var single = ObjectiveEvaluator.Evaluate(Floor, "search", 0, history, hysteresis: 0.02);
+        Assert.Equal(single, shared);
+        Assert.Equal(0.3, shared.Value!.Value, 6);
+    }
+
     /// <summary>A MIG GPU whose processes run in the given (instance, tenant) pairs, aggregated as the pipeline does.</summary>
     private static HostSnapshot WithProcesses(int second, params (string Partition, string Tenant)[] processes)
     {
