@@ -22,9 +22,6 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public static readonly MetricDefinition JournalErrors = new("gpuqos_enforcement_journal_errors_total", MetricType.Counter, "Action journal writes that failed (disk full, file size limit, I/O error); while they fail no action is applied.", [], "enforcer action journal");
     public static readonly MetricDefinition Paused = new("gpuqos_enforcement_paused", MetricType.Gauge, "1 while enforcement is paused (evaluated, not applied).", [], "enforcer");
 
-    // The gpu label of every track, formatted once rather than once per track per cycle.
-    private static readonly string[] GpuLabels = [.. Enumerable.Range(0, 64).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-
     /// <inheritdoc />
     public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors];
 
@@ -34,7 +31,7 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
         ArgumentNullException.ThrowIfNull(writer);
         foreach (var s in enforcer.Status())
         {
-            var gpu = GpuLabel(s.Gpu);
+            var gpu = s.GpuLabel;
             foreach (var state in SlaStateNames.All)
             {
                 writer.Write(State, state == s.State ? 1 : 0, gpu, s.Uuid, s.Tenant, s.Policy, state.Label());
@@ -68,6 +65,4 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
         writer.Write(Paused, enforcer.Paused ? 1 : 0);
         writer.Write(JournalErrors, enforcer.JournalWriteErrors);
     }
-
-    private static string GpuLabel(int gpu) => (uint)gpu < (uint)GpuLabels.Length ? GpuLabels[gpu] : gpu.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -166,14 +166,14 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     {
         var p = policy.Options;
         var key = new SlaKey(p.Name, p.Tenant, gpu);
-        var uuid = latest.Gpus[gpu].Identity.Uuid;
+        var identity = latest.Gpus[gpu].Identity;
         if (!_tracks.TryGetValue(key, out var track))
         {
-            track = new SlaTrack(new SlaStateMachine(p.For, p.Cooldown, p.Limits.MaxActions, p.Limits.Window, now), uuid);
+            track = new SlaTrack(new SlaStateMachine(p.For, p.Cooldown, p.Limits.MaxActions, p.Limits.Window, now), identity);
             _tracks[key] = track;
         }
 
-        track.Uuid = uuid;
+        track.Gpu = identity;
 
         // Plain loops, and the action context only where an action needs it: this runs for every (policy, GPU)
         // pair every cycle, and most of them are ok with nothing in force.
@@ -207,7 +207,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         track.HeldBack = track.Machine.HeldBack;
         if (decision == SlaDecision.Act)
         {
-            Act(policy, key, track, context ?? Context(p, gpu, latest, results), uuid);
+            Act(policy, key, track, context ?? Context(p, gpu, latest, results), identity.Uuid);
         }
         else if (decision == SlaDecision.Lift)
         {

@@ -1,14 +1,18 @@
+using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Evaluation;
 
 namespace GpuQos.Enforcer.Engine;
 
 /// <summary>The state machine of one <see cref="SlaKey"/>, the actions it has in force, and its last evaluation.</summary>
-internal sealed class SlaTrack(SlaStateMachine machine, string uuid)
+internal sealed class SlaTrack(SlaStateMachine machine, GpuIdentity gpu)
 {
     public SlaStateMachine Machine { get; } = machine;
 
-    public string Uuid { get; set; } = uuid;
+    /// <summary>The GPU as the latest snapshot identified it (its UUID and <c>gpu</c> label for journal and metrics).</summary>
+    public GpuIdentity Gpu { get; set; } = gpu;
+
+    public string Uuid => Gpu.Uuid;
 
     public List<IActiveAction> Active { get; } = [];
 

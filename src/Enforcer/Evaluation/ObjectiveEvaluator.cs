@@ -9,8 +9,9 @@ namespace GpuQos.Enforcer.Evaluation;
 /// </summary>
 /// <remarks>
 /// This runs for every (policy, GPU) pair every cycle, thousands of times on a busy host, so it walks the
-/// window in place rather than copying it, and reads co-tenant counts from the tenant usage the collection
-/// cycle summed (<see cref="TenantUsage.CoTenants"/>) instead of regrouping the GPU's processes on every call.
+/// window in place in the usage series the cycle shares among all a tenant's objectives
+/// (<see cref="EvaluationHistory"/>), and reads co-tenant counts from the tenant usage the collection cycle
+/// summed (<see cref="TenantUsage.CoTenants"/>) instead of regrouping the GPU's processes on every call.
 /// </remarks>
 public static class ObjectiveEvaluator
 {
@@ -87,20 +88,6 @@ public static class ObjectiveEvaluator
             default:
                 throw new ArgumentException($"unknown objective type '{objective.Type}'", nameof(objective));
         }
-    }
-
-    /// <summary>The tenant's usage of a GPU in one snapshot, or null when it has none there.</summary>
-    public static TenantUsage? Usage(HostSnapshot snapshot, string tenant, int gpu)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        return snapshot.UsageOf(tenant, gpu);
-    }
-
-    /// <summary>How many other tenants have processes on a partition where the tenant has processes.</summary>
-    public static int CoTenants(HostSnapshot snapshot, string tenant, int gpu)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        return snapshot.UsageOf(tenant, gpu)?.CoTenants ?? 0;
     }
 
     /// <summary>
