@@ -1,6 +1,5 @@
 using System.Globalization;
 using GpuQos.Collectors.Collection;
-using GpuQos.Enforcer.Evaluation;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;
@@ -8,8 +7,7 @@ namespace GpuQos.Benchmarks;
 /// <summary>
 /// What the snapshot history keeps alive: <c>history --snapshots 600</c> fills a <see cref="SnapshotStore"/> with
 /// that many cycles of the scale host (its tenants attributed, as in the daemon) and prints the managed bytes the
-/// store retains per snapshot, measured with full collections before and after. Every snapshot is also given
-/// the co-tenant answers the evaluator asks of it, as a <c>max-co-tenants</c> policy would.
+/// store retains per snapshot, measured with full collections before and after.
 /// </summary>
 internal static class HistoryFootprint
 {
@@ -45,11 +43,6 @@ internal static class HistoryFootprint
         {
             time.Advance(TimeSpan.FromSeconds(1));
             store.Publish(pipeline.Collect());
-            var latest = store.Latest!;
-            foreach (var usage in latest.Tenants)
-            {
-                ObjectiveEvaluator.CoTenants(latest, usage.Tenant, usage.Gpu);
-            }
         }
     }
 
