@@ -38,8 +38,11 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
         IReadOnlyList<Sample> samples = [];
         for (var attempt = 0; attempt < 100; attempt++)
         {
+            // Both the lost flag and the error count: a scrape can fall between the exposition writing the GPU
+            // series and the collector series of the same cycle, and see the one without the other.
             samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
-            if (samples.Any(s => s.Name == "gpuqos_gpu_lost" && s.Labels["gpu"] == "1" && s.Value == 1))
+            if (samples.Any(s => s.Name == "gpuqos_gpu_lost" && s.Labels["gpu"] == "1" && s.Value == 1)
+                && samples.Any(s => s.Name == "gpuqos_nvml_errors_total" && s.Labels["function"] == "nvmlDeviceGetPowerUsage"))
             {
                 break;
             }
