@@ -13,14 +13,21 @@ namespace GpuQos.Benchmarks;
 /// tenant runs on), over 30 s of history, with the state machines in steady state. Policies carry no actions
 /// so that the figure is the evaluation alone.
 /// </summary>
+/// <remarks>
+/// Each invocation evaluates the next of 300 consecutive cycles, as the daemon does: its 30 s history is the
+/// previous one slid forward by one snapshot (the older ones compacted, as the snapshot store keeps them).
+/// After the 300th it starts over at the first, which does not continue the history, so one cycle in 300
+/// looks every snapshot up again, as the daemon's first cycle does.
+/// </remarks>
 [MemoryDiagnoser]
 public class PolicyEvaluationBenchmarks : IDisposable
 {
     private const int Tenants = 100;
     private readonly FakeTimeProvider _time = new();
     private SlaEnforcer _enforcer = null!;
-    private HostSnapshot _latest = null!;
-    private IReadOnlyList<HostSnapshot> _history = null!;
+    private const int Cycles = 300;
+    private readonly List<IReadOnlyList<HostSnapshot>> _windows = [];
+    private int _next;
     private DirectoryInfo _dir = null!;
     private ScaleHost _scale = null!;
 
@@ -29,14 +36,15 @@ public class PolicyEvaluationBenchmarks : IDisposable
     {
         _scale = new ScaleHost(_time);
         var store = new SnapshotStore(600);
-        for (var i = 0; i < 30; i++)
+        for (var i = 0; i < 30 + Cycles; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             store.Publish(_scale.Pipeline.Collect());
+            if (i >= 30)
+            {
+                _windows.Add(store.Window(TimeSpan.FromSeconds(30)));
+            }
         }
-
-        _latest = store.Latest!;
-        _history = store.Window(TimeSpan.FromSeconds(30));
         _dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
         _enforcer = new SlaEnforcer(
             new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, "actions.jsonl") },
@@ -45,7 +53,7 @@ public class PolicyEvaluationBenchmarks : IDisposable
             _scale.Backend,
             _time,
             NullLogger<SlaEnforcer>.Instance);
-        _enforcer.Evaluate(_latest, _history);
+        Evaluate100TenantsX10Policies();
     }
 
     [GlobalCleanup]
@@ -59,7 +67,12 @@ public class PolicyEvaluationBenchmarks : IDisposable
 
     /// <summary>1,000 policies; about 5,700 (policy, GPU) evaluations.</summary>
     [Benchmark]
-    public void Evaluate100TenantsX10Policies() => _enforcer.Evaluate(_latest, _history);
+    public void Evaluate100TenantsX10Policies()
+    {
+        var history = _windows[_next];
+        _next = (_next + 1) % _windows.Count;
+        _enforcer.Evaluate(history[^1], history);
+    }
 
     private static IEnumerable<PolicyOptions> Policies(string tenant)
     {

@@ -31,7 +31,21 @@ public sealed class ActionContext
     public GpuSnapshot GpuSnapshot => Latest.Gpus[Gpu];
 
     /// <summary>The guaranteed share when a <c>min-sm-share</c> objective is violated now; null otherwise.</summary>
-    public double? ViolatedFloor => Results.FirstOrDefault(r => r.Type == KnownPolicyTypes.Objectives.MinSmShare && r.Violated)?.Target;
+    public double? ViolatedFloor
+    {
+        get
+        {
+            foreach (var r in Results)
+            {
+                if (r.Type == KnownPolicyTypes.Objectives.MinSmShare && r.Violated)
+                {
+                    return r.Target;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>The guaranteed share of the policy, violated or not.</summary>
     public double? Floor => Policy.Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MinSmShare)?.Share;

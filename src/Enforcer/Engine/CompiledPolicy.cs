@@ -17,6 +17,12 @@ internal sealed class CompiledPolicy
 
     public IReadOnlyList<IPolicyAction> Actions { get; }
 
+    /// <summary>
+    /// The policy's state machines by GPU index, the same tracks the enforcer keys by <see cref="SlaKey"/>: a
+    /// policy changed or removed by a reload is compiled again, and its tracks are dropped with it.
+    /// </summary>
+    public Dictionary<int, SlaTrack> Tracks { get; } = [];
+
     /// <summary>Why the policy is disabled; null while it runs.</summary>
     public string? Error { get; set; }
 

@@ -23,6 +23,15 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, IActionFactory> _factories;
     private readonly Dictionary<SlaKey, SlaTrack> _tracks = [];
+
+    // Kept across cycles: each (tenant, GPU)'s usage series slides forward instead of being looked up again.
+    private readonly EvaluationHistory _history = new();
+
+    // The GPUs of the policy being stepped; reused, as each policy's list is done with before the next.
+    private readonly List<int> _gpus = [];
+
+    // One step's objective results before they are compared with the track's last ones.
+    private ObjectiveResult[] _results = [];
     private readonly Dictionary<string, IProcessActuator> _actuators = new(StringComparer.Ordinal);
     private readonly IProcessActuator _processes;
     private readonly CgroupFreezer _freezer;
@@ -132,9 +141,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetUtcNow();
-            var cycle = new EvaluationHistory(history);
+            _history.Advance(history);
             var tenantGpus = GpusByTenant(latest);
-            var trackedGpus = GpusByPolicy();
             foreach (var policy in _policies)
             {
                 if (policy.Error is not null)
@@ -144,9 +152,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
                 try
                 {
-                    foreach (var gpu in GpusFor(policy.Options, latest, tenantGpus, trackedGpus))
+                    GpusFor(policy, latest, tenantGpus, _gpus);
+                    foreach (var gpu in _gpus)
                     {
-                        Step(policy, gpu, latest, cycle, now);
+                        Step(policy, gpu, latest, now);
                     }
                 }
                 catch (Exception ex)
@@ -162,33 +171,48 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
     }
 
-    private void Step(CompiledPolicy policy, int gpu, HostSnapshot latest, EvaluationHistory history, DateTimeOffset now)
+    private void Step(CompiledPolicy policy, int gpu, HostSnapshot latest, DateTimeOffset now)
     {
         var p = policy.Options;
         var key = new SlaKey(p.Name, p.Tenant, gpu);
         var identity = latest.Gpus[gpu].Identity;
-        if (!_tracks.TryGetValue(key, out var track))
+        if (!policy.Tracks.TryGetValue(gpu, out var track))
         {
             track = new SlaTrack(new SlaStateMachine(p.For, p.Cooldown, p.Limits.MaxActions, p.Limits.Window, now), identity);
             _tracks[key] = track;
+            policy.Tracks[gpu] = track;
         }
 
         track.Gpu = identity;
+        var series = track.Series = track.Series is { } kept ? _history.Refresh(kept) : _history.SeriesOf(p.Tenant, gpu);
 
         // Plain loops, and the action context only where an action needs it: this runs for every (policy, GPU)
         // pair every cycle, and most of them are ok with nothing in force.
-        var results = new ObjectiveResult[p.Objectives.Count];
+        var count = p.Objectives.Count;
+        if (_results.Length < count)
+        {
+            _results = new ObjectiveResult[count];
+        }
+
         var violated = false;
         var clear = true;
-        for (var i = 0; i < results.Length; i++)
+        var same = track.Results.Count == count;
+        for (var i = 0; i < count; i++)
         {
-            var result = ObjectiveEvaluator.Evaluate(p.Objectives[i], p.Tenant, gpu, history, p.Hysteresis);
-            results[i] = result;
+            var result = ObjectiveEvaluator.Evaluate(p.Objectives[i], series, _history, p.Hysteresis);
+            _results[i] = result;
+            same = same && track.Results[i] == result;
             violated |= result.Violated;
             clear &= result.Clear;
         }
 
-        track.Results = results;
+        // A new list only when a result changed: the views hand the list out, so it is never changed in place.
+        if (!same)
+        {
+            track.Results = _results.AsSpan(0, count).ToArray();
+        }
+
+        var results = track.Results;
         ActionContext? context = null;
         var slack = true;
         foreach (var active in track.Active)
@@ -319,30 +343,63 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     /// The GPUs a policy is evaluated on: those it names, or those its tenant uses now plus those it already
     /// tracks (so a tenant that left is still seen to recover). Live and in range, in order.
     /// </summary>
-    private static List<int> GpusFor(PolicyOptions policy, HostSnapshot latest, Dictionary<string, List<int>> tenantGpus, Dictionary<string, List<int>> trackedGpus)
+    private static void GpusFor(CompiledPolicy policy, HostSnapshot latest, Dictionary<string, List<int>> tenantGpus, List<int> gpus)
     {
-        var gpus = new List<int>();
-        if (policy.Gpus.Count > 0)
+        gpus.Clear();
+        if (policy.Options.Gpus.Count > 0)
         {
-            gpus.AddRange(policy.Gpus);
+            gpus.AddRange(policy.Options.Gpus);
         }
         else
         {
-            gpus.AddRange(tenantGpus.GetValueOrDefault(policy.Tenant) ?? []);
-            gpus.AddRange(trackedGpus.GetValueOrDefault(policy.Name) ?? []);
+            if (tenantGpus.TryGetValue(policy.Options.Tenant, out var used))
+            {
+                gpus.AddRange(used);
+            }
+
+            gpus.AddRange(policy.Tracks.Keys);
         }
 
-        gpus.RemoveAll(g => g < 0 || g >= latest.Gpus.Count || latest.Gpus[g].Lost);
-        gpus.Sort();
-        for (var i = gpus.Count - 1; i > 0; i--)
+        // GPU indexes below 64 (every host there is) are deduplicated and ordered as bits of one word; this
+        // runs for each of the policies every cycle.
+        var bits = 0UL;
+        var wide = false;
+        foreach (var g in gpus)
         {
-            if (gpus[i] == gpus[i - 1])
+            if (g is >= 0 and < 64)
             {
-                gpus.RemoveAt(i);
+                bits |= 1UL << g;
+            }
+            else
+            {
+                wide |= g >= 64;
             }
         }
 
-        return gpus;
+        if (wide)
+        {
+            gpus.Sort();
+        }
+        else
+        {
+            gpus.Clear();
+            for (; bits != 0; bits &= bits - 1)
+            {
+                gpus.Add(System.Numerics.BitOperations.TrailingZeroCount(bits));
+            }
+        }
+
+        var kept = 0;
+        for (var i = 0; i < gpus.Count; i++)
+        {
+            var g = gpus[i];
+            if (g >= 0 && g < latest.Gpus.Count && !latest.Gpus[g].Lost && (kept == 0 || gpus[kept - 1] != g))
+            {
+                gpus[kept++] = g;
+            }
+        }
+
+        gpus.RemoveRange(kept, gpus.Count - kept);
     }
 
     // Built once per cycle: asking each of a thousand policies to scan every tenant and every track made the
@@ -353,17 +410,6 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         foreach (var t in latest.Tenants)
         {
             AddGpu(result, t.Tenant, t.Gpu);
-        }
-
-        return result;
-    }
-
-    private Dictionary<string, List<int>> GpusByPolicy()
-    {
-        var result = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        foreach (var key in _tracks.Keys)
-        {
-            AddGpu(result, key.Policy, key.Gpu);
         }
 
         return result;

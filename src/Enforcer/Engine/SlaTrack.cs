@@ -19,4 +19,7 @@ internal sealed class SlaTrack(SlaStateMachine machine, GpuIdentity gpu)
     public IReadOnlyList<ObjectiveResult> Results { get; set; } = [];
 
     public string? HeldBack { get; set; }
+
+    /// <summary>The tenant's usage series on this GPU, kept so that a cycle finds it without hashing the tenant's name.</summary>
+    public UsageSeries? Series { get; set; }
 }

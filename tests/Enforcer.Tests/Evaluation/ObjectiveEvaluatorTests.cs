@@ -120,11 +120,13 @@ public sealed class ObjectiveEvaluatorTests
         var history = new[] { Cycle(0, 0.2, true), Cycle(1, 0, false), Cycle(2, 0.4, true) };
         var cycle = new EvaluationHistory(history);
 
-        var series = cycle.UsageOf("search", 0);
+        var series = cycle.SeriesOf("search", 0);
 
-        Assert.Equal(history.Select(s => s.UsageOf("search", 0)), series);
-        Assert.Null(series[1]);
-        Assert.Same(series, cycle.UsageOf("search", 0));
+        Assert.Equal(history.Select(s => s.UsageOf("search", 0)), series.Usage.ToArray());
+        Assert.Null(series.Usage[1]);
+        Assert.Equal(3, cycle.Lookups);
+        Assert.Same(series, cycle.SeriesOf("search", 0));
+        Assert.Equal(3, cycle.Lookups);
         Assert.All(cycle.UsageOf("ads", 0), Assert.Null);
 
         // Both overloads agree: the list one wraps the history for a single objective.
