@@ -33,7 +33,8 @@ public sealed record HostSnapshot
     /// The form the history keeps once a newer snapshot is published. On a GPU whose use is attributed to
     /// tenants (<see cref="Tenants"/> has usage on it) the processes and partitions are dropped: what the
     /// history's readers take from them (the SLA evaluator's shares, memory and co-tenant counts, the advisor's
-    /// demand) is already summed in the tenant usage, and the processes are most of a snapshot's memory. Where
+    /// demand) is already summed in the tenant usage, and the processes are most of a snapshot's memory; the
+    /// tenant usage drops its lookup index (<see cref="TenantUsages.ReleaseIndex"/>). Where
     /// nothing is attributed they stay, because the advisor then counts each process or partition as a
     /// workload of its own. Device and health readings always stay.
     /// </summary>
@@ -51,6 +52,11 @@ public sealed record HostSnapshot
             gpus[i] = Attributed(gpu.Identity.Index) && (gpu.Processes.Count > 0 || gpu.Partitions.Count > 0)
                 ? gpu with { Processes = [], Partitions = [] }
                 : gpu;
+        }
+
+        if (Tenants is TenantUsages indexed)
+        {
+            indexed.ReleaseIndex();
         }
 
         return this with { Gpus = gpus, Compacted = true };

@@ -35,6 +35,25 @@ public sealed class TenantUsagesTests
         Assert.Same(Usages[0], indexed.UsageOf("search", 0));
     }
 
+    [Fact]
+    public void Compact_DropsTheIndex_AndLookupsStillAnswerTheSame()
+    {
+        var usages = new TenantUsages(Usages);
+        var latest = Snapshot(usages);
+        Assert.False(usages.Indexed);
+        Assert.Same(Usages[1], latest.UsageOf("search", 1));
+        Assert.True(usages.Indexed);
+
+        var kept = latest.Compact();
+
+        Assert.False(usages.Indexed);
+        Assert.Same(usages, kept.Tenants);
+        Assert.Same(Usages[1], kept.UsageOf("search", 1));
+        Assert.Same(Usages[2], latest.UsageOf("ads", 1));
+        Assert.Null(kept.UsageOf("ads", 0));
+        Assert.False(usages.Indexed);
+    }
+
     private static HostSnapshot Snapshot(IReadOnlyList<TenantUsage> tenants) =>
         new() { Timestamp = DateTimeOffset.UnixEpoch, Sequence = 1, Backend = "test", Gpus = [], Tenants = tenants, Collectors = [] };
 }
