@@ -97,11 +97,24 @@ public sealed class PrometheusExporter : IMetricWriter
     /// The series of one family, each with its prometheus-net child, found by label values without building a
     /// key. A series remembers the cycle that last wrote it; the sweep removes those the latest cycle did not.
     /// </summary>
+    /// <remarks>
+    /// Sources write their series in the same order every cycle, so a family first compares the labels with
+    /// those of the series that came next in the previous cycle (reference-equal strings, mostly) before it
+    /// hashes them: on the scale host that skips hashing 16,000 label sets a cycle. A series written out of
+    /// that order is found by hash, and the expectation moves on from where it stood last cycle.
+    /// </remarks>
     private sealed class Family
     {
         private readonly Collector _collector;
         private readonly Dictionary<string[], Series> _series = new(LabelValuesComparer.Instance);
         private readonly Dictionary<string[], Series>.AlternateLookup<ReadOnlySpan<string>> _lookup;
+
+        // The previous cycle's series in write order, and this cycle's as they are written.
+        private Series[] _order = [];
+        private int _orderCount;
+        private Series[] _written = [];
+        private int _writtenCount;
+        private int _next;
 
         public Family(MetricDefinition definition, Collector collector)
         {
@@ -114,11 +127,29 @@ public sealed class PrometheusExporter : IMetricWriter
 
         public void Write(double value, ReadOnlySpan<string> labels, long cycle)
         {
-            if (!_lookup.TryGetValue(labels, out var series))
+            Series? series;
+            if (_next < _orderCount && Same(_order[_next].Labels, labels))
+            {
+                series = _order[_next];
+            }
+            else if (!_lookup.TryGetValue(labels, out series))
             {
                 var values = labels.ToArray();
-                series = _collector is Counter counter ? new Series(counter.WithLabels(values)) : new Series(((Gauge)_collector).WithLabels(values));
+                series = _collector is Counter counter ? new Series(counter.WithLabels(values), values) : new Series(((Gauge)_collector).WithLabels(values), values);
                 _series.Add(values, series);
+            }
+
+            if (series.Cycle != cycle)
+            {
+                // Expect next whatever followed this one last cycle (a new series has no place yet).
+                _next = series.Position >= 0 ? series.Position + 1 : _next;
+                series.Position = _writtenCount;
+                if (_writtenCount == _written.Length)
+                {
+                    Array.Resize(ref _written, Math.Max(16, _written.Length * 2));
+                }
+
+                _written[_writtenCount++] = series;
             }
 
             series.Cycle = cycle;
@@ -139,6 +170,7 @@ public sealed class PrometheusExporter : IMetricWriter
                 {
                     // An unlabelled series cannot be removed, only hidden until it is written again.
                     series.Unpublish();
+                    series.Position = -1;
                 }
                 else if (_collector is Counter counter)
                 {
@@ -151,6 +183,29 @@ public sealed class PrometheusExporter : IMetricWriter
 
                 _series.Remove(values);
             }
+
+            // This cycle's order is what the next cycle expects; the previous order's slots are reused.
+            Array.Clear(_order, 0, _orderCount);
+            (_order, _written) = (_written, _order);
+            (_orderCount, _writtenCount, _next) = (_writtenCount, 0, 0);
+        }
+
+        private static bool Same(string[] known, ReadOnlySpan<string> labels)
+        {
+            if (known.Length != labels.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < known.Length; i++)
+            {
+                if (!string.Equals(known[i], labels[i], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 
@@ -160,11 +215,16 @@ public sealed class PrometheusExporter : IMetricWriter
         private readonly Gauge.Child? _gauge;
         private readonly Counter.Child? _counter;
 
-        public Series(Gauge.Child gauge) => _gauge = gauge;
+        public Series(Gauge.Child gauge, string[] labels) => (_gauge, Labels) = (gauge, labels);
 
-        public Series(Counter.Child counter) => _counter = counter;
+        public Series(Counter.Child counter, string[] labels) => (_counter, Labels) = (counter, labels);
+
+        public string[] Labels { get; }
 
         public long Cycle { get; set; }
+
+        /// <summary>Where it was written in the latest cycle that wrote it, in its family's order; -1 before.</summary>
+        public int Position { get; set; } = -1;
 
         public void Set(double value)
         {

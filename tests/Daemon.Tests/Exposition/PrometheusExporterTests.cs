@@ -92,6 +92,64 @@ public sealed class PrometheusExporterTests
         Assert.Empty(await ScrapeAsync(exporter));
     }
 
+    [Fact]
+    public async Task Update_SeriesWrittenInChangingOrders_ExposesExactlyWhatTheCycleWrote()
+    {
+        // The exporter expects each family's series in last cycle's order before it hashes labels. 200 cycles
+        // of a random set of series, in an order that mostly repeats (as sources write) and sometimes is
+        // shuffled, with series added and dropped, sometimes written twice, and label strings sometimes new.
+        var random = new Random(1206);
+        var source = new ScriptedSource();
+        var exporter = new PrometheusExporter([source]);
+        var pids = Enumerable.Range(0, 40).Select(i => (100 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var live = pids.Where(_ => random.Next(2) == 0).ToList();
+        for (var cycle = 1; cycle <= 200; cycle++)
+        {
+            switch (random.Next(6))
+            {
+                case 0:
+                    live = [.. live.OrderBy(_ => random.Next())];
+                    break;
+                case 1 when live.Count > 0:
+                    live.RemoveAt(random.Next(live.Count));
+                    break;
+                case 2:
+                    live.Insert(random.Next(live.Count + 1), pids[random.Next(pids.Length)]);
+                    break;
+            }
+
+            var fresh = random.Next(5) == 0;
+            var twice = live.Count > 0 && random.Next(4) == 0 ? live[random.Next(live.Count)] : null;
+            var expected = new Dictionary<string, double>(StringComparer.Ordinal);
+            source.Cycle = w =>
+            {
+                foreach (var pid in live)
+                {
+                    var label = fresh ? new string(pid.AsSpan()) : pid;
+                    w.Write(Labelled, cycle, "0", label);
+                    expected[pid] = cycle;
+                }
+
+                if (twice is not null)
+                {
+                    w.Write(Labelled, -cycle, "0", twice);
+                    expected[twice] = -cycle;
+                }
+
+                if (cycle % 3 != 0)
+                {
+                    w.Write(Plain, cycle);
+                }
+            };
+            exporter.Update();
+
+            var samples = await ScrapeAsync(exporter);
+            var got = samples.Where(x => x.Name == Labelled.Name).ToDictionary(x => x.Labels["pid"], x => x.Value, StringComparer.Ordinal);
+            Assert.Equal(expected.OrderBy(kv => kv.Key), got.OrderBy(kv => kv.Key));
+            Assert.Equal(cycle % 3 != 0, samples.Any(x => x.Name == Plain.Name));
+        }
+    }
+
     private static async Task<IReadOnlyList<Sample>> ScrapeAsync(PrometheusExporter exporter)
     {
         using var stream = new MemoryStream();
