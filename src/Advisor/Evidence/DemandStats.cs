@@ -13,12 +13,22 @@ namespace GpuQos.Advisor.Evidence;
 public sealed record DemandStats(double P50, double P95, double P99, double Max, int Samples)
 {
     /// <summary>Computes the figures from raw samples; null when there are none.</summary>
-    public static DemandStats? FromSamples(IEnumerable<double> samples)
+    public static DemandStats? FromSamples(IEnumerable<double> samples) => FromSamplesSortingInPlace(samples.Where(double.IsFinite).ToArray());
+
+    /// <summary>
+    /// Computes the figures from finite samples, sorting <paramref name="samples"/> in place (no copy); null
+    /// when there are none.
+    /// </summary>
+    /// <remarks>
+    /// A plain sort of the doubles: LINQ's <c>Order()</c> sorts an index map through a comparison delegate, and
+    /// this runs for every tenant over ten minutes of history on every advice (it was a fifth of its time).
+    /// </remarks>
+    public static DemandStats? FromSamplesSortingInPlace(Span<double> samples)
     {
-        var sorted = samples.Where(double.IsFinite).Order().ToArray();
-        return sorted.Length == 0
+        samples.Sort();
+        return samples.Length == 0
             ? null
-            : new DemandStats(Quantile(sorted, 0.5), Quantile(sorted, 0.95), Quantile(sorted, 0.99), sorted[^1], sorted.Length);
+            : new DemandStats(Quantile(samples, 0.5), Quantile(samples, 0.95), Quantile(samples, 0.99), samples[^1], samples.Length);
     }
 
     /// <summary>
@@ -46,7 +56,7 @@ public sealed record DemandStats(double P50, double P95, double P99, double Max,
         return 0;
     }
 
-    private static double Quantile(double[] sorted, double q)
+    private static double Quantile(ReadOnlySpan<double> sorted, double q)
     {
         var rank = q * (sorted.Length - 1);
         var lo = (int)Math.Floor(rank);

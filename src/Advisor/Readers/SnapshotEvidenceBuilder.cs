@@ -40,18 +40,24 @@ public static class SnapshotEvidenceBuilder
         }
 
         // One pass over the history and one over the SLA series, not one per GPU and per tenant: at ten minutes
-        // of a crowded host that is hundreds of thousands of usage records and thousands of SLA samples.
-        var usageByGpu = new Dictionary<int, List<TenantUsage>>();
+        // of a crowded host that is hundreds of thousands of usage records and thousands of SLA samples. Each
+        // tenant's samples go straight into its own list, so nothing the size of the whole history is built.
+        var usageByGpu = new Dictionary<int, Dictionary<string, TenantSamples>>();
         foreach (var snapshot in history)
         {
             foreach (var t in snapshot.Tenants)
             {
-                if (!usageByGpu.TryGetValue(t.Gpu, out var list))
+                if (!usageByGpu.TryGetValue(t.Gpu, out var byTenant))
                 {
-                    usageByGpu[t.Gpu] = list = [];
+                    usageByGpu[t.Gpu] = byTenant = new Dictionary<string, TenantSamples>(StringComparer.Ordinal);
                 }
 
-                list.Add(t);
+                if (!byTenant.TryGetValue(t.Tenant, out var samples))
+                {
+                    byTenant[t.Tenant] = samples = new TenantSamples(t.Tenant);
+                }
+
+                samples.Add(t);
             }
         }
 
@@ -61,22 +67,28 @@ public static class SnapshotEvidenceBuilder
         {
             var index = gpu.Identity.Index;
             var label = gpu.Identity.IndexLabel;
-            var usage = usageByGpu.TryGetValue(index, out var found) ? found.ToArray() : [];
-            var attributed = usage.Length > 0;
-            if (!attributed)
+            var attributed = usageByGpu.TryGetValue(index, out var found);
+            TenantEvidence[] tenants;
+            if (attributed)
             {
-                usage = [.. history.SelectMany(s => s.Gpus.Where(g => g.Identity.Index == index).SelectMany(Workloads))];
+                tenants = [.. found!.Values.OrderBy(t => t.Tenant, StringComparer.Ordinal).Select(t => new TenantEvidence(
+                    t.Tenant, t.Demand(), t.MaxMemory, slaKnown ? Sla(sla, label, t.Tenant, countersSpan) : null))];
+            }
+            else
+            {
+                var usage = history.SelectMany(s => s.Gpus.Where(g => g.Identity.Index == index).SelectMany(Workloads)).ToArray();
                 if (usage.Length > 0)
                 {
                     gaps.Add($"no tenant attribution on GPU {index}: each process or partition counts as a tenant of its own");
                 }
+
+                tenants = [.. usage.GroupBy(t => t.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new TenantEvidence(
+                    g.Key,
+                    DemandStats.FromSamples(g.Where(t => t.SmShare is not null).Select(t => t.SmShare!.Value)),
+                    g.Max(t => t.MemoryUsedBytes),
+                    slaKnown ? Sla(sla, label, g.Key, countersSpan) : null))];
             }
 
-            var tenants = usage.GroupBy(t => t.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new TenantEvidence(
-                g.Key,
-                DemandStats.FromSamples(g.Where(t => t.SmShare is not null).Select(t => t.SmShare!.Value)),
-                g.Max(t => t.MemoryUsedBytes),
-                slaKnown ? Sla(sla, label, g.Key, countersSpan) : null)).ToArray();
             var device = DemandStats.FromSamples(history.Select(s => s.Gpus.FirstOrDefault(x => x.Identity.Index == index)?.Device?.SmUtilization).OfType<double>());
             var audit = auditKnown ? Audit(captured, label) : null;
             var geometry = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig)
@@ -86,6 +98,28 @@ public static class SnapshotEvidenceBuilder
         }
 
         return new AdvisorEvidence(host, "daemon", window, gpus, gaps);
+    }
+
+    /// <summary>One tenant's use of one GPU over the history: its SM shares where known, and the most memory it held.</summary>
+    private sealed class TenantSamples(string tenant)
+    {
+        private readonly List<double> _shares = [];
+
+        public string Tenant { get; } = tenant;
+
+        public long MaxMemory { get; private set; } = long.MinValue;
+
+        public void Add(TenantUsage usage)
+        {
+            if (usage.SmShare is { } share && double.IsFinite(share))
+            {
+                _shares.Add(share);
+            }
+
+            MaxMemory = Math.Max(MaxMemory, usage.MemoryUsedBytes);
+        }
+
+        public DemandStats? Demand() => DemandStats.FromSamplesSortingInPlace(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_shares));
     }
 
     /// <summary>

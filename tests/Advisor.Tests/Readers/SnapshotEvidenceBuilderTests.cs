@@ -104,6 +104,59 @@ public sealed class SnapshotEvidenceBuilderTests
         Assert.Contains(evidence.Gaps, g => g.StartsWith("no tenant attribution on GPU 0", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Build_ManyTenantsOnManyGpus_SameTenantEvidenceAsGroupingTheWholeHistory()
+    {
+        // The builder sorts each tenant's shares into its own list as it reads the history; this is the plain
+        // computation it replaced: every usage record grouped by GPU and tenant. Shares are sometimes unknown
+        // (MPS), tenants come and go, and one GPU has no attributed use at all.
+        var random = new Random(612);
+        var names = Enumerable.Range(0, 9).Select(i => $"tenant-{i}").ToArray();
+        var history = Enumerable.Range(0, 300).Select(second =>
+        {
+            var usages = new List<TenantUsage>();
+            for (var gpu = 0; gpu < 3; gpu++)
+            {
+                foreach (var name in names.Where(_ => random.Next(3) != 0))
+                {
+                    double? share = random.Next(10) == 0 ? null : Math.Round(random.NextDouble() / 3, 4);
+                    usages.Add(new TenantUsage(name, gpu, share, random.NextInt64(1L << 34), 1 + random.Next(4)));
+                }
+            }
+
+            return new HostSnapshot
+            {
+                Timestamp = Start.AddSeconds(second),
+                Sequence = second + 1,
+                Backend = "test",
+                Collectors = [],
+                Gpus = [.. Enumerable.Range(0, 4).Select(i => new GpuSnapshot
+                {
+                    Identity = new GpuIdentity(i, $"GPU-{i}", "NVIDIA A100-SXM4-80GB", $"0000:{i:x2}:00.0"),
+                    Device = new DeviceReading { Mode = SharingMode.TimeSliced, MemoryTotalBytes = 80L << 30, MemoryUsedBytes = 1L << 30, SmUtilization = 0.5 },
+                })],
+                Tenants = new TenantUsages(usages),
+            };
+        }).ToArray();
+
+        var evidence = SnapshotEvidenceBuilder.Build("host", history, new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies), TimeSpan.FromMinutes(5));
+
+        for (var gpu = 0; gpu < 3; gpu++)
+        {
+            var expected = history.SelectMany(s => s.Tenants).Where(t => t.Gpu == gpu).GroupBy(t => t.Tenant).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+            {
+                var shares = g.Where(t => t.SmShare is not null).Select(t => t.SmShare!.Value).Order().ToArray();
+                double Q(double q) => shares[(int)Math.Floor(q * (shares.Length - 1))] + ((q * (shares.Length - 1)) - Math.Floor(q * (shares.Length - 1))) * (shares[Math.Min((int)Math.Floor(q * (shares.Length - 1)) + 1, shares.Length - 1)] - shares[(int)Math.Floor(q * (shares.Length - 1))]);
+                return (g.Key, Q(0.5), Q(0.95), Q(0.99), shares[^1], shares.Length, g.Max(t => t.MemoryUsedBytes));
+            }).ToArray();
+            var got = evidence.Gpus[gpu].Tenants.Select(t => (t.Name, t.Demand!.P50, t.Demand.P95, t.Demand.P99, t.Demand.Max, t.Demand.Samples, t.MemoryPeakBytes)).ToArray();
+            Assert.Equal(expected, got);
+        }
+
+        Assert.Empty(evidence.Gpus[3].Tenants);
+        Assert.Equal(names.Length, evidence.Gpus[0].Tenants.Count);
+    }
+
     private sealed class FakeSlaSource : IMetricSource
     {
         private static readonly MetricDefinition Target = new(EvidenceQueries.SlaObjectiveTarget, MetricType.Gauge, "t", ["gpu", "uuid", "policy", "tenant"], "test");
