@@ -2,6 +2,7 @@ using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Enforcer.Tests.TestSupport;
 using Objective = GpuQos.Enforcer.Policies.KnownPolicyTypes.Objectives;
 
 namespace GpuQos.Enforcer.Tests.Evaluation;
@@ -12,8 +13,6 @@ namespace GpuQos.Enforcer.Tests.Evaluation;
 /// </summary>
 public sealed class EvaluationHistoryTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     private static readonly string[] Tenants = ["search", "ads", "batch"];
 
     private static readonly ObjectiveOptions[] Objectives =
@@ -53,15 +52,7 @@ public sealed class EvaluationHistoryTests
             }
         }
 
-        return new HostSnapshot
-        {
-            Timestamp = Start.AddSeconds(second),
-            Sequence = second + 1,
-            Backend = "test",
-            Collectors = [],
-            Gpus = gpus,
-            Tenants = new TenantUsages(usages),
-        };
+        return TestSnapshots.At(second, gpus, new TenantUsages(usages));
     }
 
     /// <summary>The objective as a plain walk over every snapshot of its window, looking each one up.</summary>

@@ -3,6 +3,7 @@ using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Enforcer.Tests.TestSupport;
 
 namespace GpuQos.Enforcer.Tests.Evaluation;
 
@@ -151,14 +152,6 @@ public sealed class ObjectiveEvaluatorTests
                     ProcessAttribution.Unknown with { Tenant = p.Tenant }))],
             },
         };
-        return new HostSnapshot
-        {
-            Timestamp = Start.AddSeconds(second),
-            Sequence = second + 1,
-            Backend = "test",
-            Collectors = [],
-            Gpus = gpus,
-            Tenants = TenantAggregation.Aggregate(gpus),
-        };
+        return TestSnapshots.At(second, gpus, TenantAggregation.Aggregate(gpus));
     }
 }
