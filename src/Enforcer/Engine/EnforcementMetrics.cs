@@ -29,27 +29,32 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public void WriteTo(IMetricWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        foreach (var s in enforcer.Status())
+        // Straight from the tracks (what Status() copies into a record per track, every cycle).
+        enforcer.ForEachTrack(writer, static (w, key, track) =>
         {
-            var gpu = s.GpuLabel;
-            foreach (var state in SlaStateNames.All)
+            var gpu = track.Gpu.IndexLabel;
+            var state = track.Machine.State;
+            var states = SlaStateNames.All;
+            for (var i = 0; i < states.Count; i++)
             {
-                writer.Write(State, state == s.State ? 1 : 0, gpu, s.Uuid, s.Tenant, s.Policy, state.Label());
+                w.Write(State, states[i] == state ? 1 : 0, gpu, track.Uuid, key.Tenant, key.Policy, states[i].Label());
             }
 
-            foreach (var o in s.Objectives)
+            var results = track.Results;
+            for (var i = 0; i < results.Count; i++)
             {
+                var o = results[i];
                 if (o.Value is { } value)
                 {
-                    writer.Write(ObjectiveValue, value, gpu, s.Uuid, s.Tenant, s.Policy, o.Type);
+                    w.Write(ObjectiveValue, value, gpu, track.Uuid, key.Tenant, key.Policy, o.Type);
                 }
 
-                writer.Write(ObjectiveTarget, o.Target, gpu, s.Uuid, s.Tenant, s.Policy, o.Type);
+                w.Write(ObjectiveTarget, o.Target, gpu, track.Uuid, key.Tenant, key.Policy, o.Type);
             }
 
-            writer.Write(Breaches, s.Breaches, gpu, s.Uuid, s.Tenant, s.Policy);
-            writer.Write(BreachSeconds, s.BreachSeconds, gpu, s.Uuid, s.Tenant, s.Policy);
-        }
+            w.Write(Breaches, track.Machine.Breaches, gpu, track.Uuid, key.Tenant, key.Policy);
+            w.Write(BreachSeconds, track.Machine.BreachSeconds, gpu, track.Uuid, key.Tenant, key.Policy);
+        });
 
         foreach (var ((action, policy, result), count) in enforcer.ActionCounts())
         {

@@ -43,6 +43,21 @@ public sealed partial class SlaEnforcer
         }
     }
 
+    /// <summary>
+    /// Visits every (policy, tenant, GPU) tracked, under the enforcer's lock, without building a
+    /// <see cref="SlaStatus"/> for each: the exposition reads every track every cycle.
+    /// </summary>
+    internal void ForEachTrack<TState>(TState state, Action<TState, SlaKey, SlaTrack> visit)
+    {
+        lock (_lock)
+        {
+            foreach (var (key, track) in _tracks)
+            {
+                visit(state, key, track);
+            }
+        }
+    }
+
     /// <summary>Policies that are disabled, with the reason.</summary>
     public IReadOnlyList<PolicyFailure> Failures()
     {
