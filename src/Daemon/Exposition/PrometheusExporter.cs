@@ -128,7 +128,7 @@ public sealed class PrometheusExporter : IMetricWriter
         public void Write(double value, ReadOnlySpan<string> labels, long cycle)
         {
             Series? series;
-            if (_next < _orderCount && Same(_order[_next].Labels, labels))
+            if (_next < _orderCount && LabelValuesComparer.Instance.Equals(labels, _order[_next].Labels))
             {
                 series = _order[_next];
             }
@@ -188,24 +188,6 @@ public sealed class PrometheusExporter : IMetricWriter
             Array.Clear(_order, 0, _orderCount);
             (_order, _written) = (_written, _order);
             (_orderCount, _writtenCount, _next) = (_writtenCount, 0, 0);
-        }
-
-        private static bool Same(string[] known, ReadOnlySpan<string> labels)
-        {
-            if (known.Length != labels.Length)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < known.Length; i++)
-            {
-                if (!string.Equals(known[i], labels[i], StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
     }
 
