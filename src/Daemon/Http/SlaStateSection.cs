@@ -18,7 +18,7 @@ internal sealed class SlaStateSection(SlaEnforcer enforcer) : IStateSection
         foreach (var s in enforcer.Status())
         {
             // The objective shown is the one violated, else the first: the one that explains the state.
-            ObjectiveResult? o = s.Objectives.Any(r => r.Violated) ? s.Objectives.First(r => r.Violated) : s.Objectives.Count > 0 ? s.Objectives[0] : null;
+            ObjectiveResult? o = s.Objectives.Count == 0 ? null : s.Objectives.FirstOrDefault(r => r.Violated, s.Objectives[0]);
             rows.Add(new Dictionary<string, object?>(StringComparer.Ordinal)
             {
                 ["policy"] = s.Policy,

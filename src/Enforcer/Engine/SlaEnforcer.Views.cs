@@ -27,7 +27,6 @@ public sealed partial class SlaEnforcer
                     Tenant = key.Tenant,
                     Gpu = key.Gpu,
                     Uuid = track.Uuid,
-                    GpuLabel = track.Gpu.IndexLabel,
                     State = track.Machine.State,
                     Since = track.Machine.Since,
                     Mode = modes[key.Policy],

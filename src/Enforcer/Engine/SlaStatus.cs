@@ -9,8 +9,6 @@ public sealed record SlaStatus
     public required string Tenant { get; init; }
     public required int Gpu { get; init; }
 
-    /// <summary>The GPU index as the <c>gpu</c> label value.</summary>
-    public required string GpuLabel { get; init; }
     public required string Uuid { get; init; }
     public required SlaState State { get; init; }
     public required DateTimeOffset Since { get; init; }

@@ -23,7 +23,7 @@ public sealed class EvaluationHistory
 {
     private readonly Dictionary<(string Tenant, int Gpu), UsageSeries> _series = [];
     private readonly List<(TimeSpan Window, int Start)> _starts = [];
-    private readonly List<(int Cycle, bool[] Read, int Last)> _masks = [];
+    private readonly Dictionary<int, (bool[] Read, int Last)> _masks = [];
     private object[] _tenants = [];
     private IReadOnlyList<HostSnapshot> _snapshots = [];
 
@@ -63,6 +63,7 @@ public sealed class EvaluationHistory
         _tenants = tenants;
         _snapshots = snapshots;
         _starts.Clear();
+        _masks.Clear();
         foreach (var (key, series) in _series)
         {
             if (series.Cycle != Cycle)
@@ -110,9 +111,6 @@ public sealed class EvaluationHistory
         return series;
     }
 
-    /// <summary>The tenant's usage of the GPU in each snapshot (null where it had none), aligned with <see cref="Snapshots"/>.</summary>
-    public TenantUsage?[] UsageOf(string tenant, int gpu) => SeriesOf(tenant, gpu).Usage.ToArray();
-
     /// <summary>
     /// The index of the oldest snapshot in the window. A window of w holds the samples taken in
     /// (newest - w, newest]; at a 1 s interval a 3 s window is 3 samples. History is oldest first, so the
@@ -151,10 +149,9 @@ public sealed class EvaluationHistory
     /// </summary>
     private (bool[] Read, int Last) ReadMask(int gpu)
     {
-        var slot = gpu >= 0 ? gpu : -1;
-        if (slot >= 0 && slot < _masks.Count && _masks[slot].Cycle == Cycle && _masks[slot].Read.Length == _snapshots.Count)
+        if (_masks.TryGetValue(gpu, out var known))
         {
-            return (_masks[slot].Read, _masks[slot].Last);
+            return known;
         }
 
         var read = new bool[_snapshots.Count];
@@ -169,16 +166,7 @@ public sealed class EvaluationHistory
             }
         }
 
-        if (slot >= 0 && slot < 4096)
-        {
-            while (_masks.Count <= slot)
-            {
-                _masks.Add((-1, [], -1));
-            }
-
-            _masks[slot] = (Cycle, read, last);
-        }
-
+        _masks[gpu] = (read, last);
         return (read, last);
     }
 

@@ -128,7 +128,7 @@ public sealed class ObjectiveEvaluatorTests
         Assert.Equal(3, cycle.Lookups);
         Assert.Same(series, cycle.SeriesOf("search", 0));
         Assert.Equal(3, cycle.Lookups);
-        Assert.All(cycle.UsageOf("ads", 0), Assert.Null);
+        Assert.All(cycle.SeriesOf("ads", 0).Usage.ToArray(), Assert.Null);
 
         // Both overloads agree: the list one wraps the history for a single objective.
         var shared = ObjectiveEvaluator.Evaluate(Floor, "search", 0, cycle, hysteresis: 0.02);
