@@ -11,22 +11,30 @@ namespace GpuQos.Collectors.Collection;
 /// </summary>
 public static class TenantAggregation
 {
-    // Reused by every aggregation on the thread (the collection loop's, cycle after cycle).
+    // Reused by every aggregation on the thread (the collection loop's, cycle after cycle), so a cycle allocates
+    // only the usages it returns.
     [ThreadStatic]
-    private static CoTenantCounter? t_coTenants;
+    private static Workspace? t_workspace;
 
     /// <summary>Per-tenant usage of each GPU, ordered by GPU, then tenant name.</summary>
     public static IReadOnlyList<TenantUsage> Aggregate(IReadOnlyList<GpuSnapshot> gpus)
     {
-        var result = new List<TenantUsage>();
-        var acc = new Dictionary<string, (double? Sm, long Memory, int Processes)>(StringComparer.Ordinal);
-        var coTenants = t_coTenants ??= new CoTenantCounter();
+        var work = t_workspace ??= new Workspace();
+        work.Result.Clear();
         foreach (var gpu in gpus)
         {
-            acc.Clear();
-            coTenants.Count(gpu.Processes);
+            work.Sums.Clear();
+            work.CoTenants.Count(gpu.Processes);
             var mode = gpu.Mode;
-            var migSms = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig).Sum(p => p.Reading.SmCount ?? 0);
+            var migSms = 0;
+            foreach (var p in gpu.Partitions)
+            {
+                if (p.Reading.Kind == PartitionKind.Mig)
+                {
+                    migSms += p.Reading.SmCount ?? 0;
+                }
+            }
+
             foreach (var p in gpu.Partitions)
             {
                 if (p.Tenant.Length == 0 || p.Reading.Kind is PartitionKind.Shared or PartitionKind.Exclusive)
@@ -37,14 +45,7 @@ public static class TenantAggregation
                 double? share = p.Reading.SmUtilization is { } u
                     ? (p.Reading.Kind == PartitionKind.Mig ? u * (p.Reading.SmCount ?? 0) / Math.Max(1, migSms) : u)
                     : null;
-
-                // A process of another tenant inside the partition is charged its own memory below; take it
-                // out of the owner's so nothing is counted twice. Its SM time cannot be split off (NVML has no
-                // per-process utilization inside MIG), so it stays with the owner.
-                var others = gpu.Processes
-                    .Where(proc => proc.Partition?.Id == p.Reading.Id && proc.Attribution.Tenant.Length > 0 && proc.Attribution.Tenant != p.Tenant)
-                    .Sum(proc => proc.Reading.UsedMemoryBytes);
-                Add(acc, p.Tenant, share, Math.Max(0, (p.Reading.MemoryUsedBytes ?? 0) - others), 0);
+                work.Sums.Add(p.Tenant, share, Math.Max(0, (p.Reading.MemoryUsedBytes ?? 0) - ForeignMemory(gpu, p)), 0);
             }
 
             foreach (var proc in gpu.Processes)
@@ -56,20 +57,100 @@ public static class TenantAggregation
                 }
 
                 // Partition-level usage already counts MIG and vGPU processes' SM time and memory.
-                var inOwnedPartition = proc.Partition is { Kind: PartitionKind.Mig or PartitionKind.Vgpu }
-                    && gpu.Partitions.Any(p => p.Reading.Id == proc.Partition.Id && p.Tenant == tenant);
+                var inOwnedPartition = proc.Partition is { Kind: PartitionKind.Mig or PartitionKind.Vgpu } && Owns(gpu, proc.Partition.Id, tenant);
                 var sm = mode is SharingMode.TimeSliced or SharingMode.Exclusive ? proc.Reading.SmUtilization : null;
-                Add(acc, tenant, inOwnedPartition ? null : sm, inOwnedPartition ? 0 : proc.Reading.UsedMemoryBytes, 1);
+                work.Sums.Add(tenant, inOwnedPartition ? null : sm, inOwnedPartition ? 0 : proc.Reading.UsedMemoryBytes, 1);
             }
 
-            foreach (var (tenant, (sm, memory, processes)) in acc.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var (tenant, sm, memory, processes) in work.Sums.Sorted())
             {
-                result.Add(new TenantUsage(tenant, gpu.Identity.Index, sm, memory, processes, coTenants.Of(tenant)));
+                work.Result.Add(new TenantUsage(tenant, gpu.Identity.Index, sm, memory, processes, work.CoTenants.Of(tenant)));
             }
         }
 
-        return new TenantUsages(result);
+        return TenantUsages.Wrap([.. work.Result]);
     }
+
+    /// <summary>
+    /// Memory of other tenants' processes inside a partition: they are charged their own memory, so it comes out
+    /// of the owner's and nothing is counted twice. Their SM time cannot be split off (NVML has no per-process
+    /// utilization inside MIG), so it stays with the owner.
+    /// </summary>
+    private static long ForeignMemory(GpuSnapshot gpu, PartitionSnapshot partition)
+    {
+        long sum = 0;
+        foreach (var proc in gpu.Processes)
+        {
+            var tenant = proc.Attribution.Tenant;
+            if (proc.Partition?.Id == partition.Reading.Id && tenant.Length > 0 && tenant != partition.Tenant)
+            {
+                sum += proc.Reading.UsedMemoryBytes;
+            }
+        }
+
+        return sum;
+    }
+
+    private static bool Owns(GpuSnapshot gpu, string partitionId, string tenant)
+    {
+        foreach (var p in gpu.Partitions)
+        {
+            if (p.Reading.Id == partitionId && p.Tenant == tenant)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class Workspace
+    {
+        public readonly List<TenantUsage> Result = [];
+        public readonly TenantSums Sums = new();
+        public readonly CoTenantCounter CoTenants = new();
+    }
+
+    /// <summary>One GPU's running sums per tenant, in tables reused from GPU to GPU.</summary>
+    private sealed class TenantSums
+    {
+        private static readonly Comparison<Sum> ByTenant = (a, b) => string.CompareOrdinal(a.Tenant, b.Tenant);
+        private readonly Dictionary<string, int> _slot = new(StringComparer.Ordinal);
+        private readonly List<Sum> _sums = [];
+
+        public void Clear()
+        {
+            _slot.Clear();
+            _sums.Clear();
+        }
+
+        public void Add(string tenant, double? sm, long memory, int processes)
+        {
+            if (!_slot.TryGetValue(tenant, out var i))
+            {
+                i = _sums.Count;
+                _slot[tenant] = i;
+                _sums.Add(new Sum(tenant, null, 0, 0));
+            }
+
+            var current = _sums[i];
+            var total = (current.Sm, sm) switch
+            {
+                (null, null) => (double?)null,
+                _ => (current.Sm ?? 0) + (sm ?? 0),
+            };
+            _sums[i] = new Sum(tenant, total, current.Memory + memory, current.Processes + processes);
+        }
+
+        /// <summary>The sums by tenant name (ordinal); the slots are invalid afterwards until <see cref="Clear"/>.</summary>
+        public List<Sum> Sorted()
+        {
+            _sums.Sort(ByTenant);
+            return _sums;
+        }
+    }
+
+    private readonly record struct Sum(string Tenant, double? Sm, long Memory, int Processes);
 
     /// <summary>
     /// Counts, for each tenant with processes on one GPU, the other tenants with processes on any partition it is
@@ -138,16 +219,5 @@ public static class TenantAggregation
 
             return _union.Count - 1;
         }
-    }
-
-    private static void Add(Dictionary<string, (double? Sm, long Memory, int Processes)> acc, string tenant, double? sm, long memory, int processes)
-    {
-        var current = acc.GetValueOrDefault(tenant);
-        var total = (current.Sm, sm) switch
-        {
-            (null, null) => (double?)null,
-            _ => (current.Sm ?? 0) + (sm ?? 0),
-        };
-        acc[tenant] = (total, current.Memory + memory, current.Processes + processes);
     }
 }

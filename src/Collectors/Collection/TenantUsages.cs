@@ -20,6 +20,11 @@ public sealed class TenantUsages : IReadOnlyList<TenantUsage>
 
     public TenantUsages(IEnumerable<TenantUsage> items) => _items = [.. items];
 
+    private TenantUsages(TenantUsage[] items) => _items = items;
+
+    /// <summary>Wraps <paramref name="items"/> without a copy: the caller hands the array over and never writes it again.</summary>
+    internal static TenantUsages Wrap(TenantUsage[] items) => new(items);
+
     public int Count => _items.Length;
 
     public TenantUsage this[int index] => _items[index];
