@@ -115,7 +115,7 @@ public sealed partial class NvmlBackend
             if (clientPid is not null)
             {
                 // MPS sets the percentage per server, not per client: find this GPU's server.
-                server = (RunningProcesses(g) ?? []).Select(p => (int)p.Pid).FirstOrDefault(pid => ProcessName(pid) == MpsServerName);
+                server = (RunningProcesses(g) ?? []).Select(p => (int)p.Pid).FirstOrDefault(pid => ProcessName(g, pid) == MpsServerName);
                 if (server is 0)
                 {
                     throw new Backends.GpuBackendException(MpsControl.Function, NvmlReturn.NotFound.Name(), gpu, $"no {MpsServerName} runs on GPU {gpu}");

@@ -7,14 +7,29 @@ namespace GpuQos.Collectors.Nvml;
 /// <summary>Identity of GPUs and names of processes.</summary>
 public sealed partial class NvmlBackend
 {
-    private string ProcessName(int pid)
+    /// <summary>
+    /// The name of a process on the GPU: from the GPU's name cache, else from procfs, else from NVML. "unknown"
+    /// (not cached, so asked again next time) when neither knows it.
+    /// </summary>
+    private string ProcessName(NvmlGpu g, int pid)
     {
-        var name = _names.Read(pid);
-        if (name is not null)
+        if (g.ProcessNames.TryGet(pid, out var cached))
         {
+            return cached;
+        }
+
+        if ((_names.Read(pid) ?? NvmlProcessName(pid)) is { } name)
+        {
+            g.ProcessNames.Remember(pid, name);
             return name;
         }
 
+        return "unknown";
+    }
+
+    /// <summary>The name NVML knows for a process, or null.</summary>
+    private static string? NvmlProcessName(int pid)
+    {
         // The process may live in another PID namespace (a container); NVML resolves it through the driver.
         Span<byte> buffer = stackalloc byte[256];
         unsafe
@@ -28,7 +43,7 @@ public sealed partial class NvmlBackend
             }
         }
 
-        return "unknown";
+        return null;
     }
 
     private static unsafe GpuIdentity ReadIdentity(NvmlGpu g)

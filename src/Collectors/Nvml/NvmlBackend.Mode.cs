@@ -28,8 +28,16 @@ public sealed partial class NvmlBackend
             return SharingMode.Exclusive;
         }
 
-        var processes = RunningProcesses(g) ?? [];
-        return processes.Any(p => ProcessName((int)p.Pid) == MpsServerName) ? SharingMode.Mps : SharingMode.TimeSliced;
+        // Every name is looked up (no early exit), so that the pass keeps the whole name cache current.
+        var mps = false;
+        g.ProcessNames.BeginPass();
+        foreach (var p in RunningProcesses(g) ?? [])
+        {
+            mps |= ProcessName(g, (int)p.Pid) == MpsServerName;
+        }
+
+        g.ProcessNames.EndPass();
+        return mps ? SharingMode.Mps : SharingMode.TimeSliced;
     }
 
     /// <summary>Reads the MIG mode; a change forgets what was unsupported in the old mode and the MIG topology.</summary>

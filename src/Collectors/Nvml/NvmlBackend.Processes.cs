@@ -19,10 +19,11 @@ public sealed partial class NvmlBackend
             // work to the server, so only the server's share is known.
             var utilization = mode == SharingMode.Mig ? null : ProcessUtilizationSamples(g, running);
             var readings = new List<ProcessReading>(running.Length);
+            g.ProcessNames.BeginPass();
             foreach (var p in running)
             {
                 var pid = (int)p.Pid;
-                var name = ProcessName(pid);
+                var name = ProcessName(g, pid);
                 var attributable = utilization is not null && (mode != SharingMode.Mps || name == MpsServerName);
                 var u = attributable ? utilization!.GetValueOrDefault(pid) : null;
                 readings.Add(new ProcessReading
@@ -40,6 +41,7 @@ public sealed partial class NvmlBackend
                 });
             }
 
+            g.ProcessNames.EndPass();
             return readings;
         }
     }
@@ -64,7 +66,8 @@ public sealed partial class NvmlBackend
         }
 
         uint count = 0;
-        HashSet<int> fresh = [];
+        var scratch = g.ProcessSamples;
+        scratch.Fresh.Clear();
         var code = NvmlNative.nvmlDeviceGetProcessUtilization(g.Handle, null, ref count, g.ProcessLastSeen);
 
         // The size query answers INSUFFICIENT_SIZE, or on some drivers SUCCESS with the count.
@@ -75,26 +78,33 @@ public sealed partial class NvmlBackend
 
         for (var attempt = 0; code == NvmlReturn.InsufficientSize && attempt < MaxListAttempts; attempt++)
         {
-            var samples = new NvmlProcessUtilizationSample[count + 2];
-            count = (uint)samples.Length;
-            fixed (NvmlProcessUtilizationSample* p = samples)
+            if (scratch.Buffer.Length < count + 2)
+            {
+                scratch.Buffer = new NvmlProcessUtilizationSample[count + 2];
+            }
+
+            count = (uint)scratch.Buffer.Length;
+            fixed (NvmlProcessUtilizationSample* p = scratch.Buffer)
             {
                 code = NvmlNative.nvmlDeviceGetProcessUtilization(g.Handle, p, ref count, g.ProcessLastSeen);
             }
 
             if (code == NvmlReturn.Success)
             {
-                fresh.UnionWith(Absorb(g, samples.AsSpan(0, (int)count)));
+                Absorb(g, scratch.Buffer.AsSpan(0, (int)count));
             }
         }
 
         var stale = code == NvmlReturn.NotFound
             && (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 > g.ProcessLastSeen + (ulong)IdleAfter.TotalMicroseconds;
-        if (fresh.Count > 0 || stale)
+        if (scratch.Fresh.Count > 0 || stale)
         {
-            foreach (var (pid, u) in g.ProcessUtilization.Where(kv => !fresh.Contains(kv.Key)).ToList())
+            foreach (var (pid, u) in g.ProcessUtilization)
             {
-                g.ProcessUtilization[pid] = new ProcessUtilization(0, 0, 0, 0, u.TimeStamp);
+                if (!scratch.Fresh.Contains(pid) && (u.Sm, u.Memory, u.Encoder, u.Decoder) != (0, 0, 0, 0))
+                {
+                    g.ProcessUtilization[pid] = new ProcessUtilization(0, 0, 0, 0, u.TimeStamp); // overwriting a present key is allowed while enumerating
+                }
             }
         }
 
@@ -115,10 +125,18 @@ public sealed partial class NvmlBackend
         }
 
         // Forget processes that have exited.
-        var present = running.Select(p => (int)p.Pid).ToHashSet();
-        foreach (var pid in g.ProcessUtilization.Keys.Where(pid => !present.Contains(pid)).ToList())
+        scratch.Present.Clear();
+        foreach (var p in running)
         {
-            g.ProcessUtilization.Remove(pid);
+            scratch.Present.Add((int)p.Pid);
+        }
+
+        foreach (var pid in g.ProcessUtilization.Keys)
+        {
+            if (!scratch.Present.Contains(pid))
+            {
+                g.ProcessUtilization.Remove(pid); // allowed while enumerating since .NET Core 3.0
+            }
         }
 
         return g.ProcessUtilization;
@@ -127,10 +145,11 @@ public sealed partial class NvmlBackend
     /// <summary>How long without any new sample before every process counts as idle.</summary>
     private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(2);
 
-    /// <summary>Takes the new samples; returns the processes that had one.</summary>
-    private static HashSet<int> Absorb(NvmlGpu g, ReadOnlySpan<NvmlProcessUtilizationSample> samples)
+    /// <summary>Takes the new samples; adds the processes that had one to <see cref="ProcessSampleScratch.Fresh"/>.</summary>
+    private static void Absorb(NvmlGpu g, ReadOnlySpan<NvmlProcessUtilizationSample> samples)
     {
-        var sums = new Dictionary<int, (double Sm, double Mem, double Enc, double Dec, int N, ulong Ts)>();
+        var sums = g.ProcessSamples.Sums;
+        sums.Clear();
         var newest = g.ProcessLastSeen;
         foreach (var s in samples)
         {
@@ -148,9 +167,9 @@ public sealed partial class NvmlBackend
         foreach (var (pid, s) in sums)
         {
             g.ProcessUtilization[pid] = new ProcessUtilization(s.Sm / s.N / 100.0, s.Mem / s.N / 100.0, s.Enc / s.N / 100.0, s.Dec / s.N / 100.0, s.Ts);
+            g.ProcessSamples.Fresh.Add(pid);
         }
 
         g.ProcessLastSeen = newest;
-        return sums.Keys.ToHashSet();
     }
 }

@@ -33,6 +33,12 @@ internal sealed class NvmlGpu(int index, nint handle)
     public ulong ProcessLastSeen { get; set; }
     public Dictionary<int, ProcessUtilization> ProcessUtilization { get; } = [];
 
+    /// <summary>Scratch tables for reading process utilization, reused from cycle to cycle.</summary>
+    public ProcessSampleScratch ProcessSamples { get; } = new();
+
+    /// <summary>Names of the processes on the GPU, kept while they stay on it.</summary>
+    public ProcessNameCache ProcessNames { get; } = new();
+
     /// <summary>Newest vGPU utilization sample seen, and the last values per vGPU instance.</summary>
     public ulong VgpuLastSeen { get; set; }
     public Dictionary<uint, ProcessUtilization> VgpuUtilization { get; } = [];
@@ -95,4 +101,20 @@ internal sealed class NvmlGpu(int index, nint handle)
 
         return NvmlErrors.Exception(function, code, Index);
     }
+}
+
+/// <summary>What reading process-utilization samples needs each cycle, kept so that a cycle allocates none of it.</summary>
+internal sealed class ProcessSampleScratch
+{
+    /// <summary>The sample buffer handed to NVML; grown when NVML asks for more, never shrunk.</summary>
+    public NvmlProcessUtilizationSample[] Buffer { get; set; } = [];
+
+    /// <summary>Sums of this cycle's new samples per process.</summary>
+    public Dictionary<int, (double Sm, double Mem, double Enc, double Dec, int N, ulong Ts)> Sums { get; } = [];
+
+    /// <summary>The processes that had a new sample in this cycle.</summary>
+    public HashSet<int> Fresh { get; } = [];
+
+    /// <summary>The processes running on the GPU in this cycle.</summary>
+    public HashSet<int> Present { get; } = [];
 }

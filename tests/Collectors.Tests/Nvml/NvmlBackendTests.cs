@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.Versioning;
 using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Model;
@@ -216,6 +217,53 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
             }
 
             idle.Kill();
+        }
+    }
+
+    [Fact]
+    public void ReadProcesses_ReadsEachNameOncePerProcessWhileItStaysOnTheGpu()
+    {
+        using var first = Process.Start(new ProcessStartInfo("sleep", ["60"])) ?? throw new InvalidOperationException("sleep");
+        using var second = Process.Start(new ProcessStartInfo("sleep", ["60"])) ?? throw new InvalidOperationException("sleep");
+        try
+        {
+            var fixture = Path.Combine(stub.WorkDir, Guid.NewGuid().ToString("N") + ".fixture");
+            File.WriteAllLines(fixture,
+            [
+                "gpu uuid=GPU-names name=\"NVIDIA A10\" memory=24576",
+                $"process gpu=0 pid={first.Id} name=from-nvml memory=100 real=1",
+                $"process gpu=0 pid={second.Id} name=from-nvml memory=100 real=1",
+            ]);
+
+            // A procfs of our own, so that a name can change under the backend.
+            var procRoot = Directory.CreateDirectory(Path.Combine(stub.WorkDir, Guid.NewGuid().ToString("N"))).FullName;
+            void Comm(Process p, string name) => File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(procRoot, p.Id.ToString(CultureInfo.InvariantCulture))).FullName, "comm"), name + "\n");
+            Comm(first, "trainer");
+            using var backend = stub.Open(fixture, options: new NvmlBackendOptions { ProcRoot = procRoot });
+
+            string NameOf(Process p) => backend.ReadProcesses(0).Single(r => r.Pid == p.Id).Name;
+            Assert.Equal("trainer", NameOf(first));
+            Assert.Equal("from-nvml", NameOf(second)); // not in this procfs: NVML's name
+
+            // Read once: a second cycle and the sharing-mode check take the name already read.
+            Comm(first, "renamed");
+            _ = backend.ReadDevice(0);
+            Assert.Equal("trainer", NameOf(first));
+
+            // Once the process has left the GPU its name is forgotten; the other process keeps its own.
+            first.Kill();
+            first.WaitForExit();
+            Assert.DoesNotContain(backend.ReadProcesses(0), r => r.Pid == first.Id);
+            Assert.Equal("from-nvml", NameOf(second));
+        }
+        finally
+        {
+            if (!first.HasExited)
+            {
+                first.Kill();
+            }
+
+            second.Kill();
         }
     }
 
