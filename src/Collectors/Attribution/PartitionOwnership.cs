@@ -10,7 +10,7 @@ public static class PartitionOwnership
     /// exclusive GPU nobody claims belongs to the tenant of the processes in it when they all share one, so
     /// its SM utilization can be charged to someone. A time-sliced or MPS device is never owned.
     /// </summary>
-    public static string Owner(string claimed, PartitionReading partition, IEnumerable<(string PartitionId, string Tenant)> processes)
+    public static string Owner(string claimed, PartitionReading partition, ReadOnlySpan<(string PartitionId, string Tenant)> processes)
     {
         if (claimed.Length > 0 || partition.Kind is PartitionKind.Shared or PartitionKind.Vgpu)
         {

@@ -25,7 +25,7 @@ public sealed class CollectionContext
     public List<string> Errors { get; } = [];
 
     /// <summary>Runs <paramref name="read"/> for every GPU that is not lost, isolating failures per GPU.</summary>
-    public void ForEachGpu(Action<int, GpuSlot> read)
+    public void ForEachGpu(Action<IGpuBackend, int, GpuSlot> read)
     {
         foreach (var slot in _slots)
         {
@@ -36,7 +36,7 @@ public sealed class CollectionContext
 
             try
             {
-                read(slot.Identity.Index, slot);
+                read(Backend, slot.Identity.Index, slot);
             }
             catch (GpuBackendException ex)
             {

@@ -15,6 +15,10 @@ public sealed class CollectionPipeline
     private readonly IProcessAttributor _attributor;
     private readonly TimeProvider _time;
     private readonly GpuSlot[] _slots;
+    private readonly CollectionContext _context;
+
+    // Each process's partition and tenant, for the partition owners; reused from GPU to GPU and cycle to cycle.
+    private (string PartitionId, string Tenant)[] _tenants = [];
     private long _sequence;
 
     public CollectionPipeline(IGpuBackend backend, IEnumerable<ICollector> collectors, IProcessAttributor attributor, TimeProvider time, BackendErrorCounter errors)
@@ -25,6 +29,7 @@ public sealed class CollectionPipeline
         _time = time;
         Errors = errors;
         _slots = backend.Gpus.Select(g => new GpuSlot(g)).ToArray();
+        _context = new CollectionContext(backend, _slots, errors);
     }
 
     /// <summary>The standard collectors, one per domain.</summary>
@@ -42,7 +47,7 @@ public sealed class CollectionPipeline
             slot.Clear();
         }
 
-        var context = new CollectionContext(_backend, _slots, Errors);
+        var context = _context;
         var statuses = new CollectorStatus[_collectors.Length];
         for (var i = 0; i < _collectors.Length; i++)
         {
@@ -90,7 +95,12 @@ public sealed class CollectionPipeline
         var partitions = slot.Partitions ?? [];
         var readings = slot.Processes ?? [];
         var processes = new ProcessSnapshot[readings.Count];
-        var tenants = new (string PartitionId, string Tenant)[readings.Count];
+        if (_tenants.Length < readings.Count)
+        {
+            _tenants = new (string, string)[readings.Count];
+        }
+
+        var tenants = _tenants.AsSpan(0, readings.Count);
         for (var i = 0; i < readings.Count; i++)
         {
             var p = readings[i];

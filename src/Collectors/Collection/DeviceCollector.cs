@@ -6,5 +6,5 @@ public sealed class DeviceCollector : ICollector
     public string Name => "device";
 
     public void Collect(CollectionContext context) =>
-        context.ForEachGpu((gpu, slot) => slot.Device = context.Backend.ReadDevice(gpu));
+        context.ForEachGpu(static (backend, gpu, slot) => slot.Device = backend.ReadDevice(gpu));
 }

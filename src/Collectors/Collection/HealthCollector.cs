@@ -6,5 +6,5 @@ public sealed class HealthCollector : ICollector
     public string Name => "health";
 
     public void Collect(CollectionContext context) =>
-        context.ForEachGpu((gpu, slot) => slot.Health = context.Backend.ReadHealth(gpu));
+        context.ForEachGpu(static (backend, gpu, slot) => slot.Health = backend.ReadHealth(gpu));
 }

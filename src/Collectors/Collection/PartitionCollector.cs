@@ -6,5 +6,5 @@ public sealed class PartitionCollector : ICollector
     public string Name => "partitions";
 
     public void Collect(CollectionContext context) =>
-        context.ForEachGpu((gpu, slot) => slot.Partitions = context.Backend.ReadPartitions(gpu));
+        context.ForEachGpu(static (backend, gpu, slot) => slot.Partitions = backend.ReadPartitions(gpu));
 }

@@ -6,5 +6,5 @@ public sealed class ProcessCollector : ICollector
     public string Name => "processes";
 
     public void Collect(CollectionContext context) =>
-        context.ForEachGpu((gpu, slot) => slot.Processes = context.Backend.ReadProcesses(gpu));
+        context.ForEachGpu(static (backend, gpu, slot) => slot.Processes = backend.ReadProcesses(gpu));
 }
