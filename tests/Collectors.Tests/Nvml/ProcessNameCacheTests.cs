@@ -27,24 +27,28 @@ public sealed class ProcessNameCacheTests
     {
         var random = new Random(7);
         var cache = new ProcessNameCache();
+        var previous = new HashSet<int>();
         for (var cycle = 0; cycle < 200; cycle++)
         {
             var running = Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(1, 60)).Distinct().ToArray();
             cache.BeginPass();
             foreach (var pid in running)
             {
-                if (!cache.TryGet(pid, out var name))
+                // Held exactly when the last pass saw the PID; read (here: made up) otherwise.
+                Assert.Equal(previous.Contains(pid), cache.TryGet(pid, out var name));
+                if (previous.Contains(pid))
                 {
-                    cache.Remember(pid, $"p{pid}");
+                    Assert.Equal($"p{pid}", name);
                 }
                 else
                 {
-                    Assert.Equal($"p{pid}", name);
+                    cache.Remember(pid, $"p{pid}");
                 }
             }
 
             cache.EndPass();
             Assert.Equal(running.Length, cache.Count);
+            previous = [.. running];
         }
     }
 }
