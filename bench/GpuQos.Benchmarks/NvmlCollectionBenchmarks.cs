@@ -16,7 +16,7 @@ namespace GpuQos.Benchmarks;
 /// handshake) over the NVML stand-in loaded with <c>tests/NvmlStub/fixtures/scale.fixture</c>, the same host as
 /// <c>scenarios/scale.yaml</c>. The stand-in's own time is in it: a small C lookup per call, so the figure is an
 /// upper bound for GpuQos's overhead on NVML.</item>
-/// <item><c>NvmlReadsOnly</c>: the same backend's reads of every GPU without the pipeline around them.</item>
+/// <item><c>NvmlReadsOnly</c>: the same backend's reads of every GPU, as one cycle, without the pipeline around them.</item>
 /// <item><c>PipelineOnly</c>: the pipeline (collectors, attribution, tenant aggregation, the snapshot) over
 /// readings recorded from one earlier cycle, so no backend time or allocation is in it at all.</item>
 /// </list>
@@ -73,6 +73,7 @@ public class NvmlCollectionBenchmarks : IDisposable
     public int NvmlReadsOnly()
     {
         _time.Advance(TimeSpan.FromSeconds(1));
+        _nvml.BeginCycle();
         var n = 0;
         foreach (var gpu in _nvml.Gpus)
         {

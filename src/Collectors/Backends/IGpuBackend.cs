@@ -29,6 +29,15 @@ public interface IGpuBackend : IDisposable
 
     /// <summary>Processes with a context on the GPU, with their utilization where it can be attributed.</summary>
     IReadOnlyList<ProcessReading> ReadProcesses(int gpu);
+
+    /// <summary>
+    /// Marks the start of a collection cycle: until the next call, the reads of one GPU may share what they
+    /// have in common (its sharing mode, its process list) instead of asking the driver again. Reads made
+    /// without it always ask afresh.
+    /// </summary>
+    void BeginCycle()
+    {
+    }
 }
 
 /// <summary>

@@ -42,6 +42,7 @@ public sealed class CollectionPipeline
     /// <summary>Runs one collection cycle.</summary>
     public HostSnapshot Collect()
     {
+        _backend.BeginCycle();
         foreach (var slot in _slots)
         {
             slot.Clear();

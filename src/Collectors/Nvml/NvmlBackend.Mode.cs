@@ -9,6 +9,33 @@ public sealed partial class NvmlBackend
     /// <summary>The sharing mode, from what NVML can tell: MIG mode, host vGPU mode, compute mode, an MPS server.</summary>
     private SharingMode Mode(NvmlGpu g)
     {
+        g.Cycle.Enter(_cycle);
+        if (g.Cycle.Mode is { } known)
+        {
+            return known;
+        }
+
+        var mode = ReadMode(g);
+        g.Cycle.Keep(mode);
+        return mode;
+    }
+
+    /// <summary>The running processes, read once per collection cycle (afresh outside one).</summary>
+    private NvmlProcessInfo[]? CycleProcesses(NvmlGpu g)
+    {
+        g.Cycle.Enter(_cycle);
+        if (g.Cycle.HasProcesses)
+        {
+            return g.Cycle.Processes;
+        }
+
+        var processes = RunningProcesses(g);
+        g.Cycle.Keep(processes);
+        return processes;
+    }
+
+    private SharingMode ReadMode(NvmlGpu g)
+    {
         if (RefreshMigMode(g))
         {
             return SharingMode.Mig;
@@ -31,7 +58,7 @@ public sealed partial class NvmlBackend
         // Every name is looked up (no early exit), so that the pass keeps the whole name cache current.
         var mps = false;
         g.ProcessNames.BeginPass();
-        foreach (var p in RunningProcesses(g) ?? [])
+        foreach (var p in CycleProcesses(g) ?? [])
         {
             mps |= ProcessName(g, (int)p.Pid) == MpsServerName;
         }

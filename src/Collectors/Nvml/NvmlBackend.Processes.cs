@@ -13,7 +13,7 @@ public sealed partial class NvmlBackend
         {
             var g = Gpu(gpu, "read");
             var mode = Mode(g);
-            var running = RunningProcesses(g) ?? [];
+            var running = CycleProcesses(g) ?? [];
 
             // Per-process utilization does not exist inside MIG instances; under MPS NVML charges the clients'
             // work to the server, so only the server's share is known.

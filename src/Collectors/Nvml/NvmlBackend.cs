@@ -23,6 +23,9 @@ public sealed partial class NvmlBackend : IGpuBackend, IGpuControl
     private readonly Lock _lock = new();
     private bool _disposed;
 
+    // The collection cycle (BeginCycle); 0 until the first, and every read then asks NVML afresh.
+    private long _cycle;
+
     private NvmlBackend(NvmlGpu[] gpus, NvmlBackendOptions options, TimeProvider time)
     {
         _gpus = gpus;
@@ -36,6 +39,15 @@ public sealed partial class NvmlBackend : IGpuBackend, IGpuControl
 
     /// <inheritdoc />
     public string Name => "nvml";
+
+    /// <inheritdoc />
+    public void BeginCycle()
+    {
+        lock (_lock)
+        {
+            _cycle++;
+        }
+    }
 
     /// <inheritdoc />
     public IGpuControl Control => this;

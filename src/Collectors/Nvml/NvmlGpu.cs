@@ -33,6 +33,9 @@ internal sealed class NvmlGpu(int index, nint handle)
     public ulong ProcessLastSeen { get; set; }
     public Dictionary<int, ProcessUtilization> ProcessUtilization { get; } = [];
 
+    /// <summary>What this collection cycle's reads of the GPU have in common (see <see cref="NvmlBackend.BeginCycle"/>).</summary>
+    public CycleReads Cycle { get; } = new();
+
     /// <summary>Scratch tables for reading process utilization, reused from cycle to cycle.</summary>
     public ProcessSampleScratch ProcessSamples { get; } = new();
 
@@ -117,4 +120,45 @@ internal sealed class ProcessSampleScratch
 
     /// <summary>The processes running on the GPU in this cycle.</summary>
     public HashSet<int> Present { get; } = [];
+}
+
+/// <summary>
+/// The sharing mode and running processes of a GPU as the current collection cycle first read them. The device,
+/// partition and process reads all need them; without this each read asked NVML again, four process-list
+/// queries per GPU per cycle where one will do.
+/// </summary>
+internal sealed class CycleReads
+{
+    private long _cycle;
+
+    public SharingMode? Mode { get; private set; }
+
+    public NvmlProcessInfo[]? Processes { get; private set; }
+
+    public bool HasProcesses { get; private set; }
+
+    /// <summary>Forgets what an earlier cycle read; <paramref name="cycle"/> 0 means no cycle, so nothing is kept.</summary>
+    public void Enter(long cycle)
+    {
+        if (_cycle != cycle)
+        {
+            (_cycle, Mode, Processes, HasProcesses) = (cycle, null, null, false);
+        }
+    }
+
+    public void Keep(SharingMode mode)
+    {
+        if (_cycle != 0)
+        {
+            Mode = mode;
+        }
+    }
+
+    public void Keep(NvmlProcessInfo[]? processes)
+    {
+        if (_cycle != 0)
+        {
+            (Processes, HasProcesses) = (processes, true);
+        }
+    }
 }

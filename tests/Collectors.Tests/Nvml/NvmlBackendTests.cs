@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Versioning;
+using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Collectors.Nvml;
 using GpuQos.Collectors.Simulation;
@@ -265,6 +267,27 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
 
             second.Kill();
         }
+    }
+
+    [Fact]
+    public void Collect_ReadsEachGpusProcessListOncePerCycle()
+    {
+        // From the 5th process-list call on GPU 1 (time-sliced, four processes) the stand-in fails. A cycle whose
+        // device, partition and process reads share one list makes two calls (the size query and the read); one
+        // where each read asks again makes eight, and fails in its first cycle.
+        using var backend = stub.Open(stub.DemoWith("fault fn=nvmlDeviceGetComputeRunningProcesses_v3 gpu=1 code=UNKNOWN from=5"), options: new NvmlBackendOptions { ProcRoot = stub.ProcRoot });
+        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new NoAttribution(), TimeProvider.System, new BackendErrorCounter());
+
+        var first = pipeline.Collect();
+        var second = pipeline.Collect();
+        var third = pipeline.Collect();
+
+        Assert.All(first.Collectors.Concat(second.Collectors), c => Assert.True(c.Success, $"{c.Name}: {c.Error}"));
+        Assert.Equal(4, second.Gpus[1].Processes.Count);
+        Assert.Contains(third.Collectors, c => !c.Success && c.Error!.Contains("nvmlDeviceGetComputeRunningProcesses_v3", StringComparison.Ordinal));
+
+        // Reads outside a cycle (as the enforcer's MPS lookup makes) still ask NVML each time.
+        Assert.Throws<GpuBackendException>(() => backend.ReadProcesses(1));
     }
 
     private static IEnumerable<string> Shape(IEnumerable<PartitionReading> partitions) =>
