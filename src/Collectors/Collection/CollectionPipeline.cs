@@ -39,7 +39,7 @@ public sealed class CollectionPipeline
     /// <summary>Backend errors by function and code, across all cycles.</summary>
     public BackendErrorCounter Errors { get; }
 
-    /// <summary>Runs one collection cycle.</summary>
+    /// <summary>Runs one collection cycle. One at a time: the slots, the context and the buffers are reused from cycle to cycle.</summary>
     public HostSnapshot Collect()
     {
         _backend.BeginCycle();
