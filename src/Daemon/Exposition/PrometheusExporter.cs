@@ -76,6 +76,22 @@ public sealed class PrometheusExporter : IMetricWriter
         }
     }
 
+    /// <summary>
+    /// Renders the registry into <paramref name="destination"/> between two updates, so the text holds exactly
+    /// one of them; returns which (<see cref="UpdatesCompleted"/>). The destination should be in memory: the
+    /// next update waits for the render.
+    /// </summary>
+    public long Render(Stream destination, ExpositionFormat format)
+    {
+        lock (_lock)
+        {
+            // Synchronous over async: the destination is memory, so every write completes at once, and a
+            // lock cannot be held across an await.
+            Registry.CollectAndExportAsTextAsync(destination, format).GetAwaiter().GetResult();
+            return _completed;
+        }
+    }
+
     /// <inheritdoc />
     public void Write(MetricDefinition metric, double value, params ReadOnlySpan<string> labels)
     {

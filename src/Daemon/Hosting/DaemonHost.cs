@@ -5,7 +5,6 @@ using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Http;
-using Prometheus;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -54,6 +53,7 @@ public static class DaemonHost
             backend, CollectionPipeline.DefaultCollectors, sp.GetRequiredService<IProcessAttributor>(), time, sp.GetRequiredService<BackendErrorCounter>()));
         AddMetricSources(services);
         services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<ScrapeRenders>();
         services.AddSingleton<CollectionService>();
         services.AddHostedService(sp => sp.GetRequiredService<CollectionService>());
         services.AddEnforcement(request);
@@ -64,8 +64,7 @@ public static class DaemonHost
 
         configureServices?.Invoke(services);
         var app = builder.Build();
-        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
-        app.MapMetrics("/metrics", exporter.Registry);
+        app.MapMetricsEndpoint();
         app.MapStateEndpoints();
         app.MapAttribution();
         app.MapEnforcement();
