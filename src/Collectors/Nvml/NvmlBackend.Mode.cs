@@ -20,7 +20,10 @@ public sealed partial class NvmlBackend
         return mode;
     }
 
-    /// <summary>The running processes, read once per collection cycle (afresh outside one).</summary>
+    /// <summary>
+    /// The running processes, read once per collection cycle (afresh outside one). Each fresh list is one pass of
+    /// the GPU's name cache: the names of its processes are looked up, and those of processes gone are dropped.
+    /// </summary>
     private NvmlProcessInfo[]? CycleProcesses(NvmlGpu g)
     {
         g.Cycle.Enter(_cycle);
@@ -30,6 +33,13 @@ public sealed partial class NvmlBackend
         }
 
         var processes = RunningProcesses(g);
+        g.ProcessNames.BeginPass();
+        foreach (var p in processes ?? [])
+        {
+            _ = ProcessName(g, (int)p.Pid);
+        }
+
+        g.ProcessNames.EndPass();
         g.Cycle.Keep(processes);
         return processes;
     }
@@ -55,16 +65,8 @@ public sealed partial class NvmlBackend
             return SharingMode.Exclusive;
         }
 
-        // Every name is looked up (no early exit), so that the pass keeps the whole name cache current.
-        var mps = false;
-        g.ProcessNames.BeginPass();
-        foreach (var p in CycleProcesses(g) ?? [])
-        {
-            mps |= ProcessName(g, (int)p.Pid) == MpsServerName;
-        }
-
-        g.ProcessNames.EndPass();
-        return mps ? SharingMode.Mps : SharingMode.TimeSliced;
+        var processes = CycleProcesses(g) ?? [];
+        return processes.Any(p => ProcessName(g, (int)p.Pid) == MpsServerName) ? SharingMode.Mps : SharingMode.TimeSliced;
     }
 
     /// <summary>Reads the MIG mode; a change forgets what was unsupported in the old mode and the MIG topology.</summary>

@@ -19,7 +19,6 @@ public sealed partial class NvmlBackend
             // work to the server, so only the server's share is known.
             var utilization = mode == SharingMode.Mig ? null : ProcessUtilizationSamples(g, running);
             var readings = new List<ProcessReading>(running.Length);
-            g.ProcessNames.BeginPass();
             foreach (var p in running)
             {
                 var pid = (int)p.Pid;
@@ -41,7 +40,6 @@ public sealed partial class NvmlBackend
                 });
             }
 
-            g.ProcessNames.EndPass();
             return readings;
         }
     }

@@ -4,9 +4,9 @@ namespace GpuQos.Collectors.Nvml;
 
 /// <summary>
 /// The names of one GPU's processes, read once per PID while the PID stays on the GPU. A name costs a procfs read
-/// (or an NVML call when procfs does not show the process), and the backend needs every name several times a
-/// cycle: for the MPS server check of the sharing mode, and for the process readings. A PID missing from one full
-/// pass over the GPU's running processes is forgotten, so a reused PID is read again once it reappears.
+/// (or an NVML call when procfs does not show the process), and the backend needs every name every cycle: for the
+/// MPS server check of the sharing mode, and for the process readings. Each fresh list of the GPU's running
+/// processes is one pass; a PID missing from a pass is forgotten, so a reused PID is read again once it reappears.
 /// </summary>
 internal sealed class ProcessNameCache
 {
