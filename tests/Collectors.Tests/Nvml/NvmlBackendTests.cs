@@ -280,13 +280,19 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
 
         var first = pipeline.Collect();
         var second = pipeline.Collect();
+
+        // The enforcer's MPS server lookup asks NVML (the fifth call, which fails), not the list the second cycle
+        // kept: from that list it would have found no server and said so instead.
+        var lookup = Assert.Throws<GpuBackendException>(() => backend.SetMpsActiveThreadPercentage(1, 4101, 50));
+        Assert.Equal("nvmlDeviceGetComputeRunningProcesses_v3", lookup.Function);
+
         var third = pipeline.Collect();
 
         Assert.All(first.Collectors.Concat(second.Collectors), c => Assert.True(c.Success, $"{c.Name}: {c.Error}"));
         Assert.Equal(4, second.Gpus[1].Processes.Count);
         Assert.Contains(third.Collectors, c => !c.Success && c.Error!.Contains("nvmlDeviceGetComputeRunningProcesses_v3", StringComparison.Ordinal));
 
-        // Reads outside a cycle (as the enforcer's MPS lookup makes) still ask NVML each time.
+        // The failed list is not kept: a later read of the same cycle asks NVML again, and fails again.
         Assert.Throws<GpuBackendException>(() => backend.ReadProcesses(1));
     }
 
