@@ -6,7 +6,8 @@ namespace GpuQos.Daemon.Exposition;
 /// <summary>
 /// Renders the metric sources into a prometheus-net registry once per collection cycle. Series that a
 /// cycle did not write (a partition destroyed, a process exited) are removed in the same cycle, so they are
-/// gone within one interval. A scrape only serializes the registry; it never reaches the backend.
+/// gone within one interval. A scrape never reaches the backend: it is served a render of the registry made
+/// between two updates (<see cref="Render"/>, shared through <see cref="ScrapeRenders"/>).
 /// </summary>
 public sealed class PrometheusExporter : IMetricWriter
 {

@@ -16,18 +16,7 @@ public static class MetricsEndpoint
         app.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, ScrapeRenders renders) =>
         {
             var (format, contentType) = Negotiate(context.Request);
-            ScrapeRenders.Render render;
-            try
-            {
-                render = renders.Acquire(format);
-            }
-            catch (ScrapeFailedException ex)
-            {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                await context.Response.WriteAsync(ex.Message, context.RequestAborted);
-                return;
-            }
-
+            var render = renders.Acquire(format);
             try
             {
                 context.Response.ContentType = contentType;
