@@ -19,6 +19,9 @@ public sealed class AdviceMetrics(LiveAdvice advice) : IMetricSource
 
     public IReadOnlyList<MetricDefinition> Metrics { get; } = [Info, Change, SlaRisk, Stranded, Isolation, Confidence, Window];
 
+    /// <summary>Recomputes the advice when it is due (tens of milliseconds on a large host), outside the update lock.</summary>
+    public void Prepare() => advice.Current(this);
+
     public void WriteTo(IMetricWriter writer)
     {
         if (advice.Current(this) is not { } host)

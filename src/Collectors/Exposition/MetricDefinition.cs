@@ -52,6 +52,15 @@ public interface IMetricSource
 
     /// <summary>Writes the current samples.</summary>
     void WriteTo(IMetricWriter writer);
+
+    /// <summary>
+    /// Called once per cycle before any source's <see cref="WriteTo"/>, outside the exporter's update lock, so
+    /// that a slow computation (the advice) holds back neither scrapes nor the other sources. What it computes,
+    /// <see cref="WriteTo"/> then only reads. Does nothing by default.
+    /// </summary>
+    void Prepare()
+    {
+    }
 }
 
 /// <summary>Label sets shared across sources, so the same entity is labelled the same everywhere.</summary>

@@ -60,6 +60,12 @@ public sealed class PrometheusExporter : IMetricWriter
     /// <summary>Writes every source and removes the series nobody wrote this time.</summary>
     public void Update()
     {
+        // Slow work first, while scrapes are still served the previous update's render.
+        foreach (var source in _sources)
+        {
+            source.Prepare();
+        }
+
         lock (_lock)
         {
             _cycle++;

@@ -50,6 +50,44 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
+    public async Task Update_PrepareRunsOutsideTheLock_ScrapesAreServedThePreviousUpdateMeanwhile()
+    {
+        // The daemon's advice takes tens of milliseconds on a large host. Computed under the update lock, it
+        // held back every scrape that arrived meanwhile; Prepare runs before the lock is taken.
+        var source = new ScriptedSource { Cycle = w => w.Write(Plain, 1) };
+        PrometheusExporter? exporter = null;
+        string? renderedDuringPrepare = null;
+        var preparing = new PreparingSource(() =>
+        {
+            if (exporter!.UpdatesCompleted == 0)
+            {
+                return;
+            }
+
+            // A scrape on another thread: it must finish while this source is still preparing.
+            var scrape = Task.Run(() =>
+            {
+                using var stream = new MemoryStream();
+                exporter.Render(stream, Prometheus.ExpositionFormat.PrometheusText);
+                return Encoding.UTF8.GetString(stream.ToArray());
+            });
+            Assert.True(scrape.Wait(TimeSpan.FromSeconds(10)), "the scrape waited for a source's Prepare");
+            renderedDuringPrepare = scrape.Result;
+        });
+        exporter = new PrometheusExporter([source, preparing]);
+        exporter.Update();
+
+        source.Cycle = w => w.Write(Plain, 2);
+        exporter.Update();
+
+        Assert.Equal(2, preparing.Prepared);
+        var during = Assert.Single(ExpositionParser.Parse(renderedDuringPrepare!), s => s.Name == Plain.Name);
+        Assert.Equal(1, during.Value); // the previous update, whole
+        var after = Assert.Single(await ScrapeAsync(exporter), s => s.Name == Plain.Name);
+        Assert.Equal(2, after.Value);
+    }
+
+    [Fact]
     public async Task Update_SeriesNotWrittenInACycle_RemovedThenBackWhenWrittenAgain()
     {
         var source = new ScriptedSource();
@@ -163,6 +201,24 @@ public sealed class PrometheusExporterTests
         public IReadOnlyList<MetricDefinition> Metrics { get; } = [];
 
         public void WriteTo(IMetricWriter writer) => onWrite();
+    }
+
+    /// <summary>A source with no metrics of its own whose Prepare runs an action.</summary>
+    private sealed class PreparingSource(Action onPrepare) : IMetricSource
+    {
+        public int Prepared { get; private set; }
+
+        public IReadOnlyList<MetricDefinition> Metrics { get; } = [];
+
+        public void Prepare()
+        {
+            onPrepare();
+            Prepared++;
+        }
+
+        public void WriteTo(IMetricWriter writer)
+        {
+        }
     }
 
     private sealed class ScriptedSource : IMetricSource
