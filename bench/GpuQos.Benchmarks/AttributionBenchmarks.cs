@@ -30,6 +30,8 @@ public class AttributionBenchmarks
     private GpuIdentity _gpu = null!;
     private ProcessMetrics _cappedSeries = null!;
     private string _cgroupFile = "";
+    private string _procfsRoot = "";
+    private ProcfsReader _procfs = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -62,7 +64,18 @@ public class AttributionBenchmarks
         store.Publish(new HostSnapshot { Timestamp = _time.GetUtcNow(), Sequence = 1, Backend = "bench", Gpus = [new GpuSnapshot { Identity = _gpu, Processes = processes }], Collectors = [] });
         _cappedSeries = new ProcessMetrics(store, new AttributionOptions());
         _cgroupFile = string.Join('\n', Enumerable.Range(1, 12).Select(h => $"{h}:controller{h}:/kubepods/burstable/pod{Uid(7)}/{7:x64}"));
+
+        // A procfs root of one process (PID 4242), as the refresher reads it.
+        _procfsRoot = Directory.CreateTempSubdirectory("gpuqos-bench-procfs-").FullName;
+        var visible = Directory.CreateDirectory(Path.Combine(_procfsRoot, "4242")).FullName;
+        File.WriteAllText(Path.Combine(visible, "cgroup"), $"0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod{Uid(7).Replace('-', '_')}.slice/cri-containerd-{7:x64}.scope\n");
+        File.WriteAllText(Path.Combine(visible, "status"), "Name:\tpython3\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n");
+        File.WriteAllText(Path.Combine(_procfsRoot, "passwd"), "alice:x:1000:1000::/home/alice:/bin/sh\n");
+        _procfs = new ProcfsReader(_procfsRoot, new UserDirectory(Path.Combine(_procfsRoot, "passwd")));
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(_procfsRoot, recursive: true);
 
     [Benchmark(Baseline = true)]
     public HostSnapshot DemoCycleWithoutAttribution()
@@ -112,6 +125,17 @@ public class AttributionBenchmarks
     /// <summary>Parsing a 12-hierarchy cgroup v1 file (the refresher's per-process work, I/O aside).</summary>
     [Benchmark]
     public CgroupIdentity ParseCgroupV1File() => CgroupParser.ParseFile(_cgroupFile);
+
+    /// <summary>The refresher's procfs read of a process it can see (cgroup and status files).</summary>
+    [Benchmark]
+    public ProcessFacts? ProcfsReadVisibleProcess() => _procfs.Read(4242);
+
+    /// <summary>
+    /// The same for a process it cannot see: what every GPU process costs a daemon outside the host's PID
+    /// namespace, and every simulated process.
+    /// </summary>
+    [Benchmark]
+    public ProcessFacts? ProcfsReadInvisibleProcess() => _procfs.Read(4243);
 
     private static string Uid(int i) => string.Create(CultureInfo.InvariantCulture, $"0a1b2c3d-0000-4000-8000-{i:d12}");
 

@@ -64,5 +64,65 @@ public sealed class ProcfsReaderTests
 
     [Fact]
     public void ParseRealUid_TakesTheRealNotTheEffectiveUid() =>
-        Assert.Equal(1000, ProcfsReader.ParseRealUid("Name:\tx\nUid:\t1000\t0\t0\t0\nGid:\t0\t0\t0\t0\n"));
+        Assert.Equal(1000, ProcfsReader.ParseRealUid("Name:\tx\nUid:\t1000\t0\t0\t0\nGid:\t0\t0\t0\t0\n"u8));
+
+    [Theory]
+    [InlineData("Name:\tx\nGid:\t0\t0\t0\t0\n")] // no Uid line
+    [InlineData("Uid:\n")] // no field
+    [InlineData("Uid:\t-1\t0\t0\t0\n")] // signed
+    [InlineData("Uid:\t+7\t0\t0\t0\n")]
+    [InlineData("Uid:\t12x\t0\t0\t0\n")]
+    [InlineData("Uid:\t99999999999\t0\t0\t0\n")] // beyond an int
+    public void ParseRealUid_NoPlainNumber_IsUnknown(string status) =>
+        Assert.Null(ProcfsReader.ParseRealUid(System.Text.Encoding.UTF8.GetBytes(status)));
+
+    [Fact]
+    public void ParseRealUid_LastLineWithoutNewline_IsRead() =>
+        Assert.Equal(42, ProcfsReader.ParseRealUid("Name:\tx\nUid: 42 42 42 42"u8));
+
+    [Fact]
+    public void Read_ThisProcessFromTheRealProcfs_ReadsItsCgroupAndUser()
+    {
+        // The real procfs reports every file as empty (size 0) and is read to its end.
+        var reader = new ProcfsReader("/proc", new UserDirectory("/etc/passwd"));
+
+        var facts = reader.Read(Environment.ProcessId);
+
+        Assert.NotNull(facts);
+        var v2 = File.ReadAllLines("/proc/self/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal));
+        if (v2 is not null)
+        {
+            Assert.Equal(v2[3..], facts.Cgroup.Path);
+        }
+
+        Assert.Equal(Environment.UserName, facts.User);
+    }
+
+    [Fact]
+    public void Read_CgroupFileLargerThanTheFirstBuffer_IsReadWhole()
+    {
+        var root = Directory.CreateTempSubdirectory("gpuqos-procfs-");
+        try
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(root.FullName, "77"));
+
+            // Many v1 hierarchies of long names before the one that names the container: about 9 KB.
+            var lines = Enumerable.Range(1, 120).Select(h => $"{h + 1}:controller-with-a-long-name-{h}:/system.slice/some-service-{h}.service").ToList();
+            lines.Add($"1:cpu,cpuacct:/kubepods/burstable/pod0a1b2c3d-0000-4000-8000-000000000077/77{Id}");
+            File.WriteAllText(Path.Combine(dir.FullName, "cgroup"), string.Join('\n', lines) + "\n");
+            File.WriteAllText(Path.Combine(dir.FullName, "status"), "Name:\tx\nUid:\t1002\t1002\t1002\t1002\n");
+            var reader = new ProcfsReader(root.FullName, new UserDirectory(Path.Combine(Fixtures, "etc", "passwd")));
+
+            var facts = reader.Read(77);
+
+            Assert.NotNull(facts);
+            Assert.Equal("77" + Id, facts.Cgroup.ContainerId);
+            Assert.Equal("0a1b2c3d-0000-4000-8000-000000000077", facts.Cgroup.PodUid);
+            Assert.Equal("ads", facts.User);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
 }
