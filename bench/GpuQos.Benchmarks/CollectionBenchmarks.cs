@@ -6,6 +6,8 @@ using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.IO;
+using Prometheus;
 
 namespace GpuQos.Benchmarks;
 
@@ -21,6 +23,13 @@ public class CollectionBenchmarks : IDisposable
     /// <summary><c>demo</c> (5 GPUs, ~360 series) or <c>scale</c> (16 GPUs, 568 processes, 100 tenants, 200 policies: 16,499 series).</summary>
     [Params("demo", "scale")]
     public string Host { get; set; } = "demo";
+
+    // Blocks as ScrapeRenders pools them.
+    private static readonly RecyclableMemoryStreamManager RenderBlocks = new(new RecyclableMemoryStreamManager.Options
+    {
+        BlockSize = 128 * 1024,
+        MaximumSmallPoolFreeBytes = 16 * 1024 * 1024,
+    });
 
     private readonly FakeTimeProvider _time = new();
     private CollectionPipeline _pipeline = null!;
@@ -78,6 +87,19 @@ public class CollectionBenchmarks : IDisposable
     [Benchmark]
     public void ExpositionUpdate() => _exporter.Update();
 
+    /// <summary>
+    /// What <c>/metrics</c> does once per update and format (<see cref="ScrapeRenders"/>): the registry rendered
+    /// under the update lock into pooled blocks, which go back to the pool once sent.
+    /// </summary>
+    [Benchmark]
+    public long ScrapeRender()
+    {
+        using var stream = RenderBlocks.GetStream("bench");
+        _exporter.Render(stream, ExpositionFormat.PrometheusText);
+        return stream.Length;
+    }
+
+    /// <summary>The registry serialized into a growing <see cref="MemoryStream"/> (prometheus-net's own path, before shared renders).</summary>
     [Benchmark]
     public async Task<long> ScrapeSerialization()
     {
