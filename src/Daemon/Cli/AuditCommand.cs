@@ -100,7 +100,7 @@ internal static class AuditCommand
         IGpuBackend backend;
         try
         {
-            backend = BackendFactory.Create(request.Backend ?? options.Settings.Backend, request.Scenario?.FullName ?? options.Settings.Scenario, TimeProvider.System);
+            backend = BackendFactory.Create(request.Backend ?? options.Settings.Backend, request.Scenario?.FullName ?? options.Settings.Scenario, TimeProvider.System, options.Attribution.ProcfsRoot);
         }
         catch (Exception ex) when (ex is BackendUnavailableException or ConfigException or IOException)
         {

@@ -21,7 +21,7 @@ internal static partial class RunCommand
         };
         var procfsRoot = new Option<DirectoryInfo?>("--procfs-root")
         {
-            Description = "Where procfs is mounted, for reading processes' cgroups and users (as node_exporter's --path.procfs). Default: attribution.procfsRoot, else /proc.",
+            Description = "Where the host's procfs is mounted, for reading processes' names, cgroups and users (as node_exporter's --path.procfs). Default: attribution.procfsRoot, else /proc.",
             HelpName = "DIR",
         };
         var command = new Command("run", """
@@ -77,7 +77,7 @@ internal static partial class RunCommand
         IGpuBackend backend;
         try
         {
-            backend = BackendFactory.Create(backendKind, scenario, TimeProvider.System);
+            backend = BackendFactory.Create(backendKind, scenario, TimeProvider.System, procfsRoot?.FullName ?? options.Attribution.ProcfsRoot);
         }
         catch (BackendUnavailableException ex)
         {

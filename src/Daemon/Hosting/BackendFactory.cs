@@ -14,7 +14,14 @@ public static class BackendFactory
         "GpuQos does not fall back to simulated data on its own. To try it without a GPU, run it on the simulated host: gpuqos run --backend sim";
 
     /// <summary>Creates the backend. Throws <see cref="BackendUnavailableException"/> when NVML cannot be used.</summary>
-    public static IGpuBackend Create(BackendKind kind, string? scenarioPath, TimeProvider time)
+    /// <param name="kind">The backend <c>--backend</c> or <c>settings.backend</c> asks for.</param>
+    /// <param name="scenarioPath">The simulated host's scenario file, or null for the built-in demo host.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="procfsRoot">
+    /// Where the host's procfs is mounted (<c>--procfs-root</c>, <c>attribution.procfsRoot</c>): NVML reports host
+    /// PIDs, and their names are read there. A daemon in a container sees its own processes at <c>/proc</c>.
+    /// </param>
+    public static IGpuBackend Create(BackendKind kind, string? scenarioPath, TimeProvider time, string procfsRoot)
     {
         switch (kind)
         {
@@ -28,7 +35,7 @@ public static class BackendFactory
                     throw new BackendUnavailableException("--scenario describes a simulated host; it needs --backend sim");
                 }
 
-                return CreateNvml(time);
+                return CreateNvml(time, procfsRoot);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown backend");
         }
@@ -38,11 +45,11 @@ public static class BackendFactory
     /// Opens NVML. Both <c>--backend nvml</c> and <c>--backend auto</c> come here: auto uses NVML when the library
     /// loads and reports at least one GPU, and otherwise fails with <see cref="NoNvmlMessage"/>, never the simulator.
     /// </summary>
-    private static NvmlBackend CreateNvml(TimeProvider time)
+    private static NvmlBackend CreateNvml(TimeProvider time, string procfsRoot)
     {
         try
         {
-            return NvmlBackend.Open(new NvmlBackendOptions(), time);
+            return NvmlBackend.Open(new NvmlBackendOptions { ProcRoot = procfsRoot }, time);
         }
         catch (BackendUnavailableException ex)
         {

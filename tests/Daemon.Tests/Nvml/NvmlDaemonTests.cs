@@ -30,6 +30,23 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
     }
 
     [Fact]
+    public async Task Run_ProcfsRoot_ProcessNamesAreReadThereNotInThisProcesssProc()
+    {
+        // NVML reports host PIDs. A daemon whose host procfs is mounted elsewhere (--procfs-root, as
+        // node_exporter's --path.procfs) must name them from there: its own /proc may hold another process
+        // under the same PID. The NVML backend used to read /proc whatever the option said.
+        var procfs = stub.EmptyProcfs();
+        Directory.CreateDirectory(Path.Combine(procfs, "4101"));
+        File.WriteAllText(Path.Combine(procfs, "4101", "comm"), "named-by-root\n");
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--procfs-root", procfs], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
+
+        var samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
+        string NameOf(string pid) => samples.First(s => s.Name == "gpuqos_process_memory_used_bytes" && s.Labels["pid"] == pid).Labels["process"];
+        Assert.Equal("named-by-root", NameOf("4101"));
+        Assert.Equal("python3", NameOf("4102")); // not in that procfs: NVML's name (the fixture's)
+    }
+
+    [Fact]
     public async Task Run_GpuLostMidRun_MarkedLostCountedOthersKeepReporting()
     {
         var fixture = stub.Fixture([.. File.ReadAllLines(NvmlStubBuild.DemoFixture), "fault fn=nvmlDeviceGetPowerUsage gpu=1 code=GPU_IS_LOST from=3"]);
