@@ -15,16 +15,28 @@ public sealed class PrometheusExporter : IMetricWriter
     private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
     private readonly Dictionary<MetricDefinition, Family> _byDefinition = new(ReferenceEqualityComparer.Instance);
     private readonly Family[] _sweepOrder;
+
+    // Which source writes each family of _sweepOrder, and the sources' names.
+    private readonly int[] _sourceOf;
+    private readonly string[] _sourceNames;
     private readonly Lock _lock = new();
     private long _cycle;
     private long _completed;
 
+    /// <param name="sources">Every metric source. The failure counter (<see cref="ExpositionErrors"/>) is taken from
+    /// among them, or made when none is there; it is written last, so it counts the failures of its own cycle.</param>
     public PrometheusExporter(IEnumerable<IMetricSource> sources)
     {
-        _sources = sources.ToArray();
+        var given = sources.ToArray();
+        Errors = given.OfType<ExpositionErrors>().FirstOrDefault() ?? new ExpositionErrors();
+        _sources = [.. given.Where(s => s is not ExpositionErrors), Errors];
+        _sourceNames = [.. _sources.Select(ExpositionErrors.NameOf)];
+        Errors.Track(_sources);
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
-        foreach (var metric in _sources.SelectMany(s => s.Metrics))
+        var sweepOrder = new List<Family>();
+        var sourceOf = new List<int>();
+        foreach (var (metric, source) in _sources.SelectMany((s, i) => s.Metrics.Select(m => (m, i))))
         {
             if (_families.ContainsKey(metric.Name))
             {
@@ -40,10 +52,16 @@ public sealed class PrometheusExporter : IMetricWriter
             var family = new Family(metric, collector);
             _families.Add(metric.Name, family);
             _byDefinition.Add(metric, family);
+            sweepOrder.Add(family);
+            sourceOf.Add(source);
         }
 
-        _sweepOrder = [.. _families.Values];
+        _sweepOrder = [.. sweepOrder];
+        _sourceOf = [.. sourceOf];
     }
+
+    /// <summary>The failure counts of the sources.</summary>
+    public ExpositionErrors Errors { get; }
 
     /// <summary>The registry <c>/metrics</c> serves.</summary>
     public CollectorRegistry Registry { get; }
@@ -57,30 +75,66 @@ public sealed class PrometheusExporter : IMetricWriter
     /// </summary>
     public long UpdatesCompleted => Interlocked.Read(ref _completed);
 
-    /// <summary>Writes every source and removes the series nobody wrote this time.</summary>
-    public void Update()
+    /// <summary>
+    /// Writes every source and removes the series nobody wrote this time. A source that throws (in
+    /// <see cref="IMetricSource.Prepare"/> or <see cref="IMetricSource.WriteTo"/>) degrades only itself: the
+    /// others are written and swept as usual, its own series keep what they had, and
+    /// <c>gpuqos_exposition_source_errors_total</c> counts it. Returns this cycle's failures, for the log.
+    /// </summary>
+    public IReadOnlyList<SourceFailure> Update()
     {
+        List<SourceFailure>? failures = null;
+        Span<bool> failed = stackalloc bool[_sources.Length];
+
         // Slow work first, while scrapes are still served the previous update's render.
-        foreach (var source in _sources)
+        for (var i = 0; i < _sources.Length; i++)
         {
-            source.Prepare();
+            try
+            {
+                _sources[i].Prepare();
+            }
+            catch (Exception ex)
+            {
+                Fail(i, ex, failed, ref failures);
+            }
         }
 
         lock (_lock)
         {
             _cycle++;
-            foreach (var source in _sources)
+            for (var i = 0; i < _sources.Length; i++)
             {
-                source.WriteTo(this);
+                if (failed[i])
+                {
+                    continue;
+                }
+
+                try
+                {
+                    _sources[i].WriteTo(this);
+                }
+                catch (Exception ex)
+                {
+                    Fail(i, ex, failed, ref failures);
+                }
             }
 
-            foreach (var family in _sweepOrder)
+            for (var f = 0; f < _sweepOrder.Length; f++)
             {
-                family.Sweep(_cycle);
+                _sweepOrder[f].Sweep(_cycle, removeUnwritten: !failed[_sourceOf[f]]);
             }
 
             Interlocked.Increment(ref _completed);
         }
+
+        return failures ?? (IReadOnlyList<SourceFailure>)[];
+    }
+
+    private void Fail(int source, Exception error, Span<bool> failed, ref List<SourceFailure>? failures)
+    {
+        failed[source] = true;
+        Errors.Count(_sourceNames[source]);
+        (failures ??= []).Add(new SourceFailure(_sourceNames[source], error));
     }
 
     /// <summary>
@@ -179,12 +233,16 @@ public sealed class PrometheusExporter : IMetricWriter
             series.Set(value);
         }
 
-        public void Sweep(long cycle)
+        /// <summary>
+        /// Ends the family's cycle: removes the series the cycle did not write, unless told to keep them (their
+        /// source failed mid-cycle), and takes this cycle's write order as the next cycle's expectation.
+        /// </summary>
+        public void Sweep(long cycle, bool removeUnwritten)
         {
             // Removing while enumerating is allowed for Dictionary (it does not invalidate the enumerator).
             foreach (var (values, series) in _series)
             {
-                if (series.Cycle == cycle)
+                if (series.Cycle == cycle || !removeUnwritten)
                 {
                     continue;
                 }
@@ -250,3 +308,6 @@ public sealed class PrometheusExporter : IMetricWriter
         }
     }
 }
+
+/// <summary>A metric source that failed in one collection cycle: its type name and what it threw.</summary>
+public sealed record SourceFailure(string Source, Exception Error);

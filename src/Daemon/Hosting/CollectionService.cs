@@ -19,12 +19,15 @@ public sealed partial class CollectionService(
     /// <summary>Unix time of the last cycle that completed; the watchdog and <c>/readyz</c> read it.</summary>
     public DateTimeOffset? LastCycle { get; private set; }
 
+    // Metric sources failing now: each outage is logged when it starts and when it ends, not every cycle.
+    private readonly HashSet<string> _failingSources = new(StringComparer.Ordinal);
+
     /// <summary>Runs one cycle now (used by the loop and by tests).</summary>
     public void RunCycle()
     {
         var snapshot = pipeline.Collect();
         store.Publish(snapshot);
-        exporter.Update();
+        ReportSourceFailures(exporter.Update());
         LastCycle = snapshot.Timestamp;
         foreach (var failed in snapshot.Collectors.Where(c => !c.Success))
         {
@@ -63,6 +66,38 @@ public sealed partial class CollectionService(
             interval = options.CurrentValue.Settings.Interval;
         }
     }
+
+    private void ReportSourceFailures(IReadOnlyList<SourceFailure> failures)
+    {
+        foreach (var failure in failures)
+        {
+            if (_failingSources.Add(failure.Source))
+            {
+                LogSourceFailed(failure.Error, failure.Source);
+            }
+        }
+
+        // A source fails at most once a cycle, so more failing sources than failures means some recovered.
+        if (_failingSources.Count > failures.Count)
+        {
+            _failingSources.RemoveWhere(source =>
+            {
+                if (failures.Any(f => f.Source == source))
+                {
+                    return false;
+                }
+
+                LogSourceRecovered(source);
+                return true;
+            });
+        }
+    }
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Metric source {Source} failed; its series keep their last values, the others are current (gpuqos_exposition_source_errors_total). Logged once until it recovers")]
+    private partial void LogSourceFailed(Exception exception, string source);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Metric source {Source} writes its series again")]
+    private partial void LogSourceRecovered(string source);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Collecting every {IntervalSeconds} s")]
     private partial void LogStarted(double intervalSeconds);

@@ -78,6 +78,8 @@ public static class DaemonHost
     /// <summary>Registers the snapshot's metric sources; other features add theirs the same way.</summary>
     public static void AddMetricSources(IServiceCollection services)
     {
+        services.AddSingleton<ExpositionErrors>();
+        services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<ExpositionErrors>());
         services.AddSingleton<IMetricSource, BuildInfoMetrics>();
         services.AddSingleton<IMetricSource, GpuMetrics>();
         services.AddSingleton<IMetricSource, HealthMetrics>();

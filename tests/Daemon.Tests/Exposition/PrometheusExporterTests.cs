@@ -88,6 +88,65 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
+    public async Task Update_SourceThrowsMidWrite_OthersCurrentItsSeriesKeptAndCounted()
+    {
+        // A bug in one source must not freeze /metrics, nor (through the watchdog) restart the daemon.
+        var healthy = new ScriptedSource { Cycle = w => w.Write(Plain, 1) };
+        var faulty = new OtherSource { Cycle = w => { w.Write(Other, 10, "a"); w.Write(Other, 20, "b"); } };
+        var exporter = new PrometheusExporter([healthy, faulty]);
+        Assert.Empty(exporter.Update());
+
+        healthy.Cycle = w => w.Write(Plain, 2);
+        faulty.Cycle = w =>
+        {
+            w.Write(Other, 11, "a");
+            throw new InvalidOperationException("bug");
+        };
+        var failure = Assert.Single(exporter.Update());
+
+        Assert.Equal(nameof(OtherSource), failure.Source);
+        Assert.IsType<InvalidOperationException>(failure.Error);
+        var samples = await ScrapeAsync(exporter, withSourceErrors: true);
+        Assert.Equal(2, Assert.Single(samples, s => s.Name == Plain.Name).Value);
+        Assert.Equal([("a", 11.0), ("b", 20.0)], Values(samples)); // what it wrote, and what it had
+        Assert.Equal(2, exporter.UpdatesCompleted);
+        Assert.Equal(1, Errors(samples, nameof(OtherSource)));
+        Assert.Equal(0, Errors(samples, nameof(ScriptedSource)));
+
+        // Back to normal: a series it no longer writes goes, as always.
+        faulty.Cycle = w => w.Write(Other, 12, "a");
+        Assert.Empty(exporter.Update());
+        samples = await ScrapeAsync(exporter, withSourceErrors: true);
+        Assert.Equal([("a", 12.0)], Values(samples));
+        Assert.Equal(1, Errors(samples, nameof(OtherSource)));
+    }
+
+    [Fact]
+    public async Task Update_PrepareThrows_SourceNotWrittenItsSeriesKept()
+    {
+        var faulty = new OtherSource { Cycle = w => w.Write(Other, 10, "a") };
+        var exporter = new PrometheusExporter([faulty]);
+        exporter.Update();
+
+        faulty.Cycle = w => w.Write(Other, 99, "a");
+        faulty.PrepareError = new InvalidOperationException("advice failed");
+        var failure = Assert.Single(exporter.Update());
+
+        Assert.Same(faulty.PrepareError, failure.Error);
+        var samples = await ScrapeAsync(exporter, withSourceErrors: true);
+        Assert.Equal([("a", 10.0)], Values(samples));
+        Assert.Equal(1, Errors(samples, nameof(OtherSource)));
+    }
+
+    private static readonly MetricDefinition Other = new("gpuqos_test_other", MetricType.Gauge, "test", ["key"], "test");
+
+    private static List<(string, double)> Values(IReadOnlyList<Sample> samples) =>
+        [.. samples.Where(s => s.Name == Other.Name).Select(s => (s.Labels["key"], s.Value)).Order()];
+
+    private static double Errors(IReadOnlyList<Sample> samples, string source) =>
+        Assert.Single(samples, s => s.Name == ExpositionErrors.SourceErrors.Name && s.Labels["source"] == source).Value;
+
+    [Fact]
     public async Task Update_SeriesNotWrittenInACycle_RemovedThenBackWhenWrittenAgain()
     {
         var source = new ScriptedSource();
@@ -188,11 +247,13 @@ public sealed class PrometheusExporterTests
         }
     }
 
-    private static async Task<IReadOnlyList<Sample>> ScrapeAsync(PrometheusExporter exporter)
+    /// <summary>The exposed samples; without the exporter's own error counters unless asked for.</summary>
+    private static async Task<IReadOnlyList<Sample>> ScrapeAsync(PrometheusExporter exporter, bool withSourceErrors = false)
     {
         using var stream = new MemoryStream();
         await exporter.Registry.CollectAndExportAsTextAsync(stream);
-        return ExpositionParser.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+        var samples = ExpositionParser.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+        return withSourceErrors ? samples : [.. samples.Where(s => s.Name != ExpositionErrors.SourceErrors.Name)];
     }
 
     /// <summary>A source with no metrics of its own that runs an action when it is written.</summary>
@@ -219,6 +280,26 @@ public sealed class PrometheusExporterTests
         public void WriteTo(IMetricWriter writer)
         {
         }
+    }
+
+    /// <summary>A second scripted source, with a family of its own and a Prepare that can fail.</summary>
+    private sealed class OtherSource : IMetricSource
+    {
+        public Action<IMetricWriter> Cycle { get; set; } = _ => { };
+
+        public Exception? PrepareError { get; set; }
+
+        public IReadOnlyList<MetricDefinition> Metrics { get; } = [Other];
+
+        public void Prepare()
+        {
+            if (PrepareError is not null)
+            {
+                throw PrepareError;
+            }
+        }
+
+        public void WriteTo(IMetricWriter writer) => Cycle(writer);
     }
 
     private sealed class ScriptedSource : IMetricSource

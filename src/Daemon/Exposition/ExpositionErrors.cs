@@ -1,0 +1,74 @@
+using GpuQos.Collectors.Exposition;
+
+namespace GpuQos.Daemon.Exposition;
+
+/// <summary>
+/// How often each metric source failed to write a cycle's series (<see cref="PrometheusExporter.Update"/>).
+/// A source of its own, so that every export path (<c>/metrics</c>, OpenTelemetry) carries it like any other.
+/// </summary>
+public sealed class ExpositionErrors : IMetricSource
+{
+    /// <summary>The counter: one series per source, from 0.</summary>
+    public static readonly MetricDefinition SourceErrors = new(
+        "gpuqos_exposition_source_errors_total", MetricType.Counter,
+        "Collection cycles in which a metric source failed to write its series; its series then keep the values of the last cycle it wrote.",
+        ["source"], "daemon");
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private string[] _order = [];
+
+    public IReadOnlyList<MetricDefinition> Metrics { get; } = [SourceErrors];
+
+    /// <summary>The name a source is counted under: its type's name.</summary>
+    public static string NameOf(IMetricSource source) => source.GetType().Name;
+
+    /// <summary>Starts counting these sources (each at 0; one already known keeps its count).</summary>
+    public void Track(IEnumerable<IMetricSource> sources)
+    {
+        lock (_lock)
+        {
+            foreach (var source in sources)
+            {
+                if (source != this && _counts.TryAdd(NameOf(source), 0))
+                {
+                    _order = [.. _order, NameOf(source)];
+                }
+            }
+        }
+    }
+
+    /// <summary>Counts one failed cycle of the source.</summary>
+    public void Count(string source)
+    {
+        lock (_lock)
+        {
+            if (!_counts.TryGetValue(source, out var count))
+            {
+                _order = [.. _order, source];
+            }
+
+            _counts[source] = count + 1;
+        }
+    }
+
+    /// <summary>How often the source has failed so far.</summary>
+    public long Of(string source)
+    {
+        lock (_lock)
+        {
+            return _counts.GetValueOrDefault(source);
+        }
+    }
+
+    public void WriteTo(IMetricWriter writer)
+    {
+        lock (_lock)
+        {
+            foreach (var source in _order)
+            {
+                writer.Write(SourceErrors, _counts[source], source);
+            }
+        }
+    }
+}
