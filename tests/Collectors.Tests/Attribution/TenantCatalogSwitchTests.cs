@@ -72,7 +72,11 @@ public sealed class TenantCatalogSwitchTests : IDisposable
 
         Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref staged) > 0, TimeSpan.FromSeconds(10)), "the staging thread never ran");
         var generations = new HashSet<string>(StringComparer.Ordinal);
-        for (var cycle = 0; cycle < 5_000 && generations.Count < 50; cycle++)
+
+        // Bounded in time, not in cycles: on a busy machine the staging thread can lose the CPU for thousands of
+        // the collector's cycles (a CI run once saw 36 generations in 5,000 cycles).
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (generations.Count < 50 && deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             var snapshot = pipeline.Collect();
             var suffixes = snapshot.Gpus.SelectMany(g => g.Processes).Select(p => p.Attribution.Tenant)
@@ -80,6 +84,7 @@ public sealed class TenantCatalogSwitchTests : IDisposable
             Assert.Single(suffixes);
             generations.Add(suffixes[0]);
             tenants.Commit();
+            Thread.Yield();
         }
 
         await stop.CancelAsync();
