@@ -48,15 +48,38 @@ public sealed class OpenTelemetryMetrics : IMetricWriter, IDisposable
         _store.Published += OnPublished;
     }
 
-    /// <summary>Fills the table from the sources for the snapshot just published (also used by tests).</summary>
+    /// <summary>
+    /// Fills the table from the sources for the snapshot just published (also used by tests). A source that
+    /// throws keeps its previous samples, as on <c>/metrics</c>; the other sources are current. This runs in the
+    /// collection cycle, so a throwing source must not escape it. The <c>/metrics</c> path counts and logs the
+    /// failure (<see cref="ExpositionErrors"/>).
+    /// </summary>
     public void Update()
     {
         lock (_writing)
         {
+            var previous = Volatile.Read(ref _latest);
             _next = new Dictionary<string, List<Measurement<double>>>(StringComparer.Ordinal);
             foreach (var source in _sources)
             {
-                source.WriteTo(this);
+                try
+                {
+                    source.WriteTo(this);
+                }
+                catch (Exception)
+                {
+                    foreach (var metric in source.Metrics)
+                    {
+                        if (previous.TryGetValue(metric.Name, out var kept))
+                        {
+                            _next[metric.Name] = kept;
+                        }
+                        else
+                        {
+                            _next.Remove(metric.Name);
+                        }
+                    }
+                }
             }
 
             Volatile.Write(ref _latest, _next);
@@ -96,6 +119,7 @@ public sealed class OpenTelemetryMetrics : IMetricWriter, IDisposable
 
     private void OnPublished(HostSnapshot snapshot) => Update();
 
-    private IEnumerable<Measurement<double>> Read(string name) =>
+    /// <summary>The samples the instrument of <paramref name="name"/> reports now (for tests).</summary>
+    internal IEnumerable<Measurement<double>> Read(string name) =>
         Volatile.Read(ref _latest).TryGetValue(name, out var samples) ? samples : None;
 }

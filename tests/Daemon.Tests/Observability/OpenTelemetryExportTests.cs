@@ -1,3 +1,5 @@
+using GpuQos.Collectors.Collection;
+using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Tests.TestSupport;
@@ -97,6 +99,30 @@ public sealed class OpenTelemetryExportTests
         Assert.DoesNotContain(app.Services.GetRequiredService<PrometheusExporter>().Catalogue, m => !m.Name.StartsWith("gpuqos_", StringComparison.Ordinal));
     }
 
+    // In this class, not a class of its own: its meter is named like the daemon's, and the catalogue test's
+    // listener would see its instruments if the two ran side by side.
+    [Fact]
+    public void Update_SourceThrowsMidWrite_ItKeepsItsPreviousSamplesTheOthersAreCurrent()
+    {
+        var good = new MetricDefinition("gpuqos_test_good", MetricType.Gauge, "test", [], "test");
+        var bad = new MetricDefinition("gpuqos_test_bad", MetricType.Gauge, "test", ["key"], "test");
+        var healthy = new Source([good]) { Cycle = w => w.Write(good, 1) };
+        var faulty = new Source([bad]) { Cycle = w => { w.Write(bad, 10, "a"); w.Write(bad, 20, "b"); } };
+        using var otel = new OpenTelemetryMetrics([healthy, faulty], new SnapshotStore(1));
+        otel.Update();
+
+        healthy.Cycle = w => w.Write(good, 2);
+        faulty.Cycle = w =>
+        {
+            w.Write(bad, 11, "a");
+            throw new InvalidOperationException("bug");
+        };
+        otel.Update(); // must not throw: it runs inside the collection cycle
+
+        Assert.Equal([2.0], otel.Read(good.Name).Select(m => m.Value));
+        Assert.Equal([10.0, 20.0], otel.Read(bad.Name).Select(m => m.Value).Order());
+    }
+
     [Fact]
     public async Task Enabled_TheInstrumentsCoverTheWholeCatalogue()
     {
@@ -177,4 +203,13 @@ public sealed class OpenTelemetryExportTests
     }
 
     private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
+
+    private sealed class Source(IReadOnlyList<MetricDefinition> metrics) : IMetricSource
+    {
+        public Action<IMetricWriter> Cycle { get; set; } = _ => { };
+
+        public IReadOnlyList<MetricDefinition> Metrics { get; } = metrics;
+
+        public void WriteTo(IMetricWriter writer) => Cycle(writer);
+    }
 }
