@@ -15,8 +15,9 @@ public sealed class ExpositionErrors : IMetricSource
         ["source"], "daemon");
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
-    private string[] _order = [];
+
+    // By source name, in the order the sources were tracked, so the series keep one order.
+    private readonly OrderedDictionary<string, long> _counts = new(StringComparer.Ordinal);
 
     public IReadOnlyList<MetricDefinition> Metrics { get; } = [SourceErrors];
 
@@ -30,9 +31,9 @@ public sealed class ExpositionErrors : IMetricSource
         {
             foreach (var source in sources)
             {
-                if (source != this && _counts.TryAdd(NameOf(source), 0))
+                if (source != this)
                 {
-                    _order = [.. _order, NameOf(source)];
+                    _counts.TryAdd(NameOf(source), 0);
                 }
             }
         }
@@ -43,21 +44,7 @@ public sealed class ExpositionErrors : IMetricSource
     {
         lock (_lock)
         {
-            if (!_counts.TryGetValue(source, out var count))
-            {
-                _order = [.. _order, source];
-            }
-
-            _counts[source] = count + 1;
-        }
-    }
-
-    /// <summary>How often the source has failed so far.</summary>
-    public long Of(string source)
-    {
-        lock (_lock)
-        {
-            return _counts.GetValueOrDefault(source);
+            _counts[source] = _counts.GetValueOrDefault(source) + 1;
         }
     }
 
@@ -65,9 +52,9 @@ public sealed class ExpositionErrors : IMetricSource
     {
         lock (_lock)
         {
-            foreach (var source in _order)
+            foreach (var (source, count) in _counts)
             {
-                writer.Write(SourceErrors, _counts[source], source);
+                writer.Write(SourceErrors, count, source);
             }
         }
     }

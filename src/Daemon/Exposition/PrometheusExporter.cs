@@ -16,9 +16,10 @@ public sealed class PrometheusExporter : IMetricWriter
     private readonly Dictionary<MetricDefinition, Family> _byDefinition = new(ReferenceEqualityComparer.Instance);
     private readonly Family[] _sweepOrder;
 
-    // Which source writes each family of _sweepOrder, and the sources' names.
+    // Which source writes each family of _sweepOrder, the sources' names, and their failure counts.
     private readonly int[] _sourceOf;
     private readonly string[] _sourceNames;
+    private readonly ExpositionErrors _errors;
     private readonly Lock _lock = new();
     private long _cycle;
     private long _completed;
@@ -28,10 +29,10 @@ public sealed class PrometheusExporter : IMetricWriter
     public PrometheusExporter(IEnumerable<IMetricSource> sources)
     {
         var given = sources.ToArray();
-        Errors = given.OfType<ExpositionErrors>().FirstOrDefault() ?? new ExpositionErrors();
-        _sources = [.. given.Where(s => s is not ExpositionErrors), Errors];
+        _errors = given.OfType<ExpositionErrors>().FirstOrDefault() ?? new ExpositionErrors();
+        _sources = [.. given.Where(s => s is not ExpositionErrors), _errors];
         _sourceNames = [.. _sources.Select(ExpositionErrors.NameOf)];
-        Errors.Track(_sources);
+        _errors.Track(_sources);
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         var sweepOrder = new List<Family>();
@@ -59,9 +60,6 @@ public sealed class PrometheusExporter : IMetricWriter
         _sweepOrder = [.. sweepOrder];
         _sourceOf = [.. sourceOf];
     }
-
-    /// <summary>The failure counts of the sources.</summary>
-    public ExpositionErrors Errors { get; }
 
     /// <summary>The registry <c>/metrics</c> serves.</summary>
     public CollectorRegistry Registry { get; }
@@ -133,7 +131,7 @@ public sealed class PrometheusExporter : IMetricWriter
     private void Fail(int source, Exception error, Span<bool> failed, ref List<SourceFailure>? failures)
     {
         failed[source] = true;
-        Errors.Count(_sourceNames[source]);
+        _errors.Count(_sourceNames[source]);
         (failures ??= []).Add(new SourceFailure(_sourceNames[source], error));
     }
 
@@ -239,10 +237,23 @@ public sealed class PrometheusExporter : IMetricWriter
         /// </summary>
         public void Sweep(long cycle, bool removeUnwritten)
         {
+            if (removeUnwritten)
+            {
+                RemoveUnwritten(cycle);
+            }
+
+            // This cycle's order is what the next cycle expects; the previous order's slots are reused.
+            Array.Clear(_order, 0, _orderCount);
+            (_order, _written) = (_written, _order);
+            (_orderCount, _writtenCount, _next) = (_writtenCount, 0, 0);
+        }
+
+        private void RemoveUnwritten(long cycle)
+        {
             // Removing while enumerating is allowed for Dictionary (it does not invalidate the enumerator).
             foreach (var (values, series) in _series)
             {
-                if (series.Cycle == cycle || !removeUnwritten)
+                if (series.Cycle == cycle)
                 {
                     continue;
                 }
@@ -264,11 +275,6 @@ public sealed class PrometheusExporter : IMetricWriter
 
                 _series.Remove(values);
             }
-
-            // This cycle's order is what the next cycle expects; the previous order's slots are reused.
-            Array.Clear(_order, 0, _orderCount);
-            (_order, _written) = (_written, _order);
-            (_orderCount, _writtenCount, _next) = (_writtenCount, 0, 0);
         }
     }
 
