@@ -19,7 +19,7 @@ public sealed class ProcessMetrics(SnapshotStore store, AttributionOptions? opti
     /// <summary>The <c>process</c> label of the overflow series.</summary>
     public const string OverflowProcess = "other";
 
-    public static readonly MetricDefinition MemoryUsed = new("gpuqos_process_memory_used_bytes", MetricType.Gauge, "Device memory held by the process.", MetricLabels.Process, "NVML nvmlDeviceGetComputeRunningProcesses_v3");
+    public static readonly MetricDefinition MemoryUsed = new("gpuqos_process_memory_used_bytes", MetricType.Gauge, "Device memory held by the process.", MetricLabels.Process, "NVML compute, graphics and MPS running-process lists (_v3), merged by PID");
     public static readonly MetricDefinition SmUtilization = new("gpuqos_process_sm_utilization_ratio", MetricType.Gauge, "Share of the device's SM time used by the process (time-sliced, exclusive; the MPS server under MPS).", MetricLabels.Process, "NVML nvmlDeviceGetProcessUtilization (smUtil)");
     public static readonly MetricDefinition MemoryBandwidthUtilization = new("gpuqos_process_memory_bandwidth_utilization_ratio", MetricType.Gauge, "Share of the device's memory-bandwidth time used by the process.", MetricLabels.Process, "NVML nvmlDeviceGetProcessUtilization (memUtil)");
     public static readonly MetricDefinition AttributionInfo = new("gpuqos_process_attribution_info", MetricType.Gauge, "What the process's cgroup says (container ID, pod UID, runtime) and how its pod was matched (pod-uid, device, cgroup, none); always 1.", MetricLabels.Process.With("container_id", "pod_uid", "runtime", "match"), "procfs /proc/PID/cgroup; kubelet PodResources v1; /var/log/pods");

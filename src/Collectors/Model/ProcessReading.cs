@@ -12,6 +12,9 @@ public sealed record ProcessReading
     public required string PartitionId { get; init; }
     public long UsedMemoryBytes { get; init; }
 
+    /// <summary>The contexts it holds on the GPU (compute, graphics, MPS client); a set when several.</summary>
+    public ProcessContexts Contexts { get; init; } = ProcessContexts.Compute;
+
     /// <summary>
     /// Share of the device's SM time used by this process, 0..1. Null where NVML cannot attribute it:
     /// inside MIG instances, and for MPS clients (NVML charges their work to the MPS server).

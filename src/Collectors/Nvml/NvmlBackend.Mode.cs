@@ -24,7 +24,7 @@ public sealed partial class NvmlBackend
     /// The running processes, read once per collection cycle (afresh outside one). Each fresh list is one pass of
     /// the GPU's name cache: the names of its processes are looked up, and those of processes gone are dropped.
     /// </summary>
-    private NvmlProcessInfo[]? CycleProcesses(NvmlGpu g)
+    private RunningProcess[]? CycleProcesses(NvmlGpu g)
     {
         g.Cycle.Enter(_cycle);
         if (g.Cycle.HasProcesses)

@@ -3,7 +3,10 @@ using GpuQos.Collectors.Nvml.Interop;
 
 namespace GpuQos.Collectors.Nvml;
 
-/// <summary>Processes: compute processes with their memory, partition and, where NVML can attribute it, utilization.</summary>
+/// <summary>
+/// Processes: those NVML lists with a compute, graphics or MPS-client context, with their memory, partition and,
+/// where NVML can attribute it, utilization.
+/// </summary>
 public sealed partial class NvmlBackend
 {
     /// <inheritdoc />
@@ -33,6 +36,7 @@ public sealed partial class NvmlBackend
                         ? "whole"
                         : MigInstance.PartitionIdOf(p.GpuInstanceId, p.ComputeInstanceId),
                     UsedMemoryBytes = (long)p.UsedGpuMemory,
+                    Contexts = p.Contexts,
                     SmUtilization = attributable ? u?.Sm ?? 0 : null,
                     MemoryBandwidthUtilization = attributable ? u?.Memory ?? 0 : null,
                     EncoderUtilization = attributable ? u?.Encoder ?? 0 : null,
@@ -44,10 +48,6 @@ public sealed partial class NvmlBackend
         }
     }
 
-    private static unsafe NvmlProcessInfo[]? RunningProcesses(NvmlGpu g) =>
-        List<NvmlProcessInfo>(g, "nvmlDeviceGetComputeRunningProcesses_v3",
-            (ref uint count, NvmlProcessInfo* buffer) => NvmlNative.nvmlDeviceGetComputeRunningProcesses_v3(g.Handle, ref count, buffer));
-
     /// <summary>
     /// Utilization per process from the samples newer than the last one seen, so that no sample is counted twice.
     /// Several new samples of one process are averaged. NVML returns samples only for processes that were busy in
@@ -55,7 +55,7 @@ public sealed partial class NvmlBackend
     /// have new samples, or (NOT_FOUND) when the newest sample seen is older than <see cref="IdleAfter"/>. Until
     /// then it keeps its last value. Null when per-process utilization is not supported.
     /// </summary>
-    private unsafe Dictionary<int, ProcessUtilization>? ProcessUtilizationSamples(NvmlGpu g, NvmlProcessInfo[] running)
+    private unsafe Dictionary<int, ProcessUtilization>? ProcessUtilizationSamples(NvmlGpu g, RunningProcess[] running)
     {
         const string function = "nvmlDeviceGetProcessUtilization";
         if (g.Skips(function))

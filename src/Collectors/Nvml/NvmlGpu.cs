@@ -133,7 +133,7 @@ internal sealed class CycleReads
 
     public SharingMode? Mode { get; private set; }
 
-    public NvmlProcessInfo[]? Processes { get; private set; }
+    public RunningProcess[]? Processes { get; private set; }
 
     public bool HasProcesses { get; private set; }
 
@@ -154,7 +154,7 @@ internal sealed class CycleReads
         }
     }
 
-    public void Keep(NvmlProcessInfo[]? processes)
+    public void Keep(RunningProcess[]? processes)
     {
         if (_cycle != 0)
         {

@@ -236,6 +236,7 @@ internal sealed class SimulatedGpu
                 Name = w.Process,
                 PartitionId = "whole",
                 UsedMemoryBytes = w.Memory,
+                Contexts = Mode == SharingMode.Mps ? ProcessContexts.MpsClient : ProcessContexts.Compute,
                 SmUtilization = attributable ? shares[i] : null,
                 MemoryBandwidthUtilization = attributable ? shares[i] * w.MemoryIntensity : null,
                 EncoderUtilization = attributable ? 0 : null,

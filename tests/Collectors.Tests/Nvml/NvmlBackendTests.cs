@@ -301,7 +301,7 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
             + $"|{p.MemoryUsedBytes is null}|{p.SmUtilization is null}|{p.MemoryBandwidthUtilization is null}|{p.EncoderUtilization is null}|{p.DecoderUtilization is null}");
 
     private static IEnumerable<string> Shape(IEnumerable<ProcessReading> processes) =>
-        processes.OrderBy(p => p.Pid).Select(p => $"{p.Pid}|{p.Name}|{p.PartitionId}|{p.UsedMemoryBytes}|{p.SmUtilization is null}|{p.MemoryBandwidthUtilization is null}");
+        processes.OrderBy(p => p.Pid).Select(p => $"{p.Pid}|{p.Name}|{p.PartitionId}|{p.UsedMemoryBytes}|{p.Contexts}|{p.SmUtilization is null}|{p.MemoryBandwidthUtilization is null}");
 
     private static string Nulls(object reading) =>
         string.Join(",", reading.GetType().GetProperties().Where(p => p.GetValue(reading) is null).Select(p => p.Name));

@@ -59,6 +59,14 @@ public sealed partial class NvmlStubHost : IDisposable
         return path;
     }
 
+    /// <summary>A fixture of exactly <paramref name="lines"/>, written to a new file.</summary>
+    public string FixtureOf(params string[] lines)
+    {
+        var path = Path.Combine(WorkDir, Guid.NewGuid().ToString("N") + ".fixture");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
     public void Dispose()
     {
         try

@@ -6,6 +6,23 @@
 #include <time.h>
 #include "stub_api.h"
 
+/* A device's or MIG device's memory in bytes: the reservation is the driver's, apart from the processes' use. */
+static void device_memory(struct stub_gpu *g, nvmlDevice_t device, unsigned long long *total, unsigned long long *reserved, unsigned long long *used)
+{
+    const unsigned long long MiB = 1ULL << 20;
+    struct nvmlGpuInstance_st *gi = mig_instance(device);
+    if (gi) {
+        struct stub_profile *p = profile_by_id(g, gi->profile_id);
+        *total = (p ? p->info.memorySizeMB : 0) * MiB;
+        *reserved = 0;
+        *used = used_mib(g, (int)gi->id) * MiB;
+    } else {
+        *total = g->memory_mib * MiB;
+        *reserved = g->reserved_mib * MiB;
+        *used = used_mib(g, -1) * MiB;
+    }
+}
+
 API nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory)
 {
     ENTER_GPU("nvmlDeviceGetMemoryInfo_v2", device, g);
@@ -15,19 +32,23 @@ API nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t
     if (memory->version != nvmlMemory_v2) {
         LEAVE(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
     }
-    const unsigned long long MiB = 1ULL << 20;
-    struct nvmlGpuInstance_st *gi = mig_instance(device);
-    if (gi) {
-        struct stub_profile *p = profile_by_id(g, gi->profile_id);
-        memory->total = (p ? p->info.memorySizeMB : 0) * MiB;
-        memory->reserved = 0;
-        memory->used = used_mib(g, (int)gi->id) * MiB;
-    } else {
-        memory->total = g->memory_mib * MiB;
-        memory->reserved = g->reserved_mib * MiB;
-        memory->used = used_mib(g, -1) * MiB;
-    }
+    device_memory(g, device, &memory->total, &memory->reserved, &memory->used);
     memory->free = memory->total > memory->used + memory->reserved ? memory->total - memory->used - memory->reserved : 0;
+    LEAVE(NVML_SUCCESS);
+}
+
+/* The unversioned call (nvmlMemory_t v1) that most clients use: nvml.h defines its used as the sum of the
+   reserved and the allocated memory, so v1 used = v2 used + v2 reserved, and free is the same in both. */
+API nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory)
+{
+    ENTER_GPU("nvmlDeviceGetMemoryInfo", device, g);
+    if (!memory) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    unsigned long long reserved = 0, allocated = 0;
+    device_memory(g, device, &memory->total, &reserved, &allocated);
+    memory->used = allocated + reserved;
+    memory->free = memory->total > memory->used ? memory->total - memory->used : 0;
     LEAVE(NVML_SUCCESS);
 }
 

@@ -89,6 +89,73 @@ API nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t 
     LEAVE(NVML_SUCCESS);
 }
 
+/* By GPU UUID, or by MIG device UUID (MIG-...), which gives the MIG device handle. */
+API nvmlReturn_t nvmlDeviceGetHandleByUUID(const char *uuid, nvmlDevice_t *device)
+{
+    ENTER("nvmlDeviceGetHandleByUUID");
+    if (!uuid || !device) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    for (int i = 0; i < stub_host_state.gpu_count; i++) {
+        struct stub_gpu *g = &stub_host_state.gpus[i];
+        if (strcmp(g->uuid, uuid) == 0) {
+            *device = &g->handle;
+            LEAVE(NVML_SUCCESS);
+        }
+        for (int k = 0; k < g->gi_count; k++) {
+            if (g->gis[k].uuid[0] && strcmp(g->gis[k].uuid, uuid) == 0 && g->mig && gi_present(g, &g->gis[k])) {
+                *device = &g->mig_handles[k];
+                LEAVE(NVML_SUCCESS);
+            }
+        }
+    }
+    LEAVE(NVML_ERROR_NOT_FOUND);
+}
+
+/* NVML accepts domain:bus:device.function, domain:bus:device and bus:device.function, all hexadecimal. */
+static int parse_bus_id(const char *text, unsigned int *domain, unsigned int *bus, unsigned int *dev, unsigned int *fn)
+{
+    char tail;
+    *domain = 0;
+    *fn = 0;
+    if (sscanf(text, "%x:%x:%x.%x%c", domain, bus, dev, fn, &tail) == 4) {
+        return 1;
+    }
+    if (sscanf(text, "%x:%x:%x%c", domain, bus, dev, &tail) == 3) {
+        return 1;
+    }
+    *domain = 0;
+    return sscanf(text, "%x:%x.%x%c", bus, dev, fn, &tail) == 3;
+}
+
+API nvmlReturn_t nvmlDeviceGetHandleByPciBusId_v2(const char *pciBusId, nvmlDevice_t *device)
+{
+    ENTER("nvmlDeviceGetHandleByPciBusId_v2");
+    unsigned int domain, bus, dev, fn;
+    if (!pciBusId || !device || !parse_bus_id(pciBusId, &domain, &bus, &dev, &fn)) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    for (int i = 0; i < stub_host_state.gpu_count; i++) {
+        struct stub_gpu *g = &stub_host_state.gpus[i];
+        unsigned int d, b, v, f;
+        if (parse_bus_id(g->pci, &d, &b, &v, &f) && d == domain && b == bus && v == dev && f == fn) {
+            *device = &g->handle;
+            LEAVE(NVML_SUCCESS);
+        }
+    }
+    LEAVE(NVML_ERROR_NOT_FOUND);
+}
+
+API nvmlReturn_t nvmlDeviceGetIndex(nvmlDevice_t device, unsigned int *index)
+{
+    ENTER_GPU("nvmlDeviceGetIndex", device, g);
+    if (!index) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    *index = (unsigned int)g->index;
+    LEAVE(NVML_SUCCESS);
+}
+
 API nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length)
 {
     ENTER_GPU("nvmlDeviceGetUUID", device, g);

@@ -6,13 +6,6 @@
 #include <time.h>
 #include "stub_api.h"
 
-/* Whether a GPU instance exists at the GPU's current topology read (fixture keys from/until). */
-static int gi_present(struct stub_gpu *g, struct nvmlGpuInstance_st *gi)
-{
-    unsigned int epoch = g->topology_calls > 0 ? g->topology_calls : 1;
-    return epoch >= gi->from && (gi->until == 0 || epoch < gi->until);
-}
-
 API nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending)
 {
     ENTER_GPU("nvmlDeviceGetMigMode", device, g);

@@ -6,28 +6,39 @@
 #include <time.h>
 #include "stub_api.h"
 
-API nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos)
+/*
+ * The three process lists share nvmlProcessInfo_t and the INSUFFICIENT_SIZE handshake. As NVML documents MPS,
+ * the MPS server holds a compute context and its clients an MPS compute context, so the clients are in the MPS
+ * list only; gpu key mps_clients_in_compute=1 also lists them in the compute list, as some drivers do.
+ * usedGpuMemory is the process's whole use in every list it appears in.
+ */
+static int in_list(struct stub_gpu *g, struct stub_process *p, unsigned int list)
 {
-    ENTER_GPU("nvmlDeviceGetComputeRunningProcesses_v3", device, g);
-    if (!count) {
-        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    unsigned int contexts = p->contexts;
+    if ((contexts & CTX_MPS) && g->mps_clients_in_compute) {
+        contexts |= CTX_COMPUTE;
     }
-    g->process_calls++;
+    return (contexts & list) != 0;
+}
+
+static nvmlReturn_t process_list(struct stub_gpu *g, nvmlDevice_t device, unsigned int list, unsigned int *count, nvmlProcessInfo_t *infos)
+{
     struct nvmlGpuInstance_st *gi = mig_instance(device);
     unsigned int needed = 0;
     for (int i = 0; i < g->proc_count; i++) {
-        if (process_visible(g, &g->procs[i]) && (!gi || g->procs[i].gi == gi->id)) {
+        struct stub_process *p = &g->procs[i];
+        if (in_list(g, p, list) && process_visible(g, p) && (!gi || p->gi == gi->id)) {
             needed++;
         }
     }
     if (*count < needed || (needed > 0 && !infos)) {
         *count = needed;
-        LEAVE(NVML_ERROR_INSUFFICIENT_SIZE);
+        return NVML_ERROR_INSUFFICIENT_SIZE;
     }
     unsigned int n = 0;
     for (int i = 0; i < g->proc_count; i++) {
         struct stub_process *p = &g->procs[i];
-        if (process_visible(g, p) && (!gi || p->gi == gi->id)) {
+        if (in_list(g, p, list) && process_visible(g, p) && (!gi || p->gi == gi->id)) {
             infos[n].pid = p->pid;
             infos[n].usedGpuMemory = p->memory_mib << 20;
             infos[n].gpuInstanceId = p->gi;
@@ -36,7 +47,36 @@ API nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, un
         }
     }
     *count = n;
-    LEAVE(NVML_SUCCESS);
+    return NVML_SUCCESS;
+}
+
+API nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos)
+{
+    ENTER_GPU("nvmlDeviceGetComputeRunningProcesses_v3", device, g);
+    if (!count) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    /* Counts the calls (fixture key from=N); the other two lists are read in the same cycle and do not count. */
+    g->process_calls++;
+    LEAVE(process_list(g, device, CTX_COMPUTE, count, infos));
+}
+
+API nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos)
+{
+    ENTER_GPU("nvmlDeviceGetGraphicsRunningProcesses_v3", device, g);
+    if (!count) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    LEAVE(process_list(g, device, CTX_GRAPHICS, count, infos));
+}
+
+API nvmlReturn_t nvmlDeviceGetMPSComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos)
+{
+    ENTER_GPU("nvmlDeviceGetMPSComputeRunningProcesses_v3", device, g);
+    if (!count) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    LEAVE(process_list(g, device, CTX_MPS, count, infos));
 }
 
 API nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUtilizationSample_t *samples, unsigned int *count, unsigned long long lastSeen)

@@ -163,6 +163,13 @@ unsigned long long used_mib(struct stub_gpu *g, int gi)
     return used;
 }
 
+/* Whether a GPU instance exists at the GPU's current topology read (fixture keys from/until). */
+int gi_present(struct stub_gpu *g, struct nvmlGpuInstance_st *gi)
+{
+    unsigned int epoch = g->topology_calls > 0 ? g->topology_calls : 1;
+    return epoch >= gi->from && (gi->until == 0 || epoch < gi->until);
+}
+
 struct stub_profile *profile_by_id(struct stub_gpu *g, unsigned int id)
 {
     for (int i = 0; i < g->profile_count; i++) {

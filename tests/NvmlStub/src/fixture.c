@@ -157,9 +157,12 @@ static void parse_gpu(struct record *r, struct stub_host *h)
     g->power_mw = (unsigned int)num(r, "power", 100000);
     g->power_max_mw = (unsigned int)num(r, "power_max", 300000);
     g->power_limit_mw = (unsigned int)num(r, "power_limit", g->power_max_mw);
+    g->power_default_mw = g->power_limit_mw;
     g->power_min_mw = (unsigned int)num(r, "power_min", g->power_max_mw / 4);
     g->energy_mj = num(r, "energy", 0);
     g->temp = (int)snum(r, "temp", 40);
+    g->fan = (int)snum(r, "fan", -1);
+    g->mps_clients_in_compute = (int)num(r, "mps_clients_in_compute", 0);
     g->compute_mode = (int)snum(r, "compute_mode", 0);
     g->mig = (int)num(r, "mig", 0);
     g->virt = (int)num(r, "virt", 0);
@@ -230,6 +233,34 @@ static void parse_gi(struct record *r, struct stub_host *h)
     g->gi_count++;
 }
 
+/* context=compute (default), graphics or mps (an MPS client), or several joined by '+': the lists it is in. */
+static unsigned int parse_contexts(struct record *r)
+{
+    const char *v = get(r, "context");
+    if (!v) {
+        return CTX_COMPUTE;
+    }
+    unsigned int contexts = 0;
+    char buffer[TEXT];
+    snprintf(buffer, sizeof buffer, "%s", v);
+    char *save = NULL;
+    for (char *word = strtok_r(buffer, "+", &save); word; word = strtok_r(NULL, "+", &save)) {
+        if (strcmp(word, "compute") == 0) {
+            contexts |= CTX_COMPUTE;
+        } else if (strcmp(word, "graphics") == 0) {
+            contexts |= CTX_GRAPHICS;
+        } else if (strcmp(word, "mps") == 0) {
+            contexts |= CTX_MPS;
+        } else {
+            fail(r, "context is compute, graphics or mps (joined by '+'), not ", word);
+        }
+    }
+    if (!contexts) {
+        fail(r, "context names no list: ", v);
+    }
+    return contexts;
+}
+
 static void parse_process(struct record *r, struct stub_host *h)
 {
     struct stub_gpu *g = gpu_of(r, h);
@@ -254,6 +285,7 @@ static void parse_process(struct record *r, struct stub_host *h)
     p->sampled = (int)num(r, "sampled", 1);
     p->real = (int)num(r, "real", 0);
     p->from_call = (unsigned int)num(r, "from", 1);
+    p->contexts = parse_contexts(r);
 }
 
 static void parse_vgpu(struct record *r, struct stub_host *h)

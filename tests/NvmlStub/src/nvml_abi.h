@@ -81,6 +81,13 @@ typedef struct {
     char busId[NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE];
 } nvmlPciInfo_t;
 
+/* nvmlMemory_t (v1), for nvmlDeviceGetMemoryInfo: used = allocated + reserved. */
+typedef struct {
+    unsigned long long total;
+    unsigned long long free;
+    unsigned long long used;
+} nvmlMemory_t;
+
 typedef struct {
     unsigned int version;
     unsigned long long total;

@@ -53,8 +53,14 @@ struct stub_sample {
     unsigned int mem;
 };
 
+/* The kinds of context a process holds, i.e. the NVML process lists it appears in. */
+#define CTX_COMPUTE 1u
+#define CTX_GRAPHICS 2u
+#define CTX_MPS 4u /* an MPS client: in the MPS list (and, with mps_clients_in_compute, the compute list too) */
+
 struct stub_process {
     unsigned int pid;
+    unsigned int contexts; /* CTX_* bits */
     char name[TEXT];
     unsigned long long memory_mib;
     unsigned int gi;
@@ -94,10 +100,12 @@ struct stub_gpu {
     unsigned long long memory_mib, reserved_mib;
     unsigned int sm_util, mem_util;
     unsigned int sm_clock, sm_clock_max, mem_clock;
-    unsigned int power_mw, power_limit_mw, power_min_mw, power_max_mw;
+    unsigned int power_mw, power_limit_mw, power_min_mw, power_max_mw, power_default_mw;
     unsigned long long energy_mj;
     int temp;
+    int fan; /* percent; -1: no fan (NOT_SUPPORTED, as on passively cooled data-centre boards) */
     int compute_mode;
+    int mps_clients_in_compute; /* some drivers also list MPS clients in the compute list */
     int mig, virt, gpm, proc_util;
     unsigned long long clock_reasons;
     unsigned long long ecc_corrected, ecc_uncorrected;

@@ -32,6 +32,7 @@ nvmlReturn_t copy_text(char *dest, unsigned int length, const char *src);
 int process_visible(struct stub_gpu *g, struct stub_process *p);
 unsigned int real_share(struct stub_process *p);
 unsigned long long used_mib(struct stub_gpu *g, int gi);
+int gi_present(struct stub_gpu *g, struct nvmlGpuInstance_st *gi);
 struct stub_profile *profile_by_id(struct stub_gpu *g, unsigned int id);
 struct stub_vgpu *vgpu_by_id(nvmlVgpuInstance_t id, struct stub_gpu **owner);
 struct stub_vgpu *vgpu_type(nvmlVgpuTypeId_t type, struct stub_gpu **owner);

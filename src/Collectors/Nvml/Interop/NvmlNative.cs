@@ -73,6 +73,8 @@ internal static unsafe partial class NvmlNative
 
     // processes
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetComputeRunningProcesses_v3(nint device, ref uint count, NvmlProcessInfo* infos);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetGraphicsRunningProcesses_v3(nint device, ref uint count, NvmlProcessInfo* infos);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetMPSComputeRunningProcesses_v3(nint device, ref uint count, NvmlProcessInfo* infos);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetProcessUtilization(nint device, NvmlProcessUtilizationSample* samples, ref uint count, ulong lastSeenTimeStamp);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlSystemGetProcessName(uint pid, byte* name, uint length);
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace GpuQos.Collectors.Nvml.Interop;
 
-/// <summary><c>nvmlProcessInfo_t</c> (24 B) of <c>nvmlDeviceGetComputeRunningProcesses_v3</c>.</summary>
+/// <summary><c>nvmlProcessInfo_t</c> (24 B) of the compute, graphics and MPS <c>…RunningProcesses_v3</c> lists.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct NvmlProcessInfo
 {
