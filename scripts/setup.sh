@@ -5,6 +5,9 @@
 #   chromium      renders the audit's HTML report headless in a test
 #   nodejs, npm   validate deploy/kubernetes offline against the Kubernetes schemas (deploy/kubernetes/validate)
 #   systemd       systemd-analyze verifies deploy/systemd/gpuqos.service
+#   cargo, librust-nvml-wrapper-dev
+#                 build tests/NvmlClient, an NVML client written by others (the Rust nvml-wrapper crate), offline
+#                 from Debian's cargo registry, to read the NVML stand-in in a test
 # It is idempotent: on a machine that has everything it only checks, and returns in a second.
 set -euo pipefail
 
@@ -21,6 +24,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v cargo >/dev/null 2>&1 || need+=(cargo)
+compgen -G "/usr/share/cargo/registry/nvml-wrapper-0.9.*" >/dev/null || need+=(librust-nvml-wrapper-dev)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
