@@ -146,8 +146,19 @@ unsigned int real_share(struct stub_process *p)
     return p->last_share;
 }
 
+/* Memory in use, MiB: a GPU instance's (gi >= 0) or the whole device's (gi < 0). A fixture that records a
+   measured figure (key used, as real dumps do: they include the driver's own allocations) reports it;
+   otherwise it is the sum of the processes' use (and, on the device, of the vGPUs' framebuffers). */
 unsigned long long used_mib(struct stub_gpu *g, int gi)
 {
+    if (gi < 0 && g->used_mib >= 0) {
+        return (unsigned long long)g->used_mib;
+    }
+    for (int k = 0; gi >= 0 && k < g->gi_count; k++) {
+        if (g->gis[k].id == (unsigned int)gi && g->gis[k].used_mib >= 0) {
+            return (unsigned long long)g->gis[k].used_mib;
+        }
+    }
     unsigned long long used = 0;
     for (int i = 0; i < g->proc_count; i++) {
         struct stub_process *p = &g->procs[i];

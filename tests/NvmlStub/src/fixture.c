@@ -149,6 +149,7 @@ static void parse_gpu(struct record *r, struct stub_host *h)
     g->minor = (unsigned int)num(r, "minor", (unsigned long long)g->index);
     g->memory_mib = num(r, "memory", 16384);
     g->reserved_mib = num(r, "reserved", 512);
+    g->used_mib = snum(r, "used", -1);
     g->sm_util = (unsigned int)num(r, "sm_util", 0);
     g->mem_util = (unsigned int)num(r, "mem_util", 0);
     g->sm_clock_max = (unsigned int)num(r, "sm_clock_max", 1500);
@@ -223,6 +224,7 @@ static void parse_gi(struct record *r, struct stub_host *h)
     gi->size = (unsigned int)num(r, "size", 1);
     gi->sm_util = (unsigned int)num(r, "sm_util", 0);
     gi->dram_util = (unsigned int)num(r, "dram_util", 0);
+    gi->used_mib = snum(r, "used", -1);
     gi->from = (unsigned int)num(r, "from", 1);
     gi->until = (unsigned int)num(r, "until", 0);
     gi->ci.gi = gi;

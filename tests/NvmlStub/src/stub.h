@@ -30,6 +30,7 @@ struct nvmlGpuInstance_st {
     unsigned int size;
     unsigned int sm_util;
     unsigned int dram_util;
+    long long used_mib; /* fixture key used: the instance's memory in use as measured; -1: its processes' sum */
     char uuid[TEXT];
     /* present from the Nth topology read (nvmlDeviceGetMaxMigDeviceCount) until before the Mth (0: always) */
     unsigned int from, until;
@@ -98,6 +99,7 @@ struct stub_gpu {
     char uuid[TEXT], name[TEXT], pci[TEXT], serial[TEXT];
     unsigned int minor;
     unsigned long long memory_mib, reserved_mib;
+    long long used_mib; /* fixture key used: the device's memory in use as measured; -1: derived from its parts */
     unsigned int sm_util, mem_util;
     unsigned int sm_clock, sm_clock_max, mem_clock;
     unsigned int power_mw, power_limit_mw, power_min_mw, power_max_mw, power_default_mw;
