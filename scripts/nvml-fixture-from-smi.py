@@ -44,8 +44,7 @@ def number(text):
     match = re.match(r"\s*(-?\d+(?:\.\d+)?)", text)
     if not match:
         return None
-    value = float(match.group(1))
-    return value
+    return float(match.group(1))
 
 
 # ---- nvidia-smi -q (text): a tree of "label : value" lines, nested by indentation ----
@@ -278,7 +277,7 @@ def fixture(gpus, source, note):
             for name, d in zip(names, g["mig_devices"]):
                 used_profiles.setdefault(name, d)
             for name, d in used_profiles.items():
-                pid, enum, size, allowed = PROFILES[name]
+                pid, enum, _, allowed = PROFILES[name]
                 slices = int(name.split("g.")[0])
                 lines.append(f"profile gpu={index} enum={enum} id={pid} slices={slices} count={len(list(allowed))} "
                              f"sms={d['sms']} memory={int(d['total'])}   # {name}")
