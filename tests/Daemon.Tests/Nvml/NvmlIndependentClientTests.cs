@@ -99,6 +99,8 @@ public sealed class NvmlIndependentClientTests(NvmlStubBuild stub) : IClassFixtu
             c.Metric($"{p}/clock/sm", 1e6, "gpuqos_gpu_sm_clock_hertz", gpu);
             c.Metric($"{p}/clock/sm_max", 1e6, "gpuqos_gpu_sm_clock_max_hertz", gpu);
             c.Metric($"{p}/clock/memory", 1e6, "gpuqos_gpu_memory_clock_hertz", gpu);
+            c.Metric($"{p}/pcie/tx_kbs", 1024, "gpuqos_gpu_pcie_throughput_bytes_per_second", gpu, ("direction", "tx"));
+            c.Metric($"{p}/pcie/rx_kbs", 1024, "gpuqos_gpu_pcie_throughput_bytes_per_second", gpu, ("direction", "rx"));
             CompareProcesses(c, p, i);
             CompareMig(c, p, i);
         }

@@ -1,13 +1,14 @@
 //! Reads everything an NVML monitoring client usually reads, through the nvml-wrapper crate, and prints one
-//! `path value` line per value. Calls the safe wrapper does not offer (the MPS process list, MIG devices) go
-//! through its own raw bindings (nvml-wrapper-sys). A failed call prints `error:<NvmlError variant>`.
+//! `path value` line per value, in NVML's units (bytes, KB/s for PCIe, mW, MHz, °C, percent). Calls the safe
+//! wrapper does not offer (the MPS process list, MIG devices) go through its own raw bindings
+//! (nvml-wrapper-sys). A failed call prints `error:<NvmlError variant>`.
 //!
 //! Usage: gpuqos-nvml-client LIBRARY   (the path of libnvidia-ml.so.1 to load)
 
 use std::ffi::{CStr, OsStr};
 use std::os::raw::{c_char, c_uint};
 
-use nvml_wrapper::enum_wrappers::device::{Clock, TemperatureSensor};
+use nvml_wrapper::enum_wrappers::device::{Clock, PcieUtilCounter, TemperatureSensor};
 use nvml_wrapper::enums::device::UsedGpuMemory;
 use nvml_wrapper::error::{nvml_try, NvmlError};
 use nvml_wrapper::struct_wrappers::device::ProcessInfo;
@@ -145,6 +146,8 @@ fn main() {
         show(&format!("{}/clock/sm", p), device.clock_info(Clock::SM));
         show(&format!("{}/clock/sm_max", p), device.max_clock_info(Clock::SM));
         show(&format!("{}/clock/memory", p), device.clock_info(Clock::Memory));
+        show(&format!("{}/pcie/tx_kbs", p), device.pcie_throughput(PcieUtilCounter::Send));
+        show(&format!("{}/pcie/rx_kbs", p), device.pcie_throughput(PcieUtilCounter::Receive));
 
         processes(&format!("{}/processes/compute", p), device.running_compute_processes());
         processes(&format!("{}/processes/graphics", p), device.running_graphics_processes());
