@@ -12,11 +12,22 @@ namespace GpuQos.Daemon.Tests.Nvml;
 /// </summary>
 public sealed class NvmlIndependentClientTests(NvmlStubBuild stub) : IClassFixture<NvmlStubBuild>
 {
-    [NvmlClientFact]
-    public async Task Client_DemoFixture_EveryValueItReadsEqualsWhatMetricsExports()
+    /// <summary>The demo host, and the real devices of <c>fixtures/real</c>, with the processes sampled in each.</summary>
+    public static TheoryData<string, int> Fixtures => new()
     {
-        var output = await RunClientAsync(NvmlStubBuild.DemoFixture);
-        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--procfs-root", stub.EmptyProcfs()], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
+        { "demo.fixture", 6 },
+        { "real/a100-sxm4-80gb-mig.fixture", 0 },
+        { "real/h100-mig.fixture", 0 },
+        { "real/h100-80gb-hbm3.fixture", 0 },
+    };
+
+    [NvmlClientTheory]
+    [MemberData(nameof(Fixtures))]
+    public async Task Client_Fixture_EveryValueItReadsEqualsWhatMetricsExports(string name, int sampledProcesses)
+    {
+        var fixture = RepoPaths.Combine("tests", "NvmlStub", "fixtures", name);
+        var output = await RunClientAsync(fixture);
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--procfs-root", stub.EmptyProcfs()], NvmlStubBuild.Environment(fixture));
 
         // Per-process utilization needs a second cycle of samples; wait for every process the client saw sampled.
         var sampled = output.Split('\n').Count(l => l.Contains("/process_utilization/", StringComparison.Ordinal) && l.Contains("/sm ", StringComparison.Ordinal));
@@ -33,7 +44,7 @@ public sealed class NvmlIndependentClientTests(NvmlStubBuild stub) : IClassFixtu
         var readings = new ClientReadings(output, samples);
         Compare(readings);
 
-        Assert.True(sampled >= 6, "the demo has six sampled processes:\n" + output);
+        Assert.True(sampled == sampledProcesses, $"{sampled} processes sampled, not {sampledProcesses}:\n{output}");
         Assert.True(readings.Mismatches.Count == 0, string.Join(Environment.NewLine, readings.Mismatches));
         Assert.Empty(readings.Unchecked);
     }
@@ -84,7 +95,7 @@ public sealed class NvmlIndependentClientTests(NvmlStubBuild stub) : IClassFixtu
             c.Equal($"{p}/power/limit_mw", c.Number($"{p}/power/enforced_limit_mw"), c.Number($"{p}/power/limit_mw"));
             var range = c.Text($"{p}/power/limit_range_mw")?.Split('-').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray() ?? [];
             c.Equal($"{p}/power/limit_range_mw holds the limit", true, range.Length == 2 && range[0] <= c.Number($"{p}/power/limit_mw") && c.Number($"{p}/power/limit_mw") <= range[1]);
-            c.Equal($"{p}/fans (the demo's boards are passively cooled)", true, c.Failed($"{p}/fans", "NotSupported") && c.Failed($"{p}/fan", "NotSupported"));
+            c.Equal($"{p}/fans (no fixture gives a fan: passively cooled boards)", true, c.Failed($"{p}/fans", "NotSupported") && c.Failed($"{p}/fan", "NotSupported"));
 
             if (c.Failed($"{p}/utilization", "NotSupported"))
             {
