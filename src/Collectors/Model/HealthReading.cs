@@ -12,6 +12,13 @@ public sealed record HealthReading
     public bool? RemapPending { get; init; }
     public bool? RemapFailed { get; init; }
     public long XidErrorsTotal { get; init; }
+
+    /// <summary>
+    /// XID errors since start by code: alerts tell application faults (13, 31, 43) from hardware and driver
+    /// faults only by code, and <see cref="LastXid"/> hides every code but the latest.
+    /// </summary>
+    public IReadOnlyDictionary<int, long> XidErrorsByCode { get; init; } = new Dictionary<int, long>();
+
     public int? LastXid { get; init; }
     public double? PcieTxBytesPerSecond { get; init; }
     public double? PcieRxBytesPerSecond { get; init; }

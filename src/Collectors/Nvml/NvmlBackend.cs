@@ -165,7 +165,7 @@ public sealed partial class NvmlBackend : IGpuBackend, IGpuControl
             ulong reasons = 0, corrected = 0, uncorrected = 0;
             uint correctable = 0, uncorrectable = 0, pending = 0, failed = 0, tx = 0, rx = 0;
             var hasRemap = Read(g, "nvmlDeviceGetRemappedRows", () => NvmlNative.nvmlDeviceGetRemappedRows(h, out correctable, out uncorrectable, out pending, out failed));
-            var (xidTotal, lastXid) = _xids.Read(gpu);
+            var (xidTotal, lastXid, xidByCode) = _xids.Read(gpu);
             return new HealthReading
             {
                 ClockEventReasons = Read(g, "nvmlDeviceGetCurrentClocksEventReasons", () => NvmlNative.nvmlDeviceGetCurrentClocksEventReasons(h, out reasons)) ? reasons : null,
@@ -179,6 +179,7 @@ public sealed partial class NvmlBackend : IGpuBackend, IGpuControl
                 RemapFailed = hasRemap ? failed != 0 : null,
                 XidErrorsTotal = xidTotal,
                 LastXid = lastXid,
+                XidErrorsByCode = xidByCode,
 
                 // NVML reports KB/s.
                 PcieTxBytesPerSecond = Read(g, "nvmlDeviceGetPcieThroughput", () => NvmlNative.nvmlDeviceGetPcieThroughput(h, PcieTx, out tx)) ? tx * 1024.0 : null,

@@ -12,6 +12,7 @@ internal sealed class XidWatcher : IDisposable
     private readonly Dictionary<nint, int> _indexByHandle = [];
     private readonly long[] _counts;
     private readonly int?[] _last;
+    private readonly Dictionary<int, long>[] _byCode;
     private readonly Lock _lock = new();
     private readonly uint _timeoutMs;
     private readonly Thread? _thread;
@@ -22,6 +23,7 @@ internal sealed class XidWatcher : IDisposable
     {
         _counts = new long[gpus.Count];
         _last = new int?[gpus.Count];
+        _byCode = [.. gpus.Select(_ => new Dictionary<int, long>())];
         _timeoutMs = (uint)Math.Clamp(waitTimeout.TotalMilliseconds, 10, 5000);
         if (NvmlNative.nvmlEventSetCreate(out _set) != NvmlReturn.Success)
         {
@@ -48,12 +50,12 @@ internal sealed class XidWatcher : IDisposable
         _thread.Start();
     }
 
-    /// <summary>XIDs seen on the GPU since start, and the last one.</summary>
-    public (long Total, int? Last) Read(int gpu)
+    /// <summary>XIDs seen on the GPU since start, the last one, and the count of each code.</summary>
+    public (long Total, int? Last, IReadOnlyDictionary<int, long> ByCode) Read(int gpu)
     {
         lock (_lock)
         {
-            return (_counts[gpu], _last[gpu]);
+            return (_counts[gpu], _last[gpu], new Dictionary<int, long>(_byCode[gpu]));
         }
     }
 
@@ -87,6 +89,7 @@ internal sealed class XidWatcher : IDisposable
                     {
                         _counts[gpu]++;
                         _last[gpu] = (int)data.EventData;
+                        _byCode[gpu][(int)data.EventData] = _byCode[gpu].GetValueOrDefault((int)data.EventData) + 1;
                     }
                 }
             }

@@ -205,6 +205,7 @@ internal sealed class SimulatedGpu
             RemapFailed = false,
             XidErrorsTotal = xids.Count,
             LastXid = xids.Count > 0 ? xids[^1].Xid : null,
+            XidErrorsByCode = xids.GroupBy(x => x.Xid).ToDictionary(g => g.Key, g => (long)g.Count()),
             PcieTxBytesPerSecond = 2e8 + (allocation.Busy * 4e9),
             PcieRxBytesPerSecond = 1e8 + (allocation.Busy * 2e9),
         };

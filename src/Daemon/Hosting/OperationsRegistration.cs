@@ -42,6 +42,7 @@ internal static class OperationsRegistration
         services.AddSingleton(token);
         services.AddSingleton<ReloadStatus>();
         services.AddSingleton<IMetricSource, ConfigReloadMetrics>();
+        services.AddSingleton<IMetricSource, ScheduleMetrics>();
         services.AddSingleton<IStateSection, ConfigStateSection>();
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());

@@ -15,6 +15,7 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public static readonly MetricDefinition State = new("gpuqos_sla_state", MetricType.Gauge, "SLA state of a policy for a tenant on a GPU: 1 for the current state, 0 for the others.", Sla.With("state"), "enforcer state machine");
     public static readonly MetricDefinition ObjectiveValue = new("gpuqos_sla_objective_value", MetricType.Gauge, "An objective's measured value over its window, in the objective's unit (share 0..1, bytes, or a count).", Sla.With("objective"), "snapshot history, per objective window");
     public static readonly MetricDefinition ObjectiveTarget = new("gpuqos_sla_objective_target", MetricType.Gauge, "An objective's target, in the same unit as gpuqos_sla_objective_value.", Sla.With("objective"), "policy configuration");
+    public static readonly MetricDefinition ComplianceTarget = new("gpuqos_sla_compliance_target_ratio", MetricType.Gauge, "The policy's SLO: the fraction of time it is to be out of breach on each GPU; 1 minus it is the error budget gpuqos_sla_breach_seconds_total spends.", ["tenant", "policy"], "policy configuration (slo)");
     public static readonly MetricDefinition Breaches = new("gpuqos_sla_breaches_total", MetricType.Counter, "Times the policy went from pending to breached.", Sla, "enforcer state machine");
     public static readonly MetricDefinition BreachSeconds = new("gpuqos_sla_breach_seconds_total", MetricType.Counter, "Time spent breached, enforcing or recovering.", Sla, "enforcer state machine");
     public static readonly MetricDefinition Actions = new("gpuqos_enforcement_actions_total", MetricType.Counter, "Enforcement actions by type, policy and result (applied, dry-run, refused, failed, reverted, revert-failed, recovered).", ["action", "policy", "result"], "enforcer action log");
@@ -23,7 +24,7 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public static readonly MetricDefinition Paused = new("gpuqos_enforcement_paused", MetricType.Gauge, "1 while enforcement is paused (evaluated, not applied).", [], "enforcer");
 
     /// <inheritdoc />
-    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors];
+    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, ComplianceTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors];
 
     /// <inheritdoc />
     public void WriteTo(IMetricWriter writer)
@@ -65,6 +66,11 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
         foreach (var policy in enforcer.PolicyNames)
         {
             writer.Write(PolicyFailed, failed.Contains(policy) ? 1 : 0, policy);
+        }
+
+        foreach (var (tenant, policy, slo) in enforcer.SloTargets())
+        {
+            writer.Write(ComplianceTarget, slo, tenant, policy);
         }
 
         writer.Write(Paused, enforcer.Paused ? 1 : 0);

@@ -66,6 +66,15 @@ public sealed partial class SlaEnforcer
         }
     }
 
+    /// <summary>Every configured policy's tenant and SLO (<see cref="PolicyOptions.Slo"/>), failed ones too.</summary>
+    public IReadOnlyList<(string Tenant, string Policy, double Slo)> SloTargets()
+    {
+        lock (_lock)
+        {
+            return _policies.Select(p => (p.Options.Tenant, p.Options.Name, p.Options.Slo)).ToList();
+        }
+    }
+
     /// <summary>Names of every configured policy.</summary>
     public IReadOnlyList<string> PolicyNames
     {

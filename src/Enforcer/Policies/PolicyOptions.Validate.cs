@@ -17,6 +17,12 @@ public sealed partial class PolicyOptions : IValidatableObject
             yield return new ValidationResult("for must be between 0s and 1h", [nameof(For)]);
         }
 
+        // 1 would leave no error budget to burn; the burn-rate alerts divide by 1 - slo.
+        if (!(Slo > 0 && Slo < 1))
+        {
+            yield return new ValidationResult($"slo must be between 0 and 1, both excluded (0.99 is 99% of the time out of breach); got {Slo}", [nameof(Slo)]);
+        }
+
         if (Cooldown < TimeSpan.Zero || Cooldown > TimeSpan.FromDays(1))
         {
             yield return new ValidationResult("cooldown must be between 0s and 1d", [nameof(Cooldown)]);

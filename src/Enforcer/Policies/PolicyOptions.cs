@@ -36,6 +36,14 @@ public sealed partial class PolicyOptions
     [Range(0.0, double.MaxValue)]
     public double Hysteresis { get; init; } = PolicyOptionsDefaults.Hysteresis;
 
+    /// <summary>
+    /// The service-level objective: the fraction of time (strictly between 0 and 1) the policy is to be out
+    /// of breach on each GPU. Enforcement does not read it; it is exposed as
+    /// <c>gpuqos_sla_compliance_target_ratio</c> so that burn-rate alerts measure
+    /// <c>gpuqos_sla_breach_seconds_total</c> against the error budget <c>1 - slo</c>.
+    /// </summary>
+    public double Slo { get; init; } = PolicyOptionsDefaults.Slo;
+
     /// <summary>After the actions are lifted, how long before the policy may act again.</summary>
     public TimeSpan Cooldown { get; init; } = PolicyOptionsDefaults.Cooldown;
 

@@ -6,6 +6,9 @@ public static class PolicyOptionsDefaults
     /// <summary>Two percentage points: above the noise of a 1 s sample, well inside the ±5 pp users tolerate.</summary>
     public const double Hysteresis = 0.02;
 
+    /// <summary>99% of the time out of breach: a budget of about 7 hours a month, 14 minutes a day.</summary>
+    public const double Slo = 0.99;
+
     /// <summary>At most ten action sets per window.</summary>
     public const int MaxActions = 10;
 

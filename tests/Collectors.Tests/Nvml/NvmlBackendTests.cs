@@ -131,18 +131,19 @@ public sealed class NvmlBackendTests(NvmlStubHost stub)
     [Fact]
     public void Xid_EventFromDriver_CountedWithItsCode()
     {
-        using var backend = stub.Open(stub.DemoWith("xid gpu=2 code=79 after=0", "xid gpu=2 code=48 after=0"),
+        using var backend = stub.Open(stub.DemoWith("xid gpu=2 code=79 after=0", "xid gpu=2 code=48 after=0", "xid gpu=2 code=48 after=0"),
             options: new NvmlBackendOptions { ProcRoot = stub.ProcRoot, EventWaitTimeout = TimeSpan.FromMilliseconds(50) });
         var deadline = Stopwatch.StartNew();
         using var pause = new ManualResetEventSlim();
-        while (backend.ReadHealth(2).XidErrorsTotal < 2 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (backend.ReadHealth(2).XidErrorsTotal < 3 && deadline.Elapsed < TimeSpan.FromSeconds(10))
         {
             pause.Wait(20);
         }
 
         var health = backend.ReadHealth(2);
-        Assert.Equal(2, health.XidErrorsTotal);
+        Assert.Equal(3, health.XidErrorsTotal);
         Assert.Equal(48, health.LastXid);
+        Assert.Equal([(48, 2L), (79, 1L)], health.XidErrorsByCode.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value)));
         Assert.Equal(0, backend.ReadHealth(1).XidErrorsTotal);
     }
 

@@ -39,6 +39,27 @@ public sealed class PolicyConfigTests
         Assert.Contains(errors, e => e.Message.Contains("serach", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("99")]
+    public void Check_SloNotStrictlyBetweenZeroAndOne_ErrorNamesThePolicysSlo(string slo)
+    {
+        var errors = ConfigLoader.Check($$"""
+            tenants:
+              - {name: search, match: [{user: search}]}
+            policies:
+              - name: p
+                tenant: search
+                slo: {{slo}}
+                objectives: [{type: min-sm-share, share: 0.3}]
+            """);
+
+        var error = Assert.Single(errors);
+        Assert.Equal("policies[0].slo", error.Path);
+        Assert.Contains("between 0 and 1", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Daemon_DemoHost_ExposesSlaStateActionsAndPolicyMetrics()
     {
@@ -50,5 +71,8 @@ public sealed class PolicyConfigTests
         var metrics = await daemon.ScrapeAsync();
         Assert.Contains("gpuqos_sla_policy_failed{policy=\"search-guaranteed-share\"} 0", metrics, StringComparison.Ordinal);
         Assert.Contains("gpuqos_enforcement_paused 0", metrics, StringComparison.Ordinal);
+
+        // The SLO from the policy's configuration, for the burn-rate alerts.
+        Assert.Contains("gpuqos_sla_compliance_target_ratio{tenant=\"search\",policy=\"search-guaranteed-share\"} 0.99", metrics, StringComparison.Ordinal);
     }
 }

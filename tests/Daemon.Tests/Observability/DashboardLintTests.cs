@@ -9,8 +9,9 @@ public sealed partial class DashboardLintTests
 {
     private const string DatasourceVariable = "${datasource}";
 
-    // Series Prometheus itself adds to every target; dashboards may use them next to GpuQos' own.
-    private static readonly HashSet<string> PrometheusSeries = new(StringComparer.Ordinal) { "up", "scrape_duration_seconds", "scrape_samples_scraped" };
+    // Series Prometheus itself adds to every target, which dashboards may use next to GpuQos' own, and the one
+    // kube-state-metrics series GpuQosGpuNodeWithoutDaemon reads (a node's allocatable nvidia.com/gpu).
+    private static readonly HashSet<string> PrometheusSeries = new(StringComparer.Ordinal) { "up", "scrape_duration_seconds", "scrape_samples_scraped", "kube_node_status_allocatable" };
 
     private static readonly string[] RequiredDashboards =
         ["gpuqos-fleet-overview", "gpuqos-gpu-partitions", "gpuqos-tenants-sla", "gpuqos-isolation-audits", "gpuqos-daemon-health"];

@@ -26,7 +26,22 @@ public sealed class DemoStack : IAsyncLifetime
         // this stack stands for a healthy host, on which no alert may fire.
         _config = Directory.CreateTempSubdirectory("gpuqos-demo-stack-");
         var config = Path.Combine(_config.FullName, "gpuqos.yaml");
-        await File.WriteAllTextAsync(config, await File.ReadAllTextAsync(RepoPaths.Combine("scenarios", "demo-config.yaml")) + """
+        // ml-platform runs on two GPUs (the MIG H100 and the A10): a policy that holds on both gives the SLA
+        // panels a policy over several GPUs, the shape that once read 150% compliance.
+        var demo = await File.ReadAllTextAsync(RepoPaths.Combine("scenarios", "demo-config.yaml"));
+        const string Policies = "\npolicies:\n";
+        if (!demo.Contains(Policies, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("scenarios/demo-config.yaml has no top-level policies: list");
+        }
+
+        demo = demo.Replace(Policies, Policies + """
+              - name: ml-platform-share-cap
+                tenant: ml-platform
+                objectives: [{type: max-sm-share, share: 1.0}]
+
+            """, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(config, demo + """
 
             audit:
               enabled: true
@@ -39,7 +54,11 @@ public sealed class DemoStack : IAsyncLifetime
               thresholds:
                 cpuCores: 1000
             """);
-        _daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
+        // The demo host with an application XID (13) on its A10, so the XID panels draw a real series by code
+        // while no alert fires (13 is a tenant's own fault).
+        var scenario = Path.Combine(_config.FullName, "scenario.yaml");
+        await File.WriteAllTextAsync(scenario, Collectors.Simulation.ScenarioLoader.DemoYaml().TrimEnd() + "\n    xids:\n      - {at: 0s, xid: 13}\n");
+        _daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config, "--scenario", scenario]);
         _prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{_daemon.Port}", RuleFiles.RulePaths);
         await _prometheus.WaitForScrapesAsync(3, TimeSpan.FromSeconds(30));
         await WaitForAuditAsync(_prometheus);

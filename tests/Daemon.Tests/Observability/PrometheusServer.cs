@@ -45,6 +45,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
               - job_name: gpuqos
                 static_configs:
                   - targets: ['{target}']
+                    # What the ServiceMonitor's relabeling (node) and a cluster-wide external label add in
+                    # production, so that the dashboards' node and cluster variables are exercised.
+                    labels:
+                      node: sim-node-1
+                      cluster: sim
             """);
         var port = DaemonProcess.FreePort();
         var psi = new ProcessStartInfo(ExternalTool.Require("prometheus"))
@@ -131,6 +136,22 @@ internal sealed class PrometheusServer : IAsyncDisposable
         return json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
             .Select(s => s.GetProperty("metric").TryGetProperty(label, out var l) ? l.GetString() ?? "" : "")
             .Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The label sets (metric name left out) of the series an instant query returns.</summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> SeriesAsync(string expr)
+    {
+        using var response = await Http.PostAsync("/api/v1/query", new FormUrlEncodedContent([new("query", expr)]));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        if (json.RootElement.GetProperty("status").GetString() != "success")
+        {
+            return [];
+        }
+
+        return json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Select(s => (IReadOnlyDictionary<string, string>)s.GetProperty("metric").EnumerateObject()
+                .Where(l => l.Name != "__name__").ToDictionary(l => l.Name, l => l.Value.GetString() ?? "", StringComparer.Ordinal))
+            .ToList();
     }
 
     /// <summary>Every loaded rule with its health (<c>ok</c>, <c>err</c>, <c>unknown</c>) and last error.</summary>

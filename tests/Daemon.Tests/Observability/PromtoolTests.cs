@@ -18,7 +18,8 @@ public sealed partial class PromtoolTests
     [RequiresPrometheusFact("promtool")]
     public async Task TestRules_EveryUnitTest_Passes()
     {
-        var (code, output) = await ExternalTool.RunAsync("promtool", ["test", "rules", .. RuleFiles.TestPaths], workingDirectory: RuleFiles.TestsDirectory);
+        // Some cases evaluate days of rules (the 3-day burn-rate window): about 30 s on a loaded two-core machine.
+        var (code, output) = await ExternalTool.RunAsync("promtool", ["test", "rules", .. RuleFiles.TestPaths], workingDirectory: RuleFiles.TestsDirectory, timeout: TimeSpan.FromMinutes(3));
         Assert.True(code == 0, "promtool test rules failed:\n" + output);
     }
 
@@ -39,6 +40,84 @@ public sealed partial class PromtoolTests
         Assert.NotEmpty(alerts);
         var untested = alerts.Except(RuleFiles.TestedAlerts()).ToList();
         Assert.True(untested.Count == 0, "alerts without a promtool test case: " + string.Join(", ", untested));
+    }
+
+    [Fact]
+    public void Alerts_EveryAlert_HasAFiringAndANotFiringCase()
+    {
+        var checks = RuleFiles.AlertChecks();
+        var problems = new List<string>();
+        foreach (var alert in RuleFiles.Load().Select(r => r.Alert).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (!checks.Any(c => c.Alert == alert && c.Fires))
+            {
+                problems.Add($"{alert}: no promtool case in which it fires");
+            }
+
+            if (!checks.Any(c => c.Alert == alert && !c.Fires))
+            {
+                problems.Add($"{alert}: no promtool case in which it does not fire (resolved, or just short)");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void RecordingRules_EveryOne_IsEvaluatedByAPromtoolCase()
+    {
+        var records = RuleFiles.Load().Select(r => r.Record).OfType<string>().ToList();
+        Assert.NotEmpty(records);
+        var tested = RuleFiles.ExpressionChecks().SelectMany(e => PromQl.MetricNames(e)).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(records.Except(tested));
+    }
+
+    [Fact]
+    public void Alerts_FollowTheMixinConventions_SeverityAndTargetLabelsKept()
+    {
+        var problems = new List<string>();
+        foreach (var rule in RuleFiles.Load().Where(r => r.Alert is not null))
+        {
+            if (!rule.Labels.TryGetValue("severity", out var severity) || severity is not ("critical" or "warning" or "info"))
+            {
+                problems.Add($"{rule.Name}: severity must be critical, warning or info");
+            }
+
+            // "by (instance, gpu)" drops node, namespace and job, and Alertmanager can no longer route by node:
+            // aggregate "without" the labels summed over, or keep node in "by".
+            problems.AddRange(ByClause().Matches(rule.Expr).Where(m => !m.Groups[1].Value.Split(',').Select(l => l.Trim()).Contains("node"))
+                .Select(m => $"{rule.Name}: '{m.Value}' drops the target's labels (node, job, namespace)"));
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Rules_SelectTheDaemonByOneJobSelector_TheOneTheDocsSayToReplace()
+    {
+        var selectors = RuleFiles.Load().SelectMany(r => JobMatcher().Matches(r.Expr).Select(m => m.Value)).Distinct(StringComparer.Ordinal).ToList();
+        Assert.Equal(["job=\"gpuqos\""], selectors);
+        Assert.Contains("job=\"gpuqos\"", File.ReadAllText(RepoPaths.Combine("docs", "observability.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Alerts_TheIssue25AlertList_IsCovered()
+    {
+        // Issue #25: absent targets, enforcement, SLO burn rates, hardware and stale data.
+        string[] expected =
+        [
+            "GpuQosDaemonAbsent", "GpuQosGpuNodeWithoutDaemon", "GpuQosEnforcementRevertFailed", "GpuQosEnforcementJournalFailing",
+            "GpuQosSlaPolicyFailed", "GpuQosEnforcementPaused", "GpuQosConfigReloadRejected", "GpuQosKubeletUnreachable",
+            "GpuQosRowRemapFailed", "GpuQosRowRemapPending", "GpuQosXidError", "GpuQosMemoryNearlyFull", "GpuQosTemperatureHigh",
+            "GpuQosGpuCountDropped", "GpuQosEccCorrectedErrorsGrowing", "GpuQosAuditStale", "GpuQosSeriesStale", "GpuQosSlaErrorBudgetBurn",
+        ];
+        var alerts = RuleFiles.Load().Select(r => r.Alert).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(expected.Except(alerts));
+
+        // The workbook's three burn-rate pairs, each its own rule with its windows as labels.
+        var burns = RuleFiles.Load().Where(r => r.Alert == "GpuQosSlaErrorBudgetBurn")
+            .Select(r => $"{r.Labels["long"]}/{r.Labels["short"]}/{r.Labels["severity"]}").Order(StringComparer.Ordinal);
+        Assert.Equal(["1h/5m/critical", "3d/6h/warning", "6h/30m/critical"], burns);
     }
 
     [Fact]
@@ -81,6 +160,12 @@ public sealed partial class PromtoolTests
     // GitHub's anchor for a heading: lower case, spaces to dashes, punctuation dropped.
     private static string Anchor(string heading) =>
         new(heading.Trim().ToLowerInvariant().Replace(' ', '-').Where(c => char.IsLetterOrDigit(c) || c is '-' or '_').ToArray());
+
+    [GeneratedRegex(@"\bby\s*\(([^()]*)\)")]
+    private static partial Regex ByClause();
+
+    [GeneratedRegex(@"\bjob\s*=~?\s*""[^""]*""")]
+    private static partial Regex JobMatcher();
 
     [GeneratedRegex(@"^#{1,6}\s+(.+?)\s*$", RegexOptions.Multiline)]
     private static partial Regex Heading();

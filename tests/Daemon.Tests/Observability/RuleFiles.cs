@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace GpuQos.Daemon.Tests.Observability;
 
 /// <summary>One rule of <c>deploy/prometheus/rules</c>.</summary>
-internal sealed record PrometheusRule(string File, string Group, string? Alert, string? Record, string Expr, IReadOnlyDictionary<string, string> Annotations)
+internal sealed record PrometheusRule(string File, string Group, string? Alert, string? Record, string Expr, IReadOnlyDictionary<string, string> Annotations, IReadOnlyDictionary<string, string> Labels)
 {
     public string Name => Alert ?? Record ?? "(unnamed)";
 }
@@ -32,10 +32,8 @@ internal static class RuleFiles
                 var groupName = Scalar(group, "name") ?? "";
                 foreach (var rule in Sequence(group, "rules"))
                 {
-                    var annotations = rule.Children.TryGetValue(new YamlScalarNode("annotations"), out var a) && a is YamlMappingNode map
-                        ? map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ((YamlScalarNode)kv.Value).Value ?? "", StringComparer.Ordinal)
-                        : new Dictionary<string, string>(StringComparer.Ordinal);
-                    rules.Add(new PrometheusRule(Path.GetFileName(path), groupName, Scalar(rule, "alert"), Scalar(rule, "record"), Scalar(rule, "expr") ?? "", annotations));
+                    rules.Add(new PrometheusRule(
+                        Path.GetFileName(path), groupName, Scalar(rule, "alert"), Scalar(rule, "record"), Scalar(rule, "expr") ?? "", Map(rule, "annotations"), Map(rule, "labels")));
                 }
             }
         }
@@ -44,9 +42,12 @@ internal static class RuleFiles
     }
 
     /// <summary>The alert names that some <c>alert_rule_test</c> of the rule unit tests checks.</summary>
-    public static IReadOnlySet<string> TestedAlerts()
+    public static IReadOnlySet<string> TestedAlerts() => AlertChecks().Select(c => c.Alert).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Every <c>alert_rule_test</c> check: the alert, and whether it expects the alert to fire.</summary>
+    public static IReadOnlyList<(string Alert, bool Fires)> AlertChecks()
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var checks = new List<(string, bool)>();
         foreach (var path in TestPaths)
         {
             foreach (var test in Sequence(Root(path), "tests"))
@@ -55,14 +56,20 @@ internal static class RuleFiles
                 {
                     if (Scalar(check, "alertname") is { } name)
                     {
-                        names.Add(name);
+                        checks.Add((name, Sequence(check, "exp_alerts").Any()));
                     }
                 }
             }
         }
 
-        return names;
+        return checks;
     }
+
+    /// <summary>The expressions of every <c>promql_expr_test</c> of the rule unit tests.</summary>
+    public static IReadOnlyList<string> ExpressionChecks() =>
+        TestPaths.SelectMany(p => Sequence(Root(p), "tests"))
+            .SelectMany(t => Sequence(t, "promql_expr_test"))
+            .Select(c => Scalar(c, "expr")).OfType<string>().ToList();
 
     private static YamlMappingNode Root(string path)
     {
@@ -74,6 +81,11 @@ internal static class RuleFiles
 
     private static IEnumerable<YamlMappingNode> Sequence(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlSequenceNode seq ? seq.Children.OfType<YamlMappingNode>() : [];
+
+    private static Dictionary<string, string> Map(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlMappingNode map
+            ? map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ((YamlScalarNode)kv.Value).Value ?? "", StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode s ? s.Value : null;

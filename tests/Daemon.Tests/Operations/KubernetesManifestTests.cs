@@ -94,6 +94,43 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void ServiceMonitorAndPrometheusRule_CarryTheSameLabels_SoOnePrometheusSelectsBoth()
+    {
+        // With kube-prometheus-stack's defaults a ServiceMonitor without "release" is never scraped, while the
+        // PrometheusRule with it loads: the rules would watch nothing, and nothing would fire.
+        var monitor = At(Load(Path.Combine(Dir, "servicemonitor.yaml")).Single(), "metadata.labels");
+        var rule = At(Load(Path.Combine(Dir, "prometheusrule.yaml")).Single(), "metadata.labels");
+
+        Assert.NotNull(At(rule, "release"));
+        Assert.Equal(Canonical(rule), Canonical(monitor));
+    }
+
+    [Fact]
+    public async Task ObservabilityDoc_PrometheusRuleCommand_GeneratesExactlyTheShippedPrometheusRule()
+    {
+        // Applying both must not duplicate an alert: the documented command yields the same object, by name.
+        var doc = File.ReadAllText(RepoPaths.Combine("docs", "observability.md"));
+        var start = doc.IndexOf("```sh\n# prometheusrule", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/observability.md has no ```sh block starting with '# prometheusrule'");
+        var body = doc[(start + "```sh\n".Length)..doc.IndexOf("```", start + 5, StringComparison.Ordinal)];
+        const string Apply = "| kubectl apply -f -";
+        Assert.Contains(Apply, body, StringComparison.Ordinal);
+        using var dir = new TempDirectory();
+        var script = dir.Write("generate.sh", body.Replace(Apply, "", StringComparison.Ordinal));
+
+        var psi = new ProcessStartInfo("bash") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(script);
+        using var bash = Process.Start(psi)!;
+        var output = await bash.StandardOutput.ReadToEndAsync();
+        var errors = await bash.StandardError.ReadToEndAsync();
+        await bash.WaitForExitAsync();
+        Assert.True(bash.ExitCode == 0, errors);
+
+        var generated = dir.Write("generated.yaml", output);
+        Assert.Equal(Canonical(Load(Path.Combine(Dir, "prometheusrule.yaml")).Single()), Canonical(Load(generated).Single()));
+    }
+
+    [Fact]
     public void PrometheusRule_HasTheGroupsOfDeployPrometheusRules()
     {
         var rulesDir = RepoPaths.Combine("deploy", "prometheus", "rules");
