@@ -36,10 +36,9 @@ public sealed class ProcfsReader(string procfsRoot, UserDirectory users)
             var cgroup = CgroupParser.ParseFile(cgroupFile);
             length = ReadAll(Path.Combine(dir, "status"), ref buffer);
             var uid = ParseRealUid(buffer.AsSpan(0, length));
-            length = ReadAll(Path.Combine(dir, "stat"), ref buffer);
             return new ProcessFacts(cgroup, uid is { } u ? users.NameOf(u) : "")
             {
-                StartTime = ParseStartTime(buffer.AsSpan(0, length)),
+                StartTime = ReadStartTime(Path.Combine(dir, "stat"), ref buffer),
                 FreezerCgroup = CgroupParser.FreezerPath(cgroupFile),
             };
         }
@@ -83,6 +82,20 @@ public sealed class ProcfsReader(string procfsRoot, UserDirectory users)
             }
 
             length += read;
+        }
+    }
+
+    /// <summary>The start time from a stat file; null when it cannot be read (the process exited, or a fixture has none).</summary>
+    private static long? ReadStartTime(string path, ref byte[] buffer)
+    {
+        try
+        {
+            var length = ReadAll(path, ref buffer);
+            return ParseStartTime(buffer.AsSpan(0, length));
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuQos.Collectors.Attribution;
 
 namespace GpuQos.Enforcer.Actuators;
 
@@ -12,9 +13,6 @@ namespace GpuQos.Enforcer.Actuators;
 /// <param name="procRoot">Where procfs is mounted.</param>
 public sealed class ProcessExclusions(int? daemon, bool actOnMpsServer = false, string procRoot = "/proc")
 {
-    /// <summary>The executable of the MPS server, as <c>/proc/PID/exe</c> names it (<c>comm</c> cuts it to 15 characters).</summary>
-    public const string MpsServerExecutable = "nvidia-cuda-mps-server";
-
     // Deep enough for any real process tree; a longer chain is treated as a loop and excluded.
     private const int MaxDepth = 256;
 
@@ -60,37 +58,11 @@ public sealed class ProcessExclusions(int? daemon, bool actOnMpsServer = false, 
             }
         }
 
-        if (!actOnMpsServer && IsMpsServer(pid, procRoot))
+        if (!actOnMpsServer && ProcessExecutable.IsMpsServer(pid, procRoot))
         {
             return $"PID {pid.ToString(CultureInfo.InvariantCulture)} is the MPS server (enforcement.actOnMpsServer is off)";
         }
 
         return null;
-    }
-
-    /// <summary>Whether <paramref name="pid"/> runs the MPS server, judged by its executable (<c>/proc/PID/exe</c>).</summary>
-    public static bool IsMpsServer(int pid, string procRoot = "/proc") => ExecutableName(pid, procRoot) == MpsServerExecutable;
-
-    /// <summary>
-    /// The file name of a process's executable from the <c>/proc/PID/exe</c> link (without the <c> (deleted)</c> the
-    /// kernel appends to a replaced binary); null when it cannot be read (a kernel thread has none, or it is gone).
-    /// </summary>
-    public static string? ExecutableName(int pid, string procRoot = "/proc")
-    {
-        try
-        {
-            var target = new FileInfo(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "exe")).LinkTarget;
-            if (target is null)
-            {
-                return null;
-            }
-
-            const string deleted = " (deleted)";
-            return Path.GetFileName(target.EndsWith(deleted, StringComparison.Ordinal) ? target[..^deleted.Length] : target);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

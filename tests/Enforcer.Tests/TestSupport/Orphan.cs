@@ -14,9 +14,10 @@ internal sealed class Orphan : IDisposable
 
     public int Pid { get; }
 
-    public static Orphan Start()
+    /// <summary>Starts <paramref name="executable"/> (default sleep) with the argument 600.</summary>
+    public static Orphan Start(string executable = "sleep")
     {
-        using var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $!"])
+        using var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "\"$0\" 600 </dev/null >/dev/null 2>&1 & echo $!", executable])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
