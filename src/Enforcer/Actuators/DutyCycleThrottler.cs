@@ -139,9 +139,10 @@ public sealed class DutyCycleThrottler : IDisposable
                     }
 
                     // Run phase first: continue every throttled process, then stop each when its share of the period is used.
-                    if (e.Duty > 0)
+                    if (e.Duty > 0 && !TrySignal(e.Key, Libc.SigCont))
                     {
-                        Signal(e.Key, Libc.SigCont, _procRoot);
+                        retired.Add(e.Key.Pid);
+                        continue;
                     }
 
                     due.Add((periodStart + (long)(e.Duty * _period.TotalSeconds * _time.TimestampFrequency), e));
@@ -166,7 +167,7 @@ public sealed class DutyCycleThrottler : IDisposable
                     // Only stop what is still registered under the same key (not released or replaced meanwhile).
                     if (!_disposed && _entries.TryGetValue(entry.Key.Pid, out var current) && current.Key == entry.Key)
                     {
-                        Signal(entry.Key, Libc.SigStop, _procRoot);
+                        TrySignal(entry.Key, Libc.SigStop);
                     }
                 }
             }
@@ -185,6 +186,19 @@ public sealed class DutyCycleThrottler : IDisposable
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>A signal from the duty-cycle thread, which must never die of one that fails: the process is then retired.</summary>
+    private bool TrySignal(ProcessKey process, int signal)
+    {
+        try
+        {
+            return Signal(process, signal, _procRoot);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -54,9 +54,15 @@ public sealed class OsProcessActuator : IProcessActuator
     /// <inheritdoc />
     public void SetDutyCycle(ProcessKey process, double duty)
     {
-        if (duty < 1 && Refusal(process) is { } why)
+        if (duty < 1)
         {
-            throw new InvalidOperationException($"refusing to throttle: {why}");
+            if (Refusal(process) is { } why)
+            {
+                throw new InvalidOperationException($"refusing to throttle: {why}");
+            }
+
+            // Fails here, where the action is recorded, on a kernel without pidfd, rather than in the duty-cycle thread.
+            using var probe = PidFd.Open(process, _procRoot);
         }
 
         _throttler.Set(process, duty);
