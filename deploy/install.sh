@@ -4,12 +4,19 @@
 # binary built elsewhere (dotnet publish src/Daemon -c Release -r linux-x64).
 #   sudo deploy/install.sh            install or upgrade, then (re)start the service
 #   DESTDIR=/tmp/root deploy/install.sh   stage into a directory instead (no systemctl calls)
+#   sudo deploy/install.sh --freeze   also install the drop-in that makes /sys/fs/cgroup writable, for
+#                                     hosts whose policies use the freeze action (the cgroup tree is
+#                                     read-only otherwise)
 # An existing /etc/gpuqos/gpuqos.yaml is never overwritten; the shipped default goes beside it as
 # gpuqos.yaml.default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 destdir="${DESTDIR:-}"
+freeze=no
+if [ "${1:-}" = "--freeze" ]; then
+  freeze=yes
+fi
 bin="$destdir/usr/local/bin"
 unit_dir="$destdir/etc/systemd/system"
 etc="$destdir/etc/gpuqos"
@@ -34,6 +41,10 @@ install -d -m 0755 "$etc"
 install -d -m 0750 "$state"
 install -m 0755 "$binary" "$bin/gpuqos"
 install -m 0644 deploy/systemd/gpuqos.service "$unit_dir/gpuqos.service"
+if [ "$freeze" = yes ]; then
+  install -d -m 0755 "$unit_dir/gpuqos.service.d"
+  install -m 0644 deploy/systemd/gpuqos.service.d/freeze.conf "$unit_dir/gpuqos.service.d/freeze.conf"
+fi
 if [ -e "$etc/gpuqos.yaml" ]; then
   install -m 0644 deploy/gpuqos.yaml "$etc/gpuqos.yaml.default"
   echo "install: kept $etc/gpuqos.yaml; the new default is $etc/gpuqos.yaml.default"

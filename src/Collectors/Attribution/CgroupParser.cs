@@ -45,6 +45,44 @@ public static partial class CgroupParser
         return withPod ?? unified ?? first ?? CgroupIdentity.None;
     }
 
+    /// <summary>
+    /// The cgroup a freezer would act on, from the whole content of a <c>/proc/PID/cgroup</c> file: the unified
+    /// (<c>0::</c>) path when it lies below the root, else the v1 <c>freezer</c> hierarchy's path; null when
+    /// neither names a cgroup below the root (the root cannot be frozen).
+    /// </summary>
+    public static string? FreezerPath(string content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        string? v1 = null;
+        foreach (var raw in content.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var firstColon = raw.IndexOf(':', StringComparison.Ordinal);
+            var secondColon = firstColon < 0 ? -1 : raw.IndexOf(':', firstColon + 1);
+            if (secondColon < 0)
+            {
+                continue;
+            }
+
+            var path = raw[(secondColon + 1)..];
+            if (path.Length <= 1 || path[0] != '/')
+            {
+                continue;
+            }
+
+            if (raw.StartsWith("0::", StringComparison.Ordinal))
+            {
+                return path;
+            }
+
+            if (raw.AsSpan(firstColon + 1, secondColon - firstColon - 1).ToString().Split(',').Contains("freezer"))
+            {
+                v1 = path;
+            }
+        }
+
+        return v1;
+    }
+
     /// <summary>Parses one cgroup path.</summary>
     public static CgroupIdentity ParsePath(string path)
     {

@@ -23,6 +23,15 @@ public sealed record ProcessAttribution(string Container, string Pod, string Nam
 
     /// <summary>How the pod was found (<see cref="PodMatchKind"/>).</summary>
     public string Match { get; init; } = PodMatchKind.None;
+
+    /// <summary>
+    /// The process's start time (clock ticks since boot) as procfs gave it with the facts attributed here: the
+    /// identity the enforcer acts on. Null where it is not known (the simulated host, attribution off).
+    /// </summary>
+    public long? StartTime { get; init; }
+
+    /// <summary>The cgroup the <c>freeze</c> action acts on (<see cref="ProcessFacts.FreezerCgroup"/>); null where none is known.</summary>
+    public string? FreezerCgroup { get; init; }
 }
 
 /// <summary>

@@ -32,10 +32,15 @@ public sealed class ProcfsReader(string procfsRoot, UserDirectory users)
         try
         {
             var length = ReadAll(Path.Combine(dir, "cgroup"), ref buffer);
-            var cgroup = CgroupParser.ParseFile(Encoding.UTF8.GetString(buffer, 0, length));
+            var cgroupFile = Encoding.UTF8.GetString(buffer, 0, length);
+            var cgroup = CgroupParser.ParseFile(cgroupFile);
             length = ReadAll(Path.Combine(dir, "status"), ref buffer);
             var uid = ParseRealUid(buffer.AsSpan(0, length));
-            return new ProcessFacts(cgroup, uid is { } u ? users.NameOf(u) : "");
+            return new ProcessFacts(cgroup, uid is { } u ? users.NameOf(u) : "")
+            {
+                StartTime = ReadStartTime(Path.Combine(dir, "stat"), ref buffer),
+                FreezerCgroup = CgroupParser.FreezerPath(cgroupFile),
+            };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -78,6 +83,56 @@ public sealed class ProcfsReader(string procfsRoot, UserDirectory users)
 
             length += read;
         }
+    }
+
+    /// <summary>The start time from a stat file; null when it cannot be read (the process exited, or a fixture has none).</summary>
+    private static long? ReadStartTime(string path, ref byte[] buffer)
+    {
+        try
+        {
+            var length = ReadAll(path, ref buffer);
+            return ParseStartTime(buffer.AsSpan(0, length));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The start time (field 22, clock ticks since boot) from a <c>/proc/PID/stat</c> file, as UTF-8 bytes; null
+    /// when malformed. The fields are counted after the last ')', since the name (field 2) may hold spaces and parentheses.
+    /// </summary>
+    public static long? ParseStartTime(ReadOnlySpan<byte> stat)
+    {
+        var close = stat.LastIndexOf((byte)')');
+        if (close < 0)
+        {
+            return null;
+        }
+
+        var rest = stat[(close + 1)..];
+
+        // After ')' come fields 3, 4, …: field 22 is the 20th of them.
+        for (var field = 3; field <= 22; field++)
+        {
+            rest = rest.TrimStart((byte)' ');
+            var end = rest.IndexOfAny((byte)' ', (byte)'\n');
+            var value = end < 0 ? rest : rest[..end];
+            if (field == 22)
+            {
+                return Utf8Parser.TryParse(value, out long start, out var consumed) && consumed == value.Length && value.Length > 0 ? start : null;
+            }
+
+            if (end < 0)
+            {
+                return null;
+            }
+
+            rest = rest[end..];
+        }
+
+        return null;
     }
 
     /// <summary>The real UID from a <c>/proc/PID/status</c> file (<c>Uid: real effective saved fs</c>), as UTF-8 bytes.</summary>

@@ -29,20 +29,23 @@ public sealed class TenantAttributor(AttributionState state, TenantCatalogSwitch
         // they come from procfs through the refresher's cache.
         CgroupIdentity cgroup;
         string user;
+        long? startTime = null;
+        string? freezer;
         if (process.CgroupPath is { } path)
         {
-            (cgroup, user) = (state.Parse(path), process.User ?? "");
+            (cgroup, user, freezer) = (state.Parse(path), process.User ?? "", path);
         }
         else
         {
             var facts = state.FactsOf(process.Pid);
             (cgroup, user) = (facts?.Cgroup ?? CgroupIdentity.None, facts?.User ?? process.User ?? "");
+            (startTime, freezer) = (facts?.StartTime, facts?.FreezerCgroup);
         }
 
         var inventory = state.Inventory;
         var catalog = tenants.Current;
         var key = (gpu.Index, process.Pid);
-        if (_remembered.TryGetValue(key, out var last) && last.Matches(cgroup, user, process.Name, partition, inventory, catalog))
+        if (_remembered.TryGetValue(key, out var last) && last.Matches(cgroup, user, process.Name, partition, inventory, catalog) && last.Result.StartTime == startTime && last.Result.FreezerCgroup == freezer)
         {
             return last.Result;
         }
@@ -65,6 +68,8 @@ public sealed class TenantAttributor(AttributionState state, TenantCatalogSwitch
             PodUid = cgroup.PodUid,
             Runtime = cgroup.Runtime,
             Match = pod.Kind,
+            StartTime = startTime,
+            FreezerCgroup = freezer,
         };
 
         if (_remembered.Count >= MaxRemembered)

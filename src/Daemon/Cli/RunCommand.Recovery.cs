@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using GpuQos.Daemon.Hosting;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
 
@@ -11,7 +10,9 @@ internal static partial class RunCommand
     /// <summary>
     /// Continues the processes and thaws the cgroups a crashed run left stopped, from its journal, before
     /// anything else starts; the enforcer undoes the GPU settings and closes the journal once the backend is up.
-    /// A journal anyone could write is not replayed here (it could name any process), only refused later.
+    /// Runs after the configuration's permissions are checked (the configuration names the journal), and reads
+    /// the journal through the same trust rules as the enforcer: an untrusted journal, or a line whose MAC does
+    /// not verify, is refused and reported here, and the enforcer refuses it again when it starts.
     /// </summary>
     private static async Task ResumeCrashedRunAsync(EnforcementOptions enforcement, bool simulatedHost)
     {
@@ -21,13 +22,6 @@ internal static partial class RunCommand
         }
 
         var full = Path.GetFullPath(journal);
-        var problem = FileModes.CheckNotWorldWritable(full, "journal") ?? FileModes.CheckNotWorldWritable(Path.GetDirectoryName(full)!, "journal directory");
-        if (problem is not null)
-        {
-            await Console.Error.WriteLineAsync($"gpuqos: not replaying the action journal before start: {problem}");
-            return;
-        }
-
         var result = HostRecovery.Resume(full, enforcement);
         if (result.Undone > 0)
         {

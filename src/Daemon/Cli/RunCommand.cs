@@ -70,6 +70,13 @@ internal static partial class RunCommand
             return ExitCodes.Error;
         }
 
+        // A configuration anyone could write names the journal replayed next: refused before anything is replayed.
+        if (TrustedPath.FirstProblem(TrustedPath.OfConfiguration(source)) is { } unsafeConfig)
+        {
+            await stderr.WriteLineAsync("gpuqos: refusing to start: " + unsafeConfig);
+            return ExitCodes.Error;
+        }
+
         // Before the backend and the host, which take seconds: a process a crashed run left stopped runs again now.
         await ResumeCrashedRunAsync(options.Enforcement, backendKind == BackendKind.Sim);
         using var fileSizeLimit = SurviveFileSizeLimit();

@@ -155,7 +155,7 @@ public sealed partial class ConfigReloader(
     // Settings that are read once at start: the listener, the backend, TLS, HTTP limits, how attribution reads
     // the host, the enforcer's journal and actuators, audits and telemetry. They change on the next restart.
     // What a reload does change: settings.interval, web.tokenFile, tenants, policies and the rest of enforcement.
-    private static IEnumerable<string> RestartOnly(GpuQosOptions old, GpuQosOptions next)
+    internal static IEnumerable<string> RestartOnly(GpuQosOptions old, GpuQosOptions next)
     {
         if (old.Settings.Listen != next.Settings.Listen) { yield return "settings.listen"; }
         if (old.Settings.Backend != next.Settings.Backend) { yield return "settings.backend"; }
@@ -168,6 +168,7 @@ public sealed partial class ConfigReloader(
         if (old.Enforcement.Journal != next.Enforcement.Journal) { yield return "enforcement.journal"; }
         if (old.Enforcement.ThrottlePeriod != next.Enforcement.ThrottlePeriod) { yield return "enforcement.throttlePeriod"; }
         if (old.Enforcement.CgroupRoot != next.Enforcement.CgroupRoot) { yield return "enforcement.cgroupRoot"; }
+        if (old.Enforcement.ActOnMpsServer != next.Enforcement.ActOnMpsServer) { yield return "enforcement.actOnMpsServer"; }
         if (Differs(old.Audit, next.Audit)) { yield return "audit"; }
         if (Differs(old.Observability, next.Observability)) { yield return "observability"; }
     }

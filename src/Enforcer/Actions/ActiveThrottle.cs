@@ -177,7 +177,7 @@ internal sealed class ActiveThrottle : IActiveAction
         {
             foreach (var p in ActionTargets.Processes(context, tenant))
             {
-                if (_processes.ContainsKey(p.Reading.Pid) || added.Any(k => k.Pid == p.Reading.Pid) || context.Processes.Identify(p.Reading.Pid) is not { } key)
+                if (_processes.ContainsKey(p.Reading.Pid) || added.Any(k => k.Pid == p.Reading.Pid) || context.Processes.Identify(p) is not { } key)
                 {
                     continue;
                 }

@@ -3,7 +3,10 @@ using GpuQos.Enforcer.Policies;
 
 namespace GpuQos.Enforcer.Actions;
 
-/// <summary>Freezes the target tenants' cgroups.</summary>
+/// <summary>
+/// Freezes the target tenants' cgroups: on a real host the cgroup attribution read from procfs
+/// (<see cref="Collectors.Attribution.ProcessAttribution.FreezerCgroup"/>), on the simulated host the one it gives.
+/// </summary>
 internal sealed class FreezeAction(ActionOptions options) : IPolicyAction
 {
     public string Type => KnownPolicyTypes.Actions.Freeze;
@@ -20,7 +23,7 @@ internal sealed class FreezeAction(ActionOptions options) : IPolicyAction
     {
         var cgroups = ActionTargets.Tenants(context, options)
             .SelectMany(t => ActionTargets.Processes(context, t))
-            .Select(p => p.Reading.CgroupPath)
+            .Select(p => p.Attribution.FreezerCgroup ?? p.Reading.CgroupPath)
             .OfType<string>()
             .Where(c => c.Length > 1)
             .Distinct(StringComparer.Ordinal)

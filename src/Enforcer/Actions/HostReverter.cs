@@ -45,9 +45,24 @@ public sealed class HostReverter(IReadOnlyDictionary<string, IProcessActuator> p
 
                 break;
             case KnownPolicyTypes.Actions.Priority:
+                var refusals = new List<string>();
                 foreach (var p in entry.Processes ?? [])
                 {
-                    processes?.SetNice(new ProcessKey(p.Pid, p.StartTime), p.PreviousNice ?? 0);
+                    var key = new ProcessKey(p.Pid, p.StartTime);
+                    var (nice, refusal) = processes is null ? (null, null) : p.NiceToRestore(processes.GetNice(key));
+                    if (nice is { } value)
+                    {
+                        processes!.SetNice(key, value);
+                    }
+                    else if (refusal is not null)
+                    {
+                        refusals.Add(refusal);
+                    }
+                }
+
+                if (refusals.Count > 0)
+                {
+                    throw new InvalidOperationException(string.Join("; ", refusals));
                 }
 
                 break;

@@ -22,7 +22,7 @@ public sealed class PriorityActionFactory : IActionFactory
         return new ProcessAction(
             Type,
             c => c.GpuSnapshot.Mode is SharingMode.Mig or SharingMode.Vgpu ? $"renicing does not reach other tenants' share of a {c.GpuSnapshot.Mode?.Label()} GPU" : null,
-            (c, p, key) => new JournalProcess(key.Pid, key.StartTime, c.Processes.GetNice(key) ?? 0),
+            (c, p, key) => new JournalProcess(key.Pid, key.StartTime, c.Processes.GetNice(key) ?? 0) { AppliedNice = nice },
             (c, key) => c.Processes.SetNice(key, nice),
             options,
             $"reniced to {nice}");

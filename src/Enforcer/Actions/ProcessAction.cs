@@ -25,7 +25,7 @@ internal sealed class ProcessAction(
         {
             foreach (var p in ActionTargets.Processes(context, tenant))
             {
-                if (context.Processes.Identify(p.Reading.Pid) is { } key)
+                if (context.Processes.Identify(p) is { } key)
                 {
                     targets.Add((key, capture(context, p, key)));
                 }

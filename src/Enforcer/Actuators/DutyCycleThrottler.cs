@@ -1,13 +1,12 @@
-using System.Runtime.InteropServices;
-
 namespace GpuQos.Enforcer.Actuators;
 
 /// <summary>
 /// Holds real processes to a duty cycle with SIGSTOP/SIGCONT: in each period a process runs for
 /// <c>duty × period</c> and is stopped for the rest. Work a process already queued on the GPU still drains
 /// while it is stopped, which is why the duty cycle is closed in a feedback loop (<see cref="Planning.ShareController"/>)
-/// rather than trusted open-loop. Before every SIGSTOP the process's start time is checked, so a PID that was
-/// reused is never stopped; released and disposed processes are always continued.
+/// rather than trusted open-loop. Every signal goes through a pidfd opened for the process's start time
+/// (<see cref="PidFd"/>), so a PID that was reused is never signalled; released and disposed processes are
+/// always continued.
 /// </summary>
 public sealed class DutyCycleThrottler : IDisposable
 {
@@ -106,20 +105,14 @@ public sealed class DutyCycleThrottler : IDisposable
     /// <summary>Sends SIGCONT; a process that is gone is not an error.</summary>
     internal static bool Continue(ProcessKey process, string procRoot = "/proc") => Signal(process, Libc.SigCont, procRoot);
 
-    /// <summary>Sends a signal after checking the start time; false when the process is gone or the PID was reused.</summary>
-    internal static bool Signal(ProcessKey process, int signal, string procRoot = "/proc") =>
-        ProcStat.Read(process.Pid, procRoot) is { } stat && stat.StartTime == process.StartTime && Kill(process, signal);
-
-    /// <summary>Sends the signal to a process already known to be <paramref name="process"/>; false when it is gone.</summary>
-    private static bool Kill(ProcessKey process, int signal)
+    /// <summary>
+    /// Sends a signal through a pidfd opened for <paramref name="process"/> (see <see cref="PidFd"/>); false when the
+    /// process is gone or the PID now names another process, which is never signalled.
+    /// </summary>
+    internal static bool Signal(ProcessKey process, int signal, string procRoot = "/proc")
     {
-        if (Libc.Kill(process.Pid, signal) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno == Libc.NoSuchProcess ? false : throw new InvalidOperationException($"kill({process.Pid}, {signal}) failed with errno {errno}");
-        }
-
-        return true;
+        using var held = PidFd.Open(process, procRoot);
+        return held is not null && held.Signal(signal);
     }
 
     private void Run()
@@ -146,9 +139,10 @@ public sealed class DutyCycleThrottler : IDisposable
                     }
 
                     // Run phase first: continue every throttled process, then stop each when its share of the period is used.
-                    if (e.Duty > 0)
+                    if (e.Duty > 0 && !TrySignal(e.Key, Libc.SigCont))
                     {
-                        Kill(e.Key, Libc.SigCont);
+                        retired.Add(e.Key.Pid);
+                        continue;
                     }
 
                     due.Add((periodStart + (long)(e.Duty * _period.TotalSeconds * _time.TimestampFrequency), e));
@@ -173,7 +167,7 @@ public sealed class DutyCycleThrottler : IDisposable
                     // Only stop what is still registered under the same key (not released or replaced meanwhile).
                     if (!_disposed && _entries.TryGetValue(entry.Key.Pid, out var current) && current.Key == entry.Key)
                     {
-                        Signal(entry.Key, Libc.SigStop, _procRoot);
+                        TrySignal(entry.Key, Libc.SigStop);
                     }
                 }
             }
@@ -192,6 +186,19 @@ public sealed class DutyCycleThrottler : IDisposable
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>A signal from the duty-cycle thread, which must never die of one that fails: the process is then retired.</summary>
+    private bool TrySignal(ProcessKey process, int signal)
+    {
+        try
+        {
+            return Signal(process, signal, _procRoot);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -1,3 +1,5 @@
+using GpuQos.Collectors.Collection;
+
 namespace GpuQos.Enforcer.Actuators;
 
 /// <summary>
@@ -9,8 +11,12 @@ public interface IProcessActuator : IDisposable
     /// <summary><c>os</c> or <c>sim</c>; journaled, so a restart knows how to undo.</summary>
     string Kind { get; }
 
-    /// <summary>The process as it exists now, or null when it is gone.</summary>
-    ProcessKey? Identify(int pid);
+    /// <summary>
+    /// The process as the snapshot saw it (its PID and the start time the snapshot carries), or null when it
+    /// may not be acted on: it is gone, its PID now names another process, the snapshot does not say which
+    /// process it was, or it is excluded (PID 1, the daemon's own processes, kernel threads, the MPS server).
+    /// </summary>
+    ProcessKey? Identify(ProcessSnapshot process);
 
     /// <summary>Lets the process run at most <paramref name="duty"/> of the time; 1 releases it. No-op when the key no longer matches.</summary>
     void SetDutyCycle(ProcessKey process, double duty);

@@ -11,6 +11,18 @@ namespace GpuQos.Enforcer.Actuators;
 /// <param name="StartTime">Field 22: start time after boot, in clock ticks.</param>
 public readonly record struct ProcStat(char State, long CpuTicks, long StartTime)
 {
+    /// <summary><c>PF_KTHREAD</c> in the flags field: a kernel thread.</summary>
+    public const uint KernelThreadFlag = 0x00200000;
+
+    /// <summary>Field 4: the parent's PID.</summary>
+    public int ParentPid { get; init; }
+
+    /// <summary>Field 9: the kernel's per-process flags (<c>PF_*</c>).</summary>
+    public uint Flags { get; init; }
+
+    /// <summary>Whether the process is a kernel thread (<c>PF_KTHREAD</c>).</summary>
+    public bool IsKernelThread => (Flags & KernelThreadFlag) != 0;
+
     /// <summary>Clock ticks per second (<c>sysconf(_SC_CLK_TCK)</c>, 100 on every Linux the daemon supports).</summary>
     public const double TicksPerSecond = 100;
 
@@ -37,7 +49,9 @@ public readonly record struct ProcStat(char State, long CpuTicks, long StartTime
             return null;
         }
 
-        return new ProcStat(fields[0][0], utime + stime, start);
+        _ = int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var parent);
+        _ = uint.TryParse(fields[6], NumberStyles.Integer, CultureInfo.InvariantCulture, out var flags);
+        return new ProcStat(fields[0][0], utime + stime, start) { ParentPid = parent, Flags = flags };
     }
 
     /// <summary>Reads <c>/proc/PID/stat</c> under <paramref name="procRoot"/>; null when the process is gone.</summary>

@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
 
 namespace GpuQos.Enforcer.Actuators;
 
@@ -12,7 +13,11 @@ public sealed class SimulatedProcessActuator(ISimulatedProcessControl control) :
     public string Kind => "sim";
 
     /// <inheritdoc />
-    public ProcessKey? Identify(int pid) => control.ProcessExists(pid) ? new ProcessKey(pid, 0) : null;
+    public ProcessKey? Identify(ProcessSnapshot process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        return control.ProcessExists(process.Reading.Pid) ? new ProcessKey(process.Reading.Pid, 0) : null;
+    }
 
     /// <inheritdoc />
     public void SetDutyCycle(ProcessKey process, double duty) => control.SetDutyCycle(process.Pid, duty);

@@ -41,6 +41,15 @@ internal static partial class EnforcerLog
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "The action journal {Journal} can be written again after {Errors} failed write(s); enforcement resumes")]
     public static partial void JournalWritable(ILogger logger, string journal, long errors);
 
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "Not replaying the action journal {Journal}: {Reason}")]
+    public static partial void JournalRefused(ILogger logger, string journal, string reason);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Refused a line of the action journal {Journal}: {Line}")]
+    public static partial void JournalLineRefused(ILogger logger, string journal, string line);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Information, Message = "The replayed action journal was kept as {Kept}")]
+    public static partial void JournalRotated(ILogger logger, string kept);
+
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Policies reloaded: {Kept} kept, {Added} added, {Changed} changed, {Removed} removed; {Lifted} action(s) lifted")]
     public static partial void Reconfigured(ILogger logger, int kept, int added, int changed, int removed, int lifted);
 }

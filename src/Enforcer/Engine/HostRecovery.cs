@@ -25,10 +25,15 @@ public static class HostRecovery
         return options.Journal ?? (simulatedHost ? null : EnforcementOptionsDefaults.Journal);
     }
 
-    /// <summary>Undoes every host action (throttle, priority, freeze) the journal holds open; never throws.</summary>
+    /// <summary>
+    /// Undoes every host action (throttle, priority, freeze) the journal holds open; never throws. The journal
+    /// is read through <see cref="JournalReplay"/>, as <see cref="SlaEnforcer.Recover"/> reads it: an untrusted
+    /// journal replays nothing, and lines whose MAC does not verify are refused (both reported in the errors).
+    /// </summary>
     /// <param name="journalPath">The crashed run's journal.</param>
     /// <param name="options">Where the cgroups are, the throttle period.</param>
-    public static HostRecoveryResult Resume(string journalPath, EnforcementOptions options)
+    /// <param name="trust">Who may own the journal; by default root or the effective user.</param>
+    public static HostRecoveryResult Resume(string journalPath, EnforcementOptions options, JournalTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
@@ -36,7 +41,13 @@ public static class HostRecovery
         IReadOnlyList<JournalEntry> outstanding;
         try
         {
-            outstanding = ActionJournal.Outstanding(ActionJournal.ReadAll(journalPath));
+            var replay = JournalReplay.Read(journalPath, trust ?? JournalTrust.Host);
+            errors.AddRange(replay.Refused.Select(line => $"refused journal {line}"));
+            outstanding = replay.Outstanding;
+        }
+        catch (JournalTrustException ex)
+        {
+            return new HostRecoveryResult(0, [$"not replaying: {ex.Message}"]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -45,11 +56,11 @@ public static class HostRecovery
 
         if (outstanding.Count == 0)
         {
-            return new HostRecoveryResult(0, []);
+            return new HostRecoveryResult(0, errors);
         }
 
         // Only entries a run on real processes wrote: a simulated host's processes died with it.
-        using var processes = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System);
+        using var processes = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: ProcessExclusions.ForDaemon(options.ActOnMpsServer));
         var reverter = new HostReverter(new Dictionary<string, IProcessActuator> { [processes.Kind] = processes }, new CgroupFreezer(options.CgroupRoot));
         foreach (var entry in outstanding.Where(e => HostReverter.Handles(e.Action)).Reverse())
         {

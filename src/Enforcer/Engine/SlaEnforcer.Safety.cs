@@ -9,18 +9,40 @@ public sealed partial class SlaEnforcer
     /// <summary>
     /// Undoes every action a previous run journaled and did not revert (it crashed, or was killed with SIGKILL):
     /// continues stopped processes whose start time still matches, restores nice values, thaws cgroups,
-    /// resets clocks and restores power limits. Returns how many actions were undone.
+    /// resets clocks and restores power limits. The journal is read through <see cref="JournalReplay"/>: an
+    /// untrusted journal replays nothing, and a line whose MAC does not verify is refused and logged. A
+    /// completed replay is rotated and kept, not emptied. Returns how many actions were undone.
     /// </summary>
     public int Recover()
     {
         lock (_lock)
         {
-            if (_journal is null)
+            // The simulated host's own journal was created by this process a moment ago: nothing to replay.
+            if (_journal is null || _ownJournal)
             {
                 return 0;
             }
 
-            var outstanding = ActionJournal.Outstanding(ActionJournal.ReadAll(_journal.Path));
+            JournalReplay replay;
+            try
+            {
+                replay = JournalReplay.Read(_journal.Path, _trust);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                var reason = ex is JournalTrustException trust ? trust.Reason : ex.Message;
+                EnforcerLog.JournalRefused(_logger, _journal.Path, reason);
+                Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal not replayed: " + reason));
+                return 0;
+            }
+
+            foreach (var line in replay.Refused)
+            {
+                EnforcerLog.JournalLineRefused(_logger, _journal.Path, line);
+                Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal " + line));
+            }
+
+            var outstanding = replay.Outstanding;
             var undone = 0;
             foreach (var entry in outstanding.Reverse())
             {
@@ -44,9 +66,18 @@ public sealed partial class SlaEnforcer
                 EnforcerLog.Recovered(_logger, undone, _journal.Path);
             }
 
-            if (undone == outstanding.Count)
+            if (undone == outstanding.Count && replay.Entries.Count + replay.Refused.Count > 0)
             {
-                _journal.Truncate();
+                // Kept, not emptied: what the previous run did, and any line refused, stay as evidence.
+                try
+                {
+                    var kept = _journal.Rotate(_time.GetUtcNow());
+                    EnforcerLog.JournalRotated(_logger, kept);
+                }
+                catch (IOException ex)
+                {
+                    EnforcerLog.JournalRefused(_logger, _journal.Path, "cannot rotate the replayed journal: " + ex.Message);
+                }
             }
 
             return undone;

@@ -37,6 +37,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private readonly CgroupFreezer _freezer;
     private readonly ActionReverter _reverter;
     private readonly ActionJournal? _journal;
+    private readonly JournalTrust _trust;
 
     // Why nothing may act when the journal did not open; policies added by a reload get it too.
     private readonly string? _journalError;
@@ -58,6 +59,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     /// <param name="time">The clock the state machines run on.</param>
     /// <param name="logger">Where decisions and actions are logged.</param>
     /// <param name="processes">Process actuator; by default the simulated host's when the backend is simulated, else real signals.</param>
+    /// <param name="trust">Who may own the journal <see cref="Recover"/> replays; by default root or the effective user.</param>
     public SlaEnforcer(
         EnforcementOptions options,
         IReadOnlyList<PolicyOptions> policies,
@@ -65,8 +67,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         IGpuBackend backend,
         TimeProvider time,
         ILogger<SlaEnforcer> logger,
-        IProcessActuator? processes = null)
+        IProcessActuator? processes = null,
+        JournalTrust? trust = null)
     {
+        _trust = trust ?? JournalTrust.Host;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(backend);
@@ -89,7 +93,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         if (!_actuators.ContainsKey("os"))
         {
             // Always present: a journal left by a run on real processes is undone with real signals.
-            _actuators["os"] = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System);
+            _actuators["os"] = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: ProcessExclusions.ForDaemon(options.ActOnMpsServer));
         }
 
         _processes = processes ?? (backend is ISimulatedProcessControl ? _actuators["sim"] : _actuators["os"]);
@@ -101,12 +105,18 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             : EnforcementOptionsDefaults.Journal);
         try
         {
-            _journal = new ActionJournal(journal);
+            // The simulated host's own journal is never replayed by a later run, so its key need not outlive it.
+            _journal = new ActionJournal(journal, _ownJournal ? JournalKey.Ephemeral() : null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Acting without a journal could leave damage behind after a crash, so nothing acts; monitoring goes on.
             _journalError = $"the action journal {journal} cannot be opened ({ex.Message}); enforcement is off";
+            if (ex is JournalTrustException refused)
+            {
+                EnforcerLog.JournalRefused(_logger, journal, refused.Reason);
+            }
+
             foreach (var p in _policies)
             {
                 p.Error = _journalError;

@@ -1,29 +1,48 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GpuQos.Enforcer.Actuators;
+using Microsoft.Win32.SafeHandles;
 
 namespace GpuQos.Enforcer.Journal;
 
 /// <summary>
 /// The append-only action journal (JSON lines). Every line is flushed to disk (fsync) before the call returns,
 /// so an action is on disk before it is applied, and a daemon killed with SIGKILL leaves a journal from which
-/// the next start can undo everything that was still in force.
+/// the next start can undo everything that was still in force. Each line carries an HMAC-SHA256 under the
+/// host key (<see cref="JournalKey"/>) as its last property, <c>"mac"</c>, so a replay believes only lines this
+/// host wrote; <see cref="JournalReplay"/> is the one reader that replays.
 /// </summary>
 public sealed class ActionJournal : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>Rotated journals kept after replays (<c>JOURNAL.replayed-TIMESTAMP</c>): the evidence of the last few crashes.</summary>
+    public const int KeptReplays = 5;
+
+    internal const string MacPrefix = ",\"mac\":\"";
+
+    // ,"mac":"<64 hex digits>"}
+    internal const int MacSuffixLength = 8 + 64 + 2;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
     private readonly Lock _lock = new();
+    private readonly JournalKey _key;
     private FileStream? _stream;
     private long _nextId;
     private long _length;
     private long _writeErrors;
 
-    /// <summary>Opens (creating directories as needed) the journal at <paramref name="path"/>.</summary>
-    public ActionJournal(string path)
+    /// <summary>
+    /// Opens (creating directories as needed) the journal at <paramref name="path"/>, never through a symbolic
+    /// link, signing its lines with <paramref name="key"/> (by default the host key beside it, created on first use).
+    /// </summary>
+    public ActionJournal(string path, JournalKey? key = null)
     {
         Path = path;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
@@ -32,8 +51,9 @@ public sealed class ActionJournal : IDisposable
             Directory.CreateDirectory(directory);
         }
 
+        _key = key ?? JournalKey.LoadOrCreate(JournalKey.PathFor(path), JournalTrust.Host);
+        _stream = Open(path, exclusive: false);
         _nextId = ReadAll(path).Select(e => e.Id).DefaultIfEmpty(0).Max() + 1;
-        _stream = Open(path);
         _length = _stream.Length;
     }
 
@@ -56,10 +76,7 @@ public sealed class ActionJournal : IDisposable
     /// </summary>
     public void Append(JournalEntry entry)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
-        var line = new byte[json.Length + 1];
-        json.CopyTo(line, 0);
-        line[^1] = (byte)'\n';
+        var line = Sign(JsonSerializer.SerializeToUtf8Bytes(entry, Json));
         lock (_lock)
         {
             var stream = _stream ?? throw new ObjectDisposedException(nameof(ActionJournal));
@@ -89,7 +106,7 @@ public sealed class ActionJournal : IDisposable
     }
 
     /// <summary>
-    /// Empties the journal once nothing in it is in force (after a clean stop or a completed recovery), so it
+    /// Empties the journal once nothing in it is in force (after a clean stop), so it
     /// never grows without bound.
     /// </summary>
     public void Truncate()
@@ -104,7 +121,37 @@ public sealed class ActionJournal : IDisposable
         }
     }
 
-    /// <summary>Every entry in a journal file, oldest first; a torn last line (a crash mid-write) is skipped.</summary>
+    /// <summary>
+    /// Keeps a replayed journal as evidence and starts an empty one: the file is renamed to
+    /// <c>JOURNAL.replayed-TIMESTAMP</c> (the newest <see cref="KeptReplays"/> are kept) and a new file is created
+    /// in its place. Returns the name it was kept under. IDs go on from where they were.
+    /// </summary>
+    public string Rotate(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var stream = _stream ?? throw new ObjectDisposedException(nameof(ActionJournal));
+            var kept = $"{Path}.replayed-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}";
+            File.Move(Path, kept, overwrite: false);
+            stream.Dispose();
+            _stream = null;
+            _stream = Open(Path, exclusive: true);
+            _length = 0;
+            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+            var prefix = System.IO.Path.GetFileName(Path) + ".replayed-";
+            foreach (var old in Directory.EnumerateFiles(directory, prefix + "*").Order(StringComparer.Ordinal).SkipLast(KeptReplays))
+            {
+                File.Delete(old);
+            }
+
+            return kept;
+        }
+    }
+
+    /// <summary>
+    /// Every entry in a journal file, oldest first, MACs unchecked; a torn last line (a crash mid-write) is skipped.
+    /// For reading what a journal says (tests, the next ID); a replay goes through <see cref="JournalReplay.Read"/>.
+    /// </summary>
     public static IReadOnlyList<JournalEntry> ReadAll(string path)
     {
         var result = new List<JournalEntry>();
@@ -176,11 +223,32 @@ public sealed class ActionJournal : IDisposable
         }
     }
 
-    private static FileStream Open(string path)
+    /// <summary>The line written for one serialized entry: the entry with its MAC as the last property, and a newline.</summary>
+    private byte[] Sign(byte[] json)
     {
-        // Not FileMode.Append: an append-mode stream cannot be truncated once recovery has emptied the journal.
+        var mac = Encoding.ASCII.GetBytes(MacPrefix + _key.Sign(json) + "\"}\n");
+        var line = new byte[json.Length - 1 + mac.Length];
+        json.AsSpan(0, json.Length - 1).CopyTo(line);
+        mac.CopyTo(line, json.Length - 1);
+        return line;
+    }
+
+    private static FileStream Open(string path, bool exclusive)
+    {
+        // O_NOFOLLOW: root must not write where a planted link points. Mode 0600: the journal names processes.
+        // Not O_APPEND: an append-mode stream cannot be truncated once a clean stop has emptied the journal.
         // Unbuffered: a line that fails to reach the disk must not linger in a buffer and be written later.
-        var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 });
+        var flags = Libc.OpenWriteOnly | Libc.OpenCreate | Libc.OpenNoFollow | Libc.OpenCloseOnExec | (exclusive ? Libc.OpenExclusive : 0);
+        var fd = Libc.Open(path, flags, 0x180);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw errno == Libc.TooManyLinks
+                ? new JournalTrustException(path, $"{path} is a symbolic link")
+                : new IOException($"cannot open the action journal {path}: errno {errno}");
+        }
+
+        var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
         stream.Seek(0, SeekOrigin.End);
         return stream;
     }

@@ -46,4 +46,39 @@ public sealed record JournalEntry
 }
 
 /// <summary>A process in the journal: PID, start time (to detect PID reuse) and the nice value to restore.</summary>
-public sealed record JournalProcess(int Pid, long StartTime, int? PreviousNice = null);
+/// <param name="Pid">Process ID.</param>
+/// <param name="StartTime">Start time in clock ticks since boot, from the snapshot the action acted on.</param>
+/// <param name="PreviousNice">The nice value the action saw before it changed it.</param>
+public sealed record JournalProcess(int Pid, long StartTime, int? PreviousNice = null)
+{
+    /// <summary>The lowest nice value Linux has (the highest priority).</summary>
+    public const int MinNice = -20;
+
+    /// <summary>The highest nice value Linux has.</summary>
+    public const int MaxNice = 19;
+
+    /// <summary>The nice value the action set.</summary>
+    public int? AppliedNice { get; init; }
+
+    /// <summary>
+    /// What undoing a <c>priority</c> action may do to this process, whose nice value is now
+    /// <paramref name="current"/>: move it from the value the action set back to the value the action saw, and
+    /// nowhere else. Returns the value to restore; null with no refusal when there is nothing to do (the
+    /// process is gone, or someone reniced it since, whose choice stands); a refusal when the entry does not
+    /// say both values, or the value to restore is not a nice value.
+    /// </summary>
+    public (int? Nice, string? Refusal) NiceToRestore(int? current)
+    {
+        if (PreviousNice is not { } previous || AppliedNice is not { } applied)
+        {
+            return (null, $"process {Pid}: the entry does not record the nice value seen and the one set; not renicing");
+        }
+
+        if (previous is < MinNice or > MaxNice)
+        {
+            return (null, $"process {Pid}: nice {previous} is out of the range {MinNice}..{MaxNice}; not renicing");
+        }
+
+        return (current == applied ? previous : null, null);
+    }
+}

@@ -25,6 +25,12 @@ public sealed partial class EnforcementOptions
     /// <summary>Whether processes that belong to no tenant may be throttled. Off by default: unknown processes are never touched.</summary>
     public bool TouchUnattributed { get; init; }
 
+    /// <summary>
+    /// Whether the MPS server (<c>nvidia-cuda-mps-server</c>, known by its executable) may be throttled or
+    /// reniced. Off by default: stopping it stalls every MPS client on the GPU, not one tenant.
+    /// </summary>
+    public bool ActOnMpsServer { get; init; }
+
     /// <summary>Weights for max-min fair sharing between tenants (default 1 each).</summary>
     public Dictionary<string, double> Weights { get; init; } = [];
 

@@ -20,12 +20,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     [Fact]
     public async Task RestartAfterSigkill_ThrottledProcessStopped_ResumedBeforeReadyAndReusedPidUntouched()
     {
-        var dir = Directory.CreateTempSubdirectory("gpuqos-crash-");
+        using var dir = new TempDir(trusted: true);
         using var throttled = Child();
         using var stranger = Child();
         try
         {
-            var journalPath = Path.Combine(dir.FullName, "actions.jsonl");
+            var journalPath = Path.Combine(dir.Path, "actions.jsonl");
             var start = ProcStat.Read(throttled.Id)!.Value.StartTime;
             var strangerStart = ProcStat.Read(stranger.Id)!.Value.StartTime;
             using (var journal = new ActionJournal(journalPath))
@@ -50,7 +50,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             await WaitForStateAsync(throttled.Id, 'T', TimeSpan.FromSeconds(5));
             await WaitForStateAsync(stranger.Id, 'T', TimeSpan.FromSeconds(5));
 
-            var config = Path.Combine(dir.FullName, "gpuqos.yaml");
+            var config = Path.Combine(dir.Path, "gpuqos.yaml");
             await File.WriteAllTextAsync(config, $"enforcement:\n  journal: {journalPath}\n");
             var launched = Stopwatch.StartNew();
             var resumed = WaitForStateAsync(throttled.Id, 'S', TimeSpan.FromSeconds(60));
@@ -71,7 +71,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             DaemonProcess.Signal(stranger.Id, "CONT");
             throttled.Kill();
             stranger.Kill();
-            dir.Delete(recursive: true);
         }
     }
 

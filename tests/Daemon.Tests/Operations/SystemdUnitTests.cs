@@ -8,6 +8,7 @@ namespace GpuQos.Daemon.Tests.Operations;
 public sealed partial class SystemdUnitTests
 {
     private static readonly string Unit = RepoPaths.Combine("deploy", "systemd", "gpuqos.service");
+    private static readonly string FreezeDropIn = RepoPaths.Combine("deploy", "systemd", "gpuqos.service.d", "freeze.conf");
 
     [Fact]
     public async Task Unit_SystemdAnalyzeVerify_Passes()
@@ -22,6 +23,34 @@ public sealed partial class SystemdUnitTests
         await verify.WaitForExitAsync();
 
         Assert.True(verify.ExitCode == 0 && output.Trim().Length == 0, output);
+    }
+
+    [Fact]
+    public async Task Unit_WithTheFreezeDropIn_SystemdAnalyzeVerify_Passes()
+    {
+        // verify reads the drop-in directory beside the unit, and reports an unknown or misspelt key in it.
+        using var dir = new TempDirectory();
+        var copy = dir.Write("gpuqos.service", File.ReadAllText(Unit).Replace("/usr/local/bin/gpuqos", "/bin/true", StringComparison.Ordinal));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "gpuqos.service.d"));
+        dir.Write(Path.Combine("gpuqos.service.d", "freeze.conf"), File.ReadAllText(FreezeDropIn));
+        var psi = new ProcessStartInfo("systemd-analyze", ["verify", copy]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+
+        using var verify = Process.Start(psi)!;
+        var output = await verify.StandardError.ReadToEndAsync() + await verify.StandardOutput.ReadToEndAsync();
+        await verify.WaitForExitAsync();
+
+        Assert.True(verify.ExitCode == 0 && output.Trim().Length == 0, output);
+    }
+
+    [Fact]
+    public void Unit_SysAndTheCgroupTreeReadOnly_FreezeDropInOpensTheCgroupTreeAlone()
+    {
+        Assert.Equal(["yes"], Values("ProtectKernelTunables"));
+        Assert.Equal(["yes"], Values("ProtectControlGroups"));
+        Assert.DoesNotContain(Values("ReadWritePaths").SelectMany(v => v.Split(' ')), p => p.StartsWith("/sys", StringComparison.Ordinal));
+
+        var dropIn = File.ReadAllLines(FreezeDropIn).Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#')).ToList();
+        Assert.Equal(["ProtectControlGroups=no", "ReadWritePaths=/sys/fs/cgroup"], dropIn);
     }
 
     [Theory]

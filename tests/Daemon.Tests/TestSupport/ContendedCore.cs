@@ -35,7 +35,8 @@ internal sealed class ContendedCore : IDisposable
             .. extraFixtureLines]);
     }
 
-    public TempDir Dir { get; } = new();
+    /// <summary>Trusted: a restarted daemon replays the journal kept here.</summary>
+    public TempDir Dir { get; } = new(trusted: true);
 
     public Burner Victim { get; }
 

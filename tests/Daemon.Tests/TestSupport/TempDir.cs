@@ -3,9 +3,27 @@ namespace GpuQos.Daemon.Tests.TestSupport;
 /// <summary>A temporary directory removed on dispose.</summary>
 public sealed class TempDir : IDisposable
 {
-    public TempDir()
+    /// <summary>Creates the directory.</summary>
+    /// <param name="trusted">
+    /// Where an action journal may be replayed from: mode 0700 under the test's output directory rather than
+    /// under /tmp, whose sticky, world-writable mode makes the daemon refuse every journal below it.
+    /// </param>
+    public TempDir(bool trusted = false)
     {
-        Path = Directory.CreateTempSubdirectory("gpuqos-test-").FullName;
+        if (trusted)
+        {
+            var parent = System.IO.Path.Combine(AppContext.BaseDirectory, "trusted-scratch");
+            Directory.CreateDirectory(parent);
+            Path = Directory.CreateDirectory(System.IO.Path.Combine(parent, "gpuqos-test-" + Guid.NewGuid().ToString("N")[..12])).FullName;
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        else
+        {
+            Path = Directory.CreateTempSubdirectory("gpuqos-test-").FullName;
+        }
     }
 
     public string Path { get; }

@@ -19,7 +19,7 @@ namespace GpuQos.Enforcer.Tests.Faults;
 /// </summary>
 public sealed class ReusedPidTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("gpuqos-reused-");
+    private readonly DirectoryInfo _dir = TrustedDirectory.Create("gpuqos-reused-");
 
     [Fact]
     public async Task Replay_StartTimeDiffers_ProcessNeverSignalledNorStopped()
@@ -32,7 +32,7 @@ public sealed class ReusedPidTests : IDisposable
         using (var writer = new ActionJournal(journal))
         {
             // The crashed run throttled and reniced a process that has since exited; its PID now belongs to the stranger.
-            var reused = new JournalProcess(stranger.Pid, stranger.StartTime + 1, PreviousNice: 19);
+            var reused = new JournalProcess(stranger.Pid, stranger.StartTime + 1, PreviousNice: 19) { AppliedNice = 0 };
             writer.Append(Entry(writer.NextId(), KnownPolicyTypes.Actions.Throttle, reused, new JournalProcess(owner.Pid, owner.StartTime)));
             writer.Append(Entry(writer.NextId(), KnownPolicyTypes.Actions.Priority, reused));
         }

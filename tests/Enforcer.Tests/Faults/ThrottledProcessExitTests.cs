@@ -30,7 +30,8 @@ public sealed class ThrottledProcessExitTests(ITestOutputHelper output)
             var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, attributor, TimeProvider.System, new BackendErrorCounter());
             var store = new SnapshotStore(100);
             var options = new EnforcementOptions { Journal = Path.Combine(dir.FullName, "actions.jsonl") };
-            var processes = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System);
+            // The burners are this test host's children: the daemon-tree exclusion would (rightly) refuse them.
+            var processes = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: new ProcessExclusions(daemon: null));
             var logger = new RecordingLogger<SlaEnforcer>();
             var policy = new PolicyOptions
             {

@@ -1,10 +1,11 @@
 using GpuQos.Enforcer.Journal;
+using GpuQos.Enforcer.Tests.TestSupport;
 
 namespace GpuQos.Enforcer.Tests.Journal;
 
 public sealed class ActionJournalTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("gpuqos-journal-");
+    private readonly DirectoryInfo _dir = TrustedDirectory.Create("gpuqos-journal-");
 
     private string PathOf => Path.Combine(_dir.FullName, "state", "actions.jsonl");
 

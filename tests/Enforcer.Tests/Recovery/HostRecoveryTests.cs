@@ -14,40 +14,50 @@ namespace GpuQos.Enforcer.Tests.Recovery;
 /// </summary>
 public sealed class HostRecoveryTests : IDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("gpuqos-host-recovery-");
+    private readonly DirectoryInfo _dir = TrustedDirectory.Create("gpuqos-host-recovery-");
 
-    [Fact]
+    [CgroupFact]
     public async Task Resume_OpenThrottleAndFreeze_ContinuedAndThawed_ClosedDryRunAndDeviceEntriesLeft()
     {
         using var stopped = new Burner(Environment.ProcessorCount - 1);
         using var closed = new Burner(Environment.ProcessorCount - 1);
-        DaemonSignals.Send(stopped.Pid, "STOP");
-        DaemonSignals.Send(closed.Pid, "STOP");
-        await WaitForState(stopped.Pid, 'T');
-        await WaitForState(closed.Pid, 'T');
-        var cgroup = Directory.CreateDirectory(Path.Combine(_dir.FullName, "cgroup", "batch.slice"));
-        File.WriteAllText(Path.Combine(cgroup.FullName, "cgroup.freeze"), "1");
-        var journal = Path.Combine(_dir.FullName, "actions.jsonl");
-        using (var writer = new ActionJournal(journal))
+        using var cgroup = TestCgroup.Create();
+        using var frozen = Process.Start("/bin/sleep", "60");
+        try
         {
-            writer.Append(Entry(1, KnownPolicyTypes.Actions.Throttle) with { Processes = [Key(stopped.Pid)] });
-            writer.Append(Entry(2, KnownPolicyTypes.Actions.Freeze) with { Cgroups = ["/batch.slice"] });
-            writer.Append(Entry(3, KnownPolicyTypes.Actions.Throttle) with { Processes = [Key(closed.Pid)] });
-            writer.Append(Entry(3, KnownPolicyTypes.Actions.Throttle) with { Op = JournalOps.Revert });
-            writer.Append(Entry(4, KnownPolicyTypes.Actions.Throttle) with { DryRun = true, Processes = [Key(closed.Pid)] });
-            writer.Append(Entry(5, KnownPolicyTypes.Actions.LockClocks));
+            DaemonSignals.Send(stopped.Pid, "STOP");
+            DaemonSignals.Send(closed.Pid, "STOP");
+            await WaitForState(stopped.Pid, 'T');
+            await WaitForState(closed.Pid, 'T');
+            cgroup.Add(frozen.Id);
+            File.WriteAllText(Path.Combine(cgroup.Directory, "cgroup.freeze"), "1");
+            await WaitFor(() => cgroup.Frozen, "the test cgroup never froze");
+            var journal = Path.Combine(_dir.FullName, "actions.jsonl");
+            using (var writer = new ActionJournal(journal))
+            {
+                writer.Append(Entry(1, KnownPolicyTypes.Actions.Throttle) with { Processes = [Key(stopped.Pid)] });
+                writer.Append(Entry(2, KnownPolicyTypes.Actions.Freeze) with { Cgroups = [cgroup.Path] });
+                writer.Append(Entry(3, KnownPolicyTypes.Actions.Throttle) with { Processes = [Key(closed.Pid)] });
+                writer.Append(Entry(3, KnownPolicyTypes.Actions.Throttle) with { Op = JournalOps.Revert });
+                writer.Append(Entry(4, KnownPolicyTypes.Actions.Throttle) with { DryRun = true, Processes = [Key(closed.Pid)] });
+                writer.Append(Entry(5, KnownPolicyTypes.Actions.LockClocks));
+            }
+
+            var length = new FileInfo(journal).Length;
+            var result = HostRecovery.Resume(journal, new EnforcementOptions { CgroupRoot = cgroup.Mount });
+
+            Assert.Empty(result.Errors);
+            Assert.Equal(2, result.Undone);
+            await WaitForState(stopped.Pid, 'R');
+            await WaitFor(() => !cgroup.Frozen, "the frozen cgroup was never thawed");
+            Assert.Equal('T', ProcStat.Read(closed.Pid)!.Value.State);
+            Assert.Equal(length, new FileInfo(journal).Length);
+            Assert.Single(ActionJournal.Outstanding(ActionJournal.ReadAll(journal)), e => e.Action == KnownPolicyTypes.Actions.LockClocks);
         }
-
-        var length = new FileInfo(journal).Length;
-        var result = HostRecovery.Resume(journal, new EnforcementOptions { CgroupRoot = Path.Combine(_dir.FullName, "cgroup") });
-
-        Assert.Equal(2, result.Undone);
-        Assert.Empty(result.Errors);
-        await WaitForState(stopped.Pid, 'R');
-        Assert.Equal("0", File.ReadAllText(Path.Combine(cgroup.FullName, "cgroup.freeze")));
-        Assert.Equal('T', ProcStat.Read(closed.Pid)!.Value.State);
-        Assert.Equal(length, new FileInfo(journal).Length);
-        Assert.Single(ActionJournal.Outstanding(ActionJournal.ReadAll(journal)), e => e.Action == KnownPolicyTypes.Actions.LockClocks);
+        finally
+        {
+            frozen.Kill();
+        }
     }
 
     [Fact]
@@ -70,6 +80,16 @@ public sealed class HostRecoveryTests : IDisposable
     };
 
     private static JournalProcess Key(int pid) => new(pid, ProcStat.Read(pid)!.Value.StartTime);
+
+    private static async Task WaitFor(Func<bool> condition, string failure)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), failure);
+            await Task.Delay(10);
+        }
+    }
 
     private static async Task WaitForState(int pid, char state)
     {

@@ -21,7 +21,7 @@ internal sealed class SimHost : IDisposable
 
     public SimHost(IReadOnlyList<PolicyOptions> policies, EnforcementOptions? options = null, ScenarioOptions? scenario = null, IProcessAttributor? attributor = null, bool record = false)
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("gpuqos-enforcer-");
+        Directory = TrustedDirectory.Create("gpuqos-enforcer-");
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Backend = new SimulatedBackend(scenario ?? ScenarioLoader.Demo(), Time);
         _pipeline = new CollectionPipeline(Backend, CollectionPipeline.DefaultCollectors, attributor ?? UserAttributor.Demo, Time, new BackendErrorCounter());

@@ -1,5 +1,6 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Model;
+using GpuQos.Enforcer.Actuators;
 
 namespace GpuQos.Enforcer.Tests.TestSupport;
 
@@ -22,7 +23,8 @@ internal sealed class UserAttributor(IReadOnlyDictionary<string, string> tenantB
     public ProcessAttribution Attribute(GpuIdentity gpu, ProcessReading process, PartitionReading? partition)
     {
         var tenant = notebooks && process.Name == "jupyter-kernel" ? "notebooks" : tenantByUser.GetValueOrDefault(process.User ?? "", "");
-        return new ProcessAttribution("", "", "", tenant);
+        // As the attribution refresher does: the start time read from procfs with the facts is the identity acted on.
+        return new ProcessAttribution("", "", "", tenant) { StartTime = ProcStat.Read(process.Pid)?.StartTime };
     }
 
     public string TenantOf(GpuIdentity gpu, PartitionReading partition) => "";
