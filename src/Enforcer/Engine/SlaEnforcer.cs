@@ -1,3 +1,4 @@
+using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actions;
@@ -37,6 +38,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private readonly CgroupFreezer _freezer;
     private readonly ActionReverter _reverter;
     private readonly ActionJournal? _journal;
+    private readonly PidNamespaceGuard _pidNamespace;
 
     // Why nothing may act when the journal did not open; policies added by a reload get it too.
     private readonly string? _journalError;
@@ -58,6 +60,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     /// <param name="time">The clock the state machines run on.</param>
     /// <param name="logger">Where decisions and actions are logged.</param>
     /// <param name="processes">Process actuator; by default the simulated host's when the backend is simulated, else real signals.</param>
+    /// <param name="pidNamespace">
+    /// Whether the backend's PIDs are this process's (NVML reports the host's); null when they always are.
+    /// When they are not, process actions are refused.
+    /// </param>
     public SlaEnforcer(
         EnforcementOptions options,
         IReadOnlyList<PolicyOptions> policies,
@@ -65,7 +71,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         IGpuBackend backend,
         TimeProvider time,
         ILogger<SlaEnforcer> logger,
-        IProcessActuator? processes = null)
+        IProcessActuator? processes = null,
+        PidNamespaceCheck? pidNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policies);
@@ -92,6 +99,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             _actuators["os"] = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System);
         }
 
+        _pidNamespace = new PidNamespaceGuard(pidNamespace);
         _processes = processes ?? (backend is ISimulatedProcessControl ? _actuators["sim"] : _actuators["os"]);
         _freezer = new CgroupFreezer(options.CgroupRoot);
         _reverter = new ActionReverter(backend.Control, _actuators, _freezer);
@@ -262,7 +270,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
         foreach (var action in policy.Actions)
         {
-            if (action.Refusal(context) is { } refusal)
+            if ((_pidNamespace.Refusal(action, context) ?? action.Refusal(context)) is { } refusal)
             {
                 Record(key, uuid, 0, action.Type, ActionResults.Refused, refusal);
                 EnforcerLog.ActionRefused(_logger, action.Type, key.Policy, key.Tenant, key.Gpu, refusal);
