@@ -49,6 +49,14 @@ internal sealed class PidNamespaceFixture : IDisposable
         return fixture;
     }
 
+    /// <summary>The daemon runs as uid 1000 with no effective capability (for the doctor's privilege checks).</summary>
+    public PidNamespaceFixture WithoutPrivileges()
+    {
+        var status = Path.Combine(Root, "self", "status");
+        File.WriteAllText(status, File.ReadAllText(status).Replace("Uid:\t0\t0\t0\t0", "Uid:\t1000\t1000\t1000\t1000", StringComparison.Ordinal).Replace("CapEff:\t000001ffffffffff", "CapEff:\t0000000000000000", StringComparison.Ordinal));
+        return this;
+    }
+
     public void Dispose() => _dir.Delete(recursive: true);
 
     private PidNamespaceFixture Process(string name, string pidNamespace, string nspid)
@@ -56,7 +64,7 @@ internal sealed class PidNamespaceFixture : IDisposable
         var dir = Directory.CreateDirectory(Path.Combine(Root, name));
         Directory.CreateDirectory(Path.Combine(dir.FullName, "ns"));
         File.CreateSymbolicLink(Path.Combine(dir.FullName, "ns", "pid"), pidNamespace);
-        File.WriteAllText(Path.Combine(dir.FullName, "status"), $"Name:\tgpuqos\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t{nspid.Split('\t')[0]}\nNSpid:\t{nspid}\nUid:\t0\t0\t0\t0\n");
+        File.WriteAllText(Path.Combine(dir.FullName, "status"), $"Name:\tgpuqos\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t{nspid.Split('\t')[0]}\nNSpid:\t{nspid}\nUid:\t0\t0\t0\t0\nCapEff:\t000001ffffffffff\n");
         return this;
     }
 }
