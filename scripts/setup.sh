@@ -5,6 +5,7 @@
 #   chromium      renders the audit's HTML report headless in a test
 #   nodejs, npm   validate deploy/kubernetes offline against the Kubernetes schemas (deploy/kubernetes/validate)
 #   systemd       systemd-analyze verifies deploy/systemd/gpuqos.service
+#   shellcheck    checks scripts/gpu-check.sh, which runs on GPU hosts this project does not have
 # It is idempotent: on a machine that has everything it only checks, and returns in a second.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
