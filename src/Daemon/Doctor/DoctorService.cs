@@ -1,26 +1,36 @@
 using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Hosting;
 
 namespace GpuQos.Daemon.Doctor;
 
 /// <summary>
-/// Runs <c>gpuqos doctor</c>'s checks once as the daemon starts, before the first collection cycle, logs the
-/// summary and keeps the report for <c>gpuqos_capability</c>. The probe preflight runs only when scheduled
-/// audits are on (it starts a worker process). A failing checkup is logged and costs only itself.
+/// Runs <c>gpuqos doctor</c>'s checks once as the daemon starts, logs the summary and keeps the report for
+/// <c>gpuqos_capability</c>. Off the start path: a GPU read that never returns (a hung GPU) must not keep the
+/// daemon from starting or stopping. The probe preflight runs only when scheduled audits are on (it starts a
+/// worker process). A failing checkup is logged and costs only itself.
 /// </summary>
-internal sealed partial class DoctorService(RunRequest request, IGpuBackend backend, ILogger<DoctorService> logger) : IHostedService
+internal sealed partial class DoctorService(RunRequest request, IGpuBackend backend, BackendErrorCounter errors, ILogger<DoctorService> logger) : BackgroundService
 {
     /// <summary>The report from the start, or null before it or when the checkup failed.</summary>
     public DoctorReport? Latest { get; private set; }
 
     /// <inheritdoc />
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var checkup = Task.Run(() => CheckAsync(stoppingToken), CancellationToken.None);
+
+        // A stop does not wait for a checkup stuck in a driver call; the backend's disposal ends that call.
+        await Task.WhenAny(checkup, Task.Delay(Timeout.Infinite, stoppingToken));
+    }
+
+    private async Task CheckAsync(CancellationToken cancellationToken)
     {
         var options = request.Options;
         try
         {
             var report = await HostCheckup.RunAsync(
-                new CheckupRequest(options, request.ProcfsRoot ?? options.Attribution.ProcfsRoot, Probe: options.Audit.Enabled), backend, null, cancellationToken);
+                new CheckupRequest(options, request.ProcfsRoot ?? options.Attribution.ProcfsRoot, Probe: options.Audit.Enabled, errors), backend, null, cancellationToken);
             Latest = report;
             var failed = report.Checks.Count(c => c.Status == DoctorStatus.Failed);
             var warnings = report.Checks.Count(c => c.Status == DoctorStatus.Warning);
@@ -36,9 +46,6 @@ internal sealed partial class DoctorService(RunRequest request, IGpuBackend back
             LogFailed(ex);
         }
     }
-
-    /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "Doctor: {Backend} backend, {Versions}; {Checks} checks, {Warnings} warning(s), {Failed} failed: {Verdict} (gpuqos doctor for the table)")]
     private partial void LogSummary(string backend, string versions, int checks, int warnings, int failed, string verdict);

@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 
 namespace GpuQos.Daemon.Doctor;
@@ -29,8 +30,8 @@ internal sealed class GpuReadings
     /// <summary>One check per NVML function (or per backend read on the simulated host).</summary>
     public List<DoctorCheck> Checks { get; } = [];
 
-    /// <summary>Takes every reading of <paramref name="gpu"/> once.</summary>
-    public static GpuReadings Take(IGpuBackend backend, int gpu)
+    /// <summary>Takes every reading of <paramref name="gpu"/> once; errors are counted in <paramref name="errors"/> as the collection loop counts its own.</summary>
+    public static GpuReadings Take(IGpuBackend backend, int gpu, BackendErrorCounter? errors)
     {
         var result = new GpuReadings();
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -62,6 +63,8 @@ internal sealed class GpuReadings
                 }
                 catch (GpuBackendException ex)
                 {
+                    // NVML raises NO_PERMISSION once and then skips the call: counted here, or never.
+                    errors?.Count(ex.Function, ex.Code);
                     failed[ex.Function] = ex.Code;
                     error = ex.Code;
 

@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Backends;
+using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Model;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Enforcer.Policies;
@@ -12,7 +13,8 @@ namespace GpuQos.Daemon.Doctor;
 /// <param name="Options">The configuration.</param>
 /// <param name="ProcfsRoot">Where procfs is mounted (<c>--procfs-root</c>).</param>
 /// <param name="Probe">Run the probe preflight (starts one short-lived worker per device).</param>
-public sealed record CheckupRequest(GpuQosOptions Options, string ProcfsRoot, bool Probe);
+/// <param name="Errors">Where the daemon counts backend errors (<c>gpuqos_nvml_errors_total</c>); null for the CLI.</param>
+public sealed record CheckupRequest(GpuQosOptions Options, string ProcfsRoot, bool Probe, BackendErrorCounter? Errors = null);
 
 /// <summary>
 /// <c>gpuqos doctor</c>: checks the host for what the configuration asks of it, changing nothing. Per GPU the
@@ -33,7 +35,7 @@ public static class HostCheckup
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(backend);
         var options = request.Options;
-        var simulated = backend is not IBackendDiagnostics;
+        var simulated = backend.Name == "sim";
         var diagnostics = backend as IBackendDiagnostics;
         var privileges = HostPrivileges.Read(request.ProcfsRoot);
         var wanted = Wanted(options, backend.Gpus.Count);
@@ -43,7 +45,7 @@ public static class HostCheckup
         var pids = new HashSet<int>();
         foreach (var gpu in backend.Gpus)
         {
-            var readings = GpuReadings.Take(backend, gpu.Index);
+            var readings = GpuReadings.Take(backend, gpu.Index, request.Errors);
             checks.AddRange(readings.Checks);
             pids.UnionWith(readings.Processes.Select(p => p.Pid));
             var capability = diagnostics?.ComputeCapability(gpu.Index) is { } cc
@@ -57,14 +59,7 @@ public static class HostCheckup
         var processActions = wanted.Where(w => ProcessActions.Contains(w.Key.Action))
             .GroupBy(w => w.Key.Action, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Any(w => w.Value), StringComparer.Ordinal);
-        if (processActions.Count > 0)
-        {
-            checks.Add(HostChecks.PidNamespace(request.ProcfsRoot, pids, processActions.Values.Any(v => v), simulated));
-        }
-        else
-        {
-            checks.Add(HostChecks.PidNamespace(request.ProcfsRoot, pids, false, simulated));
-        }
+        checks.Add(HostChecks.PidNamespace(request.ProcfsRoot, pids, processActions.Values.Any(v => v), simulated));
 
         foreach (var action in new[] { KnownPolicyTypes.Actions.Throttle, KnownPolicyTypes.Actions.Priority }.Where(processActions.ContainsKey))
         {
