@@ -16,6 +16,9 @@ public interface IBackendDiagnostics
     /// <summary>The range the power limit may be set in, e.g. <c>100-400 W</c>.</summary>
     DiagnosticValue PowerLimitConstraints(int gpu);
 
+    /// <summary>What the vGPU scheduler accepts: policies, time-slice range, adaptive round robin.</summary>
+    DiagnosticValue VgpuSchedulerCapabilities(int gpu);
+
     /// <summary>The last result of every backend call made on the GPU so far, by function, in name order.</summary>
     IReadOnlyList<CallResult> CallResults(int gpu);
 }

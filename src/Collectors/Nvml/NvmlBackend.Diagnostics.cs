@@ -54,6 +54,33 @@ public sealed partial class NvmlBackend : IBackendDiagnostics
     }
 
     /// <inheritdoc />
+    public unsafe DiagnosticValue VgpuSchedulerCapabilities(int gpu)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceGetVgpuSchedulerCapabilities");
+            var code = NvmlNative.nvmlDeviceGetVgpuSchedulerCapabilities(g.Handle, out var caps);
+            if (code != NvmlReturn.Success)
+            {
+                return new DiagnosticValue(null, code.Name());
+            }
+
+            var policies = new List<string>(3);
+            for (var i = 0; i < 3; i++)
+            {
+                if (caps.SupportedSchedulers[i] is > 0 and <= 3 and var p)
+                {
+                    policies.Add(((Model.VgpuSchedulerPolicy)p).ToString());
+                }
+            }
+
+            return new DiagnosticValue(
+                string.Create(CultureInfo.InvariantCulture, $"policies {string.Join('/', policies)}, time slice {caps.MinTimeslice / 1e6:0.##}-{caps.MaxTimeslice / 1e6:0.##} ms, adaptive round robin {(caps.IsArrModeSupported != 0 ? "supported" : "not supported")}"),
+                code.Name());
+        }
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<CallResult> CallResults(int gpu)
     {
         lock (_lock)

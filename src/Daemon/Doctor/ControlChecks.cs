@@ -32,7 +32,9 @@ internal static class ControlChecks
                     ? Nvml(gpu, action, required, privileges, simulated, () =>
                     {
                         var (policy, slice) = backend.Control.GetVgpuScheduler(gpu);
-                        return string.Create(CultureInfo.InvariantCulture, $"scheduler {policy}, time slice {(slice == 0 ? "driver default" : slice + " us")}");
+                        var caps = backend is IBackendDiagnostics d ? d.VgpuSchedulerCapabilities(gpu) : null;
+                        return string.Create(CultureInfo.InvariantCulture, $"scheduler {policy}, time slice {(slice == 0 ? "driver default" : slice + " us")}")
+                            + (caps is null ? "" : caps.Ok ? $"; accepts {caps.Value}" : $"; capabilities unknown ({caps.Result})");
                     })
                     : NotApplicable(gpu, action, device, "the vGPU scheduler exists only on a vGPU host"),
                 KnownPolicyTypes.Actions.MpsThreads => device?.Mode is SharingMode.Mps

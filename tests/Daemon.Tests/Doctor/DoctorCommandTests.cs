@@ -155,7 +155,7 @@ public sealed class DoctorCommandTests(NvmlStubBuild stub) : IClassFixture<NvmlS
         Assert.Equal(1, code);
         Assert.Equal(("missing", "failed"), Result(report, 3, "mps-threads"));
         Assert.Equal(("not-applicable", "warning"), Result(report, 1, "mps-threads"));
-        Assert.Contains("scheduler BestEffort, time slice 2000 us", Check(report, 2, "vgpu-scheduler").Detail, StringComparison.Ordinal);
+        Assert.Contains("scheduler BestEffort, time slice 2000 us; accepts policies BestEffort/EqualShare/FixedShare, time slice 1-30 ms, adaptive round robin supported", Check(report, 2, "vgpu-scheduler").Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,3 +48,27 @@ API nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t devic
     *maxLimit = g->power_max_mw;
     LEAVE(NVML_SUCCESS);
 }
+
+/* What the vGPU scheduler accepts on a vGPU host: the three policies, 1-30 ms time slices (NVIDIA's vGPU
+   documentation), and adaptive round robin. Other GPUs: NOT_SUPPORTED, as for the scheduler state. */
+API nvmlReturn_t nvmlDeviceGetVgpuSchedulerCapabilities(nvmlDevice_t device, nvmlVgpuSchedulerCapabilities_t *capabilities)
+{
+    ENTER_GPU("nvmlDeviceGetVgpuSchedulerCapabilities", device, g);
+    if (!capabilities) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    if (g->virt != NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU) {
+        LEAVE(NVML_ERROR_NOT_SUPPORTED);
+    }
+    capabilities->supportedSchedulers[0] = 1; /* NVML_VGPU_SCHEDULER_POLICY_BEST_EFFORT */
+    capabilities->supportedSchedulers[1] = 2; /* EQUAL_SHARE */
+    capabilities->supportedSchedulers[2] = 3; /* FIXED_SHARE */
+    capabilities->maxTimeslice = 30000000;
+    capabilities->minTimeslice = 1000000;
+    capabilities->isArrModeSupported = 1;
+    capabilities->maxFrequencyForARR = 960;
+    capabilities->minFrequencyForARR = 30;
+    capabilities->maxAvgFactorForARR = 60;
+    capabilities->minAvgFactorForARR = 1;
+    LEAVE(NVML_SUCCESS);
+}

@@ -99,4 +99,5 @@ internal static unsafe partial class NvmlNative
     [LibraryImport(Library)] public static partial NvmlReturn nvmlSystemGetCudaDriverVersion_v2(out int version);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetCudaComputeCapability(nint device, out int major, out int minor);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetPowerManagementLimitConstraints(nint device, out uint minMilliwatts, out uint maxMilliwatts);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetVgpuSchedulerCapabilities(nint device, out NvmlVgpuSchedulerCapabilities capabilities);
 }
