@@ -8,6 +8,7 @@
 #   cargo, librust-nvml-wrapper-dev
 #                 build tests/NvmlClient, an NVML client written by others (the Rust nvml-wrapper crate), offline
 #                 from Debian's cargo registry, to read the NVML stand-in in a test
+#   shellcheck    checks scripts/gpu-check.sh, which runs on GPU hosts this project does not have
 # It is idempotent: on a machine that has everything it only checks, and returns in a second.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v cargo >/dev/null 2>&1 || need+=(cargo)
 compgen -G "/usr/share/cargo/registry/nvml-wrapper-0.9.*" >/dev/null || need+=(librust-nvml-wrapper-dev)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -37,8 +37,11 @@ public sealed class TenantAttributor(AttributionState state, TenantCatalogSwitch
         }
         else
         {
+            // A user the backend reports wins: the refresher's facts for a PID procfs cannot show (a simulated
+            // workload, a process in another PID namespace) carry an empty user, which must not hide it.
             var facts = state.FactsOf(process.Pid);
-            (cgroup, user) = (facts?.Cgroup ?? CgroupIdentity.None, facts?.User ?? process.User ?? "");
+            cgroup = facts?.Cgroup ?? CgroupIdentity.None;
+            user = process.User is { Length: > 0 } reported ? reported : facts?.User ?? "";
             (startTime, freezer) = (facts?.StartTime, facts?.FreezerCgroup);
         }
 

@@ -12,6 +12,9 @@ internal sealed class NvmlGpu(int index, nint handle)
 {
     private readonly HashSet<string> _unavailable = new(StringComparer.Ordinal);
 
+    // The last code of every optional or required call, by the key it is remembered under, for gpuqos doctor.
+    private readonly Dictionary<string, NvmlReturn> _results = new(StringComparer.Ordinal);
+
     public int Index { get; } = index;
     public nint Handle { get; } = handle;
     public GpuIdentity Identity { get; set; } = null!;
@@ -46,6 +49,9 @@ internal sealed class NvmlGpu(int index, nint handle)
     public ulong VgpuLastSeen { get; set; }
     public Dictionary<uint, ProcessUtilization> VgpuUtilization { get; } = [];
 
+    /// <summary>The last code each NVML call on this GPU returned, by function (and, where one function serves several values, its key).</summary>
+    public IReadOnlyList<KeyValuePair<string, NvmlReturn>> Results() => [.. _results.OrderBy(r => r.Key, StringComparer.Ordinal)];
+
     /// <summary>Forgets which calls were unavailable, after a mode change made them worth asking again.</summary>
     public void ForgetUnavailable() => _unavailable.Clear();
 
@@ -62,6 +68,7 @@ internal sealed class NvmlGpu(int index, nint handle)
     /// <param name="key">What to remember as unavailable when one function serves several values; defaults to the function.</param>
     public bool Optional(string function, NvmlReturn code, string? key = null)
     {
+        _results[key ?? function] = code;
         switch (code)
         {
             case NvmlReturn.Success:
@@ -80,6 +87,7 @@ internal sealed class NvmlGpu(int index, nint handle)
     /// <summary>A call that must succeed.</summary>
     public void Require(string function, NvmlReturn code)
     {
+        _results[function] = code;
         if (code != NvmlReturn.Success)
         {
             throw Error(function, code);
@@ -97,6 +105,7 @@ internal sealed class NvmlGpu(int index, nint handle)
 
     public GpuBackendException Error(string function, NvmlReturn code)
     {
+        _results[function] = code;
         if (code == NvmlReturn.GpuIsLost)
         {
             Lost = true;

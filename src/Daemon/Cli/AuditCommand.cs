@@ -126,7 +126,18 @@ internal static class AuditCommand
                 await stderr.WriteLineAsync("gpuqos: note: " + note);
             }
 
-            var report = await RunWithProgressAsync(new AuditCoordinator(plan, WorkerLaunch.Current(), TimeProvider.System), ct);
+            AuditReport report;
+            try
+            {
+                report = await RunWithProgressAsync(new AuditCoordinator(plan, WorkerLaunch.Current(), TimeProvider.System), ct);
+            }
+            catch (AuditPlanException ex)
+            {
+                // The preflight: a device the probes cannot run on ends the audit before any worker is placed.
+                await stderr.WriteLineAsync("gpuqos: cannot run the audit: " + ex.Message);
+                return ExitCodes.Error;
+            }
+
             Directory.CreateDirectory(request.Out.FullName);
             ReportJson.Write(report, request.Out.FullName);
             JUnitReport.Write(report, request.Out.FullName);

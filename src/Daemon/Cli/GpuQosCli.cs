@@ -20,6 +20,7 @@ public static class GpuQosCli
             StatusCommand.Create(),
             AdviseCommand.Create(),
             AuditCommand.Create(),
+            DoctorCommand.Create(),
             ProbeWorkerCommand.Create(),
         };
         return root;

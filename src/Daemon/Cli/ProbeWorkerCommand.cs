@@ -17,9 +17,10 @@ internal static class ProbeWorkerCommand
             .AcceptOnlyFromAmong("cpu", "cuda", "auto");
         var cores = new Option<string?>("--cores") { Description = "Cores to pin to, e.g. 0,1 (CPU accelerator)." };
         var memoryLimit = new Option<long?>("--memory-limit") { Description = "Address space the worker may add, in bytes (RLIMIT_AS)." };
+        var preflight = new Option<bool>(WorkerPreflight.Flag) { Description = "Check that the accelerator can run the probes, print the verdict as one JSON line and exit (0 ready, 1 not)." };
         var command = new Command(WorkerLaunch.Verb, "Internal: an isolation-probe worker (started by gpuqos audit).")
         {
-            accelerator, cores, memoryLimit,
+            accelerator, cores, memoryLimit, preflight,
         };
         command.Hidden = true;
         command.SetAction(async (parse, ct) =>
@@ -31,6 +32,13 @@ internal static class ProbeWorkerCommand
             }
 
             var choice = AuditCommand.ParseAccelerator(parse.GetValue(accelerator)) ?? AcceleratorChoice.Cpu;
+            if (parse.GetValue(preflight))
+            {
+                var readiness = ProbePreflight.Run(choice);
+                await Console.Out.WriteLineAsync(WorkerProtocol.Write(readiness));
+                return readiness.Ready ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+
             return await ProbeWorkerHost.RunAsync(choice, list, parse.GetValue(memoryLimit), Console.In, Console.Out, Console.Error);
         });
         return command;

@@ -55,6 +55,7 @@ public static class DaemonHost
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ScrapeRenders>();
         services.AddSingleton<CollectionService>();
+        services.AddDoctor();
         services.AddHostedService(sp => sp.GetRequiredService<CollectionService>());
         services.AddEnforcement(request);
         services.AddAudit(request);

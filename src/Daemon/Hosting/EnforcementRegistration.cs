@@ -1,3 +1,4 @@
+using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
@@ -25,6 +26,8 @@ internal static class EnforcementRegistration
         services.AddActionFactory<ComputeModeActionFactory>();
         services.AddActionFactory<VgpuSchedulerActionFactory>();
 
+        // NVML reports the host's PIDs: process actions are refused when this daemon is not in that namespace.
+        services.AddSingleton(new PidNamespaceCheck(request.ProcfsRoot ?? request.Options.Attribution.ProcfsRoot));
         services.AddSingleton(sp =>
         {
             var enforcer = new SlaEnforcer(
@@ -33,7 +36,8 @@ internal static class EnforcementRegistration
                 sp.GetServices<IActionFactory>(),
                 sp.GetRequiredService<IGpuBackend>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<SlaEnforcer>>());
+                sp.GetRequiredService<ILogger<SlaEnforcer>>(),
+                pidNamespace: sp.GetRequiredService<PidNamespaceCheck>());
 
             // A valid reload recompiles the policies under the enforcer's lock, between two evaluations.
             sp.GetRequiredService<IOptionsMonitor<GpuQosOptions>>().OnChange((next, _) => enforcer.Reconfigure(next.Enforcement, next.Policies));

@@ -1,3 +1,4 @@
+using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actions;
@@ -38,6 +39,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private readonly ActionReverter _reverter;
     private readonly ActionJournal? _journal;
     private readonly JournalTrust _trust;
+    private readonly PidNamespaceGuard _pidNamespace;
 
     // Why nothing may act when the journal did not open; policies added by a reload get it too.
     private readonly string? _journalError;
@@ -60,6 +62,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     /// <param name="logger">Where decisions and actions are logged.</param>
     /// <param name="processes">Process actuator; by default the simulated host's when the backend is simulated, else real signals.</param>
     /// <param name="trust">Who may own the journal <see cref="Recover"/> replays; by default root or the effective user.</param>
+    /// <param name="pidNamespace">
+    /// Whether the backend's PIDs are this process's (NVML reports the host's); null when they always are.
+    /// When they are not, process actions are refused.
+    /// </param>
     public SlaEnforcer(
         EnforcementOptions options,
         IReadOnlyList<PolicyOptions> policies,
@@ -68,7 +74,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         TimeProvider time,
         ILogger<SlaEnforcer> logger,
         IProcessActuator? processes = null,
-        JournalTrust? trust = null)
+        JournalTrust? trust = null,
+        PidNamespaceCheck? pidNamespace = null)
     {
         _trust = trust ?? JournalTrust.Host;
         ArgumentNullException.ThrowIfNull(options);
@@ -96,6 +103,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             _actuators["os"] = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: ProcessExclusions.ForDaemon(options.ActOnMpsServer));
         }
 
+        _pidNamespace = new PidNamespaceGuard(pidNamespace);
         _processes = processes ?? (backend is ISimulatedProcessControl ? _actuators["sim"] : _actuators["os"]);
         _freezer = new CgroupFreezer(options.CgroupRoot);
         _reverter = new ActionReverter(backend.Control, _actuators, _freezer);
@@ -272,7 +280,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
         foreach (var action in policy.Actions)
         {
-            if (action.Refusal(context) is { } refusal)
+            if ((_pidNamespace.Refusal(action, context) ?? action.Refusal(context)) is { } refusal)
             {
                 Record(key, uuid, 0, action.Type, ActionResults.Refused, refusal);
                 EnforcerLog.ActionRefused(_logger, action.Type, key.Policy, key.Tenant, key.Gpu, refusal);

@@ -4,16 +4,24 @@ using GpuQos.IsolationProbes.Worker;
 namespace GpuQos.IsolationProbes.Audit;
 
 /// <summary>
-/// Runs an <see cref="AuditPlan"/>: starts the probe workers for each pair, runs every probe, and collects
-/// the results. A worker that fails costs the probe it was running (an error result), never the audit.
+/// Runs an <see cref="AuditPlan"/>: checks that the probes can run on each device (the preflight), starts the
+/// probe workers for each pair, runs every probe, and collects the results. A worker that fails costs the
+/// probe it was running (an error result), never the audit.
 /// </summary>
-public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimeProvider time)
+/// <param name="plan">What to probe.</param>
+/// <param name="launch">How to start a probe worker.</param>
+/// <param name="time">The clock of the report.</param>
+/// <param name="preflight">The accelerator check; by default a preflight worker per device.</param>
+public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimeProvider time, IAcceleratorPreflight? preflight = null)
 {
     private static readonly ProbeKind[] PairProbes = [ProbeKind.Compute, ProbeKind.Bandwidth, ProbeKind.Cache, ProbeKind.Integrity, ProbeKind.Covert];
 
     /// <summary>Runs the audit and returns its report.</summary>
+    /// <exception cref="AuditPlanException">A device cannot run the probes (the preflight failed); no worker was placed.</exception>
     public async Task<AuditReport> RunAsync(IProgress<AuditStep>? progress, CancellationToken ct)
     {
+        progress?.Report(new AuditStep("preflight: checking the accelerator", 0, 1));
+        await PreflightAsync(ct);
         var started = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         var probes = plan.Probes;
@@ -94,6 +102,25 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
             Partitions = plan.Partitions,
             Results = results,
         };
+    }
+
+    /// <summary>
+    /// One check per device (a GPU's MIG instances share its compiler target; CPU partitions share ILGPU's CPU
+    /// accelerator), before any worker is placed: a GPU this ILGPU cannot compile for fails the audit with its
+    /// name and the reason instead of crashing every worker.
+    /// </summary>
+    private async Task PreflightAsync(CancellationToken ct)
+    {
+        var check = preflight ?? new WorkerPreflight(launch, plan.Options.WorkerTimeout);
+        foreach (var partition in plan.Partitions.DistinctBy(p => (p.Accelerator, p.Gpu)))
+        {
+            var readiness = await check.CheckAsync(partition, ct);
+            if (!readiness.Ready)
+            {
+                var where = partition.Accelerator == Kernels.AcceleratorChoice.Cuda ? $"GPU {partition.Gpu}, {readiness.DeviceLabel}" : readiness.DeviceLabel;
+                throw new AuditPlanException($"the probes cannot run on {where} ({partition.Name}): {readiness.Detail}");
+            }
+        }
     }
 
     private static async Task<ProbeResult> Guarded(ProbeKind probe, AuditPartition victim, AuditPartition? aggressor, Func<Task<ProbeResult>> run)

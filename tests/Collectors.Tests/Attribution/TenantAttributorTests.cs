@@ -97,6 +97,43 @@ public sealed class TenantAttributorTests : IDisposable
         Assert.Equal("search", attributor.Attribute(gpu, process, null).Tenant);
     }
 
+    [Fact]
+    public async Task Collect_SimulatedWorkloadWithUserButNoCgroup_KeepsItsUserTenantAfterTheProcfsRefresh()
+    {
+        // A PID no procfs holds: the refresher caches empty facts for it, which must not hide the user the
+        // backend reports.
+        using var backend = new SimulatedBackend(ScenarioLoader.Parse("""
+            gpus:
+              - model: H100-SXM5-80GB
+                mode: mig
+                mig:
+                  - profile: 3g.40gb
+                    workloads:
+                      - {name: notebook, pid: 999901, process: jupyter-kernel, user: alice, memory: 1GiB, demand: {kind: steady, level: 0.5}}
+            """, "user without cgroup"), new FakeTimeProvider());
+        var store = new SnapshotStore(1);
+        var catalog = new TenantCatalog([new TenantOptions { Name = "alice", Match = [new TenantSelectorOptions { User = "alice" }] }]);
+        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new TenantAttributor(_state, catalog), TimeProvider.System, new BackendErrorCounter());
+        var fixtures = Path.Combine(AppContext.BaseDirectory, "Attribution", "Fixtures");
+        using var refresher = new AttributionRefresher(
+            _state,
+            store,
+            new ProcfsReader(Path.Combine(fixtures, "proc"), new UserDirectory(Path.Combine(fixtures, "etc", "passwd"))),
+            [],
+            new AttributionOptions { PodLogsDirectory = "" },
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AttributionRefresher>.Instance);
+
+        store.Publish(pipeline.Collect());
+        await refresher.RefreshAsync(CancellationToken.None);
+        Assert.Same(ProcessFacts.None, _state.FactsOf(999901)); // the refresh did run and found nothing
+        var snapshot = pipeline.Collect();
+
+        var gpu = snapshot.Gpus.Single();
+        Assert.Equal("alice", gpu.Processes.Single(p => p.Reading.Pid == 999901).Attribution.Tenant);
+        Assert.Equal("alice", gpu.Partitions.Single(p => p.Reading.Kind == PartitionKind.Mig).Tenant);
+    }
+
     public void Dispose() => _backend.Dispose();
 
     private HostSnapshot Collect(params TenantOptions[] tenants)

@@ -25,6 +25,7 @@ public sealed class NvmlLayoutTests(NvmlStubHost stub)
         { "nvmlComputeInstanceInfo_t", typeof(NvmlComputeInstanceInfo) },
         { "nvmlVgpuSchedulerGetState_t", typeof(NvmlVgpuSchedulerGetState) },
         { "nvmlVgpuSchedulerSetState_t", typeof(NvmlVgpuSchedulerSetState) },
+        { "nvmlVgpuSchedulerCapabilities_t", typeof(NvmlVgpuSchedulerCapabilities) },
         { "nvmlGpmSupport_t", typeof(NvmlGpmSupport) },
         { "nvmlGpmMetric_t", typeof(NvmlGpmMetric) },
     };

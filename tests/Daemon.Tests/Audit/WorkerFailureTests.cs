@@ -165,7 +165,8 @@ public sealed class WorkerFailureTests
     {
         for (var i = 0; i < 1200; i++)
         {
-            if (ProcTable.ProbeWorkers().FirstOrDefault(w => w.ParentPid == daemonPid && w.State != 'Z' && w.CommandLine.Contains("--cores 0", StringComparison.Ordinal)) is { } worker)
+            if (ProcTable.ProbeWorkers().FirstOrDefault(w => w.ParentPid == daemonPid && w.State != 'Z' && w.CommandLine.Contains("--cores 0", StringComparison.Ordinal)
+                && !w.CommandLine.Contains(WorkerPreflight.Flag, StringComparison.Ordinal)) is { } worker)
             {
                 // Most likely it is in its request loop by then; if not, the hang is in its hello, which is as good.
                 await Task.Delay(300);

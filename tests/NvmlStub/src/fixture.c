@@ -180,6 +180,24 @@ static void parse_gpu(struct record *r, struct stub_host *h)
     g->pcie_rx = (unsigned int)num(r, "pcie_rx", 0);
     g->vgpu_policy = (unsigned int)num(r, "vgpu_policy", 0);
     g->vgpu_timeslice_ns = (unsigned int)num(r, "vgpu_timeslice", 0);
+    const char *cc = get(r, "cc");
+    g->cc_major = 8;
+    g->cc_minor = 0;
+    if (cc && sscanf(cc, "%d.%d", &g->cc_major, &g->cc_minor) != 2) {
+        fail(r, "cc must be MAJOR.MINOR, e.g. 9.0", NULL);
+    }
+}
+
+static void parse_driver(struct record *r, struct stub_host *h)
+{
+    const char *version = get(r, "version"), *nvml = get(r, "nvml");
+    if (version) {
+        snprintf(h->driver_version, TEXT, "%s", version);
+    }
+    if (nvml) {
+        snprintf(h->nvml_version, TEXT, "%s", nvml);
+    }
+    h->cuda_version = (int)snum(r, "cuda", h->cuda_version);
 }
 
 static void parse_profile(struct record *r, struct stub_host *h)
@@ -372,6 +390,10 @@ int stub_load_fixture(const char *path, struct stub_host *host)
         return -1;
     }
     memset(host, 0, sizeof *host);
+    /* A driver of the NVML 13 generation the backend is written against, unless a `driver` record says otherwise. */
+    snprintf(host->driver_version, TEXT, "%s", "580.82.07");
+    snprintf(host->nvml_version, TEXT, "%s", "13.580.82.07");
+    host->cuda_version = 13000;
     char line[2048];
     int number = 0, failed = 0;
     while (fgets(line, sizeof line, f)) {
@@ -411,6 +433,8 @@ int stub_load_fixture(const char *path, struct stub_host *host)
             parse_xid(&r, host);
         } else if (strcmp(kind, "fault") == 0) {
             parse_fault(&r, host);
+        } else if (strcmp(kind, "driver") == 0) {
+            parse_driver(&r, host);
         } else {
             fail(&r, "unknown record ", kind);
         }

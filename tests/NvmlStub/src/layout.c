@@ -57,6 +57,9 @@ int main(void)
     F(nvmlVgpuSchedulerGetState_t, avgFactorOrTimeslice); F(nvmlVgpuSchedulerGetState_t, timesliceWithArr); end();
     S(nvmlVgpuSchedulerSetState_t); F(nvmlVgpuSchedulerSetState_t, schedulerPolicy); F(nvmlVgpuSchedulerSetState_t, enableARRMode);
     F(nvmlVgpuSchedulerSetState_t, avgFactorOrTimeslice); F(nvmlVgpuSchedulerSetState_t, frequency); end();
+    S(nvmlVgpuSchedulerCapabilities_t); F(nvmlVgpuSchedulerCapabilities_t, supportedSchedulers); F(nvmlVgpuSchedulerCapabilities_t, maxTimeslice);
+    F(nvmlVgpuSchedulerCapabilities_t, minTimeslice); F(nvmlVgpuSchedulerCapabilities_t, isArrModeSupported); F(nvmlVgpuSchedulerCapabilities_t, maxFrequencyForARR);
+    F(nvmlVgpuSchedulerCapabilities_t, minFrequencyForARR); F(nvmlVgpuSchedulerCapabilities_t, maxAvgFactorForARR); F(nvmlVgpuSchedulerCapabilities_t, minAvgFactorForARR); end();
     S(nvmlGpmSupport_t); F(nvmlGpmSupport_t, version); F(nvmlGpmSupport_t, isSupportedDevice); end();
     S(nvmlGpmMetric_t); F(nvmlGpmMetric_t, metricId); F(nvmlGpmMetric_t, nvmlReturn); F(nvmlGpmMetric_t, value); F(nvmlGpmMetric_t, metricInfo); end();
     S(nvmlGpmMetricsGet_t); F(nvmlGpmMetricsGet_t, version); F(nvmlGpmMetricsGet_t, numMetrics); F(nvmlGpmMetricsGet_t, sample1);

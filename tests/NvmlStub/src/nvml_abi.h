@@ -200,6 +200,18 @@ typedef struct {
     unsigned int frequency;
 } nvmlVgpuSchedulerSetState_t;
 
+/* NVML_SUPPORTED_VGPU_SCHEDULER_POLICY_COUNT is 3; time slices in ns. */
+typedef struct {
+    unsigned int supportedSchedulers[3];
+    unsigned int maxTimeslice;
+    unsigned int minTimeslice;
+    unsigned int isArrModeSupported;
+    unsigned int maxFrequencyForARR;
+    unsigned int minFrequencyForARR;
+    unsigned int maxAvgFactorForARR;
+    unsigned int minAvgFactorForARR;
+} nvmlVgpuSchedulerCapabilities_t;
+
 typedef struct {
     unsigned int version;
     unsigned int isSupportedDevice;

@@ -114,6 +114,7 @@ struct stub_gpu {
     unsigned int remap_correctable, remap_uncorrectable, remap_pending, remap_failed;
     unsigned int pcie_tx, pcie_rx;
     unsigned int vgpu_policy, vgpu_timeslice_ns;
+    int cc_major, cc_minor; /* CUDA compute capability (nvmlDeviceGetCudaComputeCapability) */
     unsigned int locked_min, locked_max;
     unsigned int process_calls;
     unsigned int topology_calls;
@@ -153,6 +154,9 @@ struct stub_host {
     struct stub_fault faults[MAX_FAULTS];
     int fault_count;
     double init_time;
+    /* the `driver` record: nvmlSystemGetDriverVersion, nvmlSystemGetNVMLVersion, nvmlSystemGetCudaDriverVersion_v2 */
+    char driver_version[TEXT], nvml_version[TEXT];
+    int cuda_version;
 };
 
 /* fixture.c: parses the file into host; returns 0, or -1 with a message on stderr. */

@@ -94,4 +94,12 @@ internal static unsafe partial class NvmlNative
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceSetPowerManagementLimit(nint device, uint milliwatts);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceSetComputeMode(nint device, int mode);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceSetVgpuSchedulerState(nint device, in NvmlVgpuSchedulerSetState state);
+
+    // versions and capabilities (gpuqos doctor); read once, never on the collection path
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlSystemGetDriverVersion(byte* version, uint length);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlSystemGetNVMLVersion(byte* version, uint length);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlSystemGetCudaDriverVersion_v2(out int version);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetCudaComputeCapability(nint device, out int major, out int minor);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetPowerManagementLimitConstraints(nint device, out uint minMilliwatts, out uint maxMilliwatts);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetVgpuSchedulerCapabilities(nint device, out NvmlVgpuSchedulerCapabilities capabilities);
 }
