@@ -16,9 +16,8 @@ internal sealed class ActiveThrottle : IActiveAction
     private readonly List<JournalProcess> _journaled = [];
     private JournalEntry _entry;
 
-    // Capacity the GPU loses to context switches and to work queued before a SIGSTOP, learned from the
-    // victim's shortfall, so the planned caps leave the floor really free.
-    private double _loss;
+    // The neighbours' budget under a floor, corrected from measurements each cycle.
+    private FloorBudget? _budget;
 
     public ActiveThrottle(long id, ActionOptions options, ActionContext context)
     {
@@ -67,13 +66,15 @@ internal sealed class ActiveThrottle : IActiveAction
         }
 
         var caps = Caps(context);
+        // The floor's windowed share is under the floor: a single noisy interval does not make it urgent.
+        var urgent = _floorMode && context.ViolatedFloor is not null;
         foreach (var (tenant, cap) in caps)
         {
             var share = ActionTargets.Share(context.Latest, context.Gpu, tenant) ?? 0;
             if (_controllers.TryGetValue(tenant, out var controller))
             {
                 controller.Target = cap;
-                controller.Update(share);
+                controller.Update(share, urgent);
             }
             else if (share > cap + context.Policy.Hysteresis)
             {
@@ -108,49 +109,43 @@ internal sealed class ActiveThrottle : IActiveAction
             return caps;
         }
 
-        var floor = context.Floor ?? 0;
-        var h = context.Policy.Hysteresis;
-        var victim = ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0;
         var victimWants = VictimWants(context);
-        if (victimWants && victim < floor)
-        {
-            _loss = Math.Min(0.5, _loss + (0.5 * (floor + h - victim)));
-        }
-        else if (victim >= floor + (2 * h) || !victimWants)
-        {
-            _loss *= 0.9;
-        }
-
-        var groups = context.GpuSnapshot.Processes.Select(p => p.Attribution.Tenant).Distinct(StringComparer.Ordinal).ToList();
+        var available = 1.0;
+        var neighbours = 0.0;
         var claims = new List<ShareClaim>();
-        var capacity = 1 - _loss;
-        foreach (var group in groups)
+        foreach (var group in context.GpuSnapshot.Processes.Select(p => p.Attribution.Tenant).Distinct(StringComparer.Ordinal))
         {
             var share = ActionTargets.Share(context.Latest, context.Gpu, group) ?? 0;
             if (group == context.Tenant)
             {
-                claims.Add(new ShareClaim(group, victimWants ? Math.Max(share, floor + h) : share, floor + h, Weight(context, group)));
+                continue;
             }
-            else if (targets.Contains(group))
+
+            if (targets.Contains(group))
             {
                 // What a throttled tenant would use unthrottled: its share scaled back up by its duty cycle.
                 var demand = _controllers.TryGetValue(group, out var c) ? Math.Min(1, share / Math.Max(c.Duty, 0.01)) : share;
                 claims.Add(new ShareClaim(group, demand, 0, Weight(context, group)));
+                neighbours += share;
             }
             else
             {
                 // Tenants this action may not touch keep what they use.
-                capacity -= share;
+                available -= share;
             }
         }
 
+        // The neighbours share what the floor's tenant does not need to reach floor + hysteresis (FloorBudget);
+        // a victim with no demand left needs nothing, so nothing is held back for it.
+        _budget ??= new FloorBudget(context.Floor ?? 0, context.Policy.Hysteresis);
+        var victim = ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0;
+        var capacity = victimWants
+            ? _budget.Update(available, victim, neighbours, context.ViolatedFloor is not null)
+            : Math.Max(0, available);
         var shares = ShareAllocator.Allocate(capacity, claims);
         for (var i = 0; i < claims.Count; i++)
         {
-            if (claims[i].Tenant != context.Tenant)
-            {
-                caps[claims[i].Tenant] = shares[i];
-            }
+            caps[claims[i].Tenant] = shares[i];
         }
 
         return caps;
