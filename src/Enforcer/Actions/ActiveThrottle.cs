@@ -13,6 +13,7 @@ internal sealed class ActiveThrottle : IActiveAction
     private readonly bool _floorMode;
     private readonly Dictionary<string, ShareController> _controllers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, ProcessKey> _processes = [];
+    private readonly Dictionary<string, double?> _achieved = new(StringComparer.Ordinal);
     private readonly List<JournalProcess> _journaled = [];
     private JournalEntry _entry;
 
@@ -35,6 +36,8 @@ internal sealed class ActiveThrottle : IActiveAction
         string.Create(CultureInfo.InvariantCulture, $"{Label(kv.Key)} capped at {kv.Value.Target:P0} (duty {kv.Value.Duty:P0})")));
 
     public JournalEntry Entry => _entry with { Processes = [.. _journaled], Detail = Detail };
+
+    public IReadOnlyList<ThrottleHold> Holds => [.. _controllers.Select(kv => new ThrottleHold(kv.Key, kv.Value.Target, kv.Value.Duty, _achieved.GetValueOrDefault(kv.Key)))];
 
     /// <summary>Plans the caps, journals the processes, applies the first duty cycles; false when nobody is over their share.</summary>
     public bool Start(ActionContext context)
@@ -206,6 +209,12 @@ internal sealed class ActiveThrottle : IActiveAction
 
     private void Drive(ActionContext context)
     {
+        _achieved.Clear();
+        foreach (var tenant in _controllers.Keys)
+        {
+            _achieved[tenant] = ActionTargets.Share(context.Latest, context.Gpu, tenant);
+        }
+
         if (context.DryRun)
         {
             return;

@@ -17,6 +17,9 @@ public interface IActiveAction
     /// <summary>Everything journaled for it, merged: what <see cref="ActionReverter"/> undoes.</summary>
     JournalEntry Entry { get; }
 
+    /// <summary>For a throttle, each tenant held: its cap, duty cycle and achieved share; empty for other actions.</summary>
+    IReadOnlyList<ThrottleHold> Holds => [];
+
     /// <summary>Runs once per cycle while in force (feedback controllers, new processes).</summary>
     void Update(ActionContext context);
 
