@@ -40,6 +40,10 @@ public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<stri
                 }
 
                 break;
+            case KnownPolicyTypes.Actions.LockClocks when entry.PreviousLockedMinMhz is { } min && entry.PreviousLockedMaxMhz is { } max:
+                // Another lock was in force before this one (a second policy's, say): put it back, not reset.
+                control.SetLockedClocks(entry.Gpu, min, max);
+                break;
             case KnownPolicyTypes.Actions.LockClocks:
                 control.ResetLockedClocks(entry.Gpu);
                 break;

@@ -37,6 +37,12 @@ public sealed record JournalEntry
     public IReadOnlyList<string>? Cgroups { get; init; }
 
     public uint? PreviousPowerMilliwatts { get; init; }
+
+    /// <summary>The SM clock lock in force before a <c>lock-clocks</c> (null: none known, so undo resets).</summary>
+    public uint? PreviousLockedMinMhz { get; init; }
+
+    /// <summary>The upper end of <see cref="PreviousLockedMinMhz"/>'s lock.</summary>
+    public uint? PreviousLockedMaxMhz { get; init; }
     public ComputeMode? PreviousComputeMode { get; init; }
     public VgpuSchedulerPolicy? PreviousScheduler { get; init; }
     public uint? PreviousTimesliceMicroseconds { get; init; }

@@ -92,4 +92,7 @@ internal static unsafe partial class NvmlNative
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceSetPowerManagementLimit(nint device, uint milliwatts);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceSetComputeMode(nint device, int mode);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceSetVgpuSchedulerState(nint device, in NvmlVgpuSchedulerSetState state);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetPowerManagementLimitConstraints(nint device, out uint minLimit, out uint maxLimit);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetSupportedMemoryClocks(nint device, ref uint count, uint* clocksMhz);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetSupportedGraphicsClocks(nint device, uint memoryClockMhz, ref uint count, uint* clocksMhz);
 }
