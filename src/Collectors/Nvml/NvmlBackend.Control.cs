@@ -181,7 +181,12 @@ public sealed partial class NvmlBackend
             }
         }
 
-        _mps.SetActiveThreadPercentage(gpu, server, percentage);
+        if (server is not { } pid)
+        {
+            throw new Backends.GpuBackendException(MpsControl.Function, NvmlReturn.NotSupported.Name(), gpu, "a default active thread percentage reaches every user's next server; GpuQos sets it per server");
+        }
+
+        _mps.SetActiveThreadPercentage(pid, percentage);
     }
 
     private const uint ArrDisabled = 1;

@@ -22,6 +22,7 @@ internal static class EnforcementRegistration
         services.AddActionFactory<PowerLimitActionFactory>();
         services.AddActionFactory<PriorityActionFactory>();
         services.AddActionFactory<MpsThreadsActionFactory>();
+        services.AddActionFactory<MpsMemoryLimitActionFactory>();
         services.AddActionFactory<ComputeModeActionFactory>();
         services.AddActionFactory<VgpuSchedulerActionFactory>();
 

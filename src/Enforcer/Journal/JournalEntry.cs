@@ -47,9 +47,19 @@ public sealed record JournalEntry
     public VgpuSchedulerPolicy? PreviousScheduler { get; init; }
     public uint? PreviousTimesliceMicroseconds { get; init; }
 
+    /// <summary>MPS servers acted on, with the values to restore.</summary>
+    public IReadOnlyList<JournalMpsServer>? MpsServers { get; init; }
+
     /// <summary>What the action does, in words.</summary>
     public string Detail { get; init; } = "";
 }
 
 /// <summary>A process in the journal: PID, start time (to detect PID reuse) and the nice value to restore.</summary>
 public sealed record JournalProcess(int Pid, long StartTime, int? PreviousNice = null);
+
+/// <summary>An MPS server in the journal: its PID, the device, and the value read before it was changed.</summary>
+/// <param name="Pid">The server's PID.</param>
+/// <param name="Device">The device index a pinned-memory limit was set on.</param>
+/// <param name="PreviousThreadPercentage">The active thread percentage read before (<c>mps-threads</c>).</param>
+/// <param name="PreviousPinnedMemoryLimit">The pinned-memory limit read before, as the daemon spelled it (<c>mps-memory-limit</c>).</param>
+public sealed record JournalMpsServer(int Pid, int Device, int? PreviousThreadPercentage = null, string? PreviousPinnedMemoryLimit = null);

@@ -69,6 +69,7 @@ public sealed class KubernetesManifestTests
         Assert.Contains("/var/lib/kubelet/pod-resources", hostPaths);
         Assert.Contains("/proc", hostPaths);
         Assert.Contains("/var/lib/gpuqos", hostPaths);
+        Assert.Contains("/tmp/nvidia-mps", hostPaths);
     }
 
     [Fact]

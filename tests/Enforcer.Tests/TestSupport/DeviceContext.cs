@@ -10,7 +10,7 @@ namespace GpuQos.Enforcer.Tests.TestSupport;
 /// <summary>An action context on the simulated host for calling one action's refusal, apply and undo directly.</summary>
 internal static class DeviceContext
 {
-    public static ActionContext For(SimHost host, HostSnapshot latest, IGpuControl control, ActionJournal journal, int gpu, PolicyOptions? policy = null, bool dryRun = false) => new()
+    public static ActionContext For(SimHost host, HostSnapshot latest, IGpuControl control, ActionJournal journal, int gpu, PolicyOptions? policy = null, bool dryRun = false, IMpsControl? mps = null) => new()
     {
         Policy = policy ?? new PolicyOptions { Name = "device-test", Tenant = "search" },
         Tenant = policy?.Tenant ?? "search",
@@ -19,6 +19,7 @@ internal static class DeviceContext
         Results = [],
         Options = host.Options,
         Control = control,
+        Mps = mps,
         Processes = new SimulatedProcessActuator(host.Backend),
         Freezer = new CgroupFreezer(host.Directory.FullName),
         Journal = journal,
