@@ -219,6 +219,12 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         {
             context ??= Context(p, gpu, latest, results);
             active.Update(context);
+            foreach (var applied in active.TakeApplied())
+            {
+                var result = context.DryRun ? ActionResults.DryRun : ActionResults.Applied;
+                Record(key, identity.Uuid, active.Id, active.Type, result, applied);
+                EnforcerLog.ActionTaken(_logger, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu, result, applied);
+            }
         }
 
         foreach (var active in track.Active)

@@ -37,6 +37,12 @@ public sealed partial class PolicyOptions : IValidatableObject
             {
                 yield return new ValidationResult($"action '{Actions[i].Type}' is listed twice; one of each type per policy", [$"actions[{i}].type"]);
             }
+
+            // Ending processes is the answer to memory they hold, and to nothing else.
+            if (Actions[i].Type == KnownPolicyTypes.Actions.Evict && Objectives.All(o => o.Type != KnownPolicyTypes.Objectives.MaxMemory))
+            {
+                yield return new ValidationResult("evict needs a max-memory objective in the same policy", [$"actions[{i}].type"]);
+            }
         }
 
         var floor = Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MinSmShare)?.Share;
