@@ -34,6 +34,11 @@ internal sealed class EvictAction(ActionOptions options) : IPolicyAction
             return "evict answers only a max-memory ceiling";
         }
 
+        if (context.GpuSnapshot.Mode == Collectors.Model.SharingMode.Vgpu)
+        {
+            return "on a vGPU host the memory belongs to VMs; evict never ends a VM";
+        }
+
         if (context.Tenant.Length == 0)
         {
             return "evict never ends processes of no tenant";

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GpuQos.Collectors.Configuration;
 using GpuQos.Collectors.Model;
 
 namespace GpuQos.Enforcer.Policies;
@@ -41,6 +42,7 @@ public sealed partial class ActionOptions
     public int? Percentage { get; init; }
 
     /// <summary>For mps-memory-limit: the pinned device-memory limit (e.g. <c>8GiB</c>), rounded down to whole MiB.</summary>
+    [ByteSize]
     [Range(1L << 20, long.MaxValue)]
     public long? Bytes { get; init; }
 
