@@ -62,13 +62,11 @@ public sealed class FloorBudget
     {
         available = Math.Clamp(available, 0, 1);
         var leaves = Math.Max(0, available - Target);
-        if (Budget is not { } budget)
-        {
-            Compensation = 0;
-            Budget = leaves;
-            return leaves;
-        }
 
+        // The first cycle is judged as if the neighbours already held what the floor leaves: a GPU that delivers
+        // less than its capacity (shares summing to well under 1) is measured from the start, not after a first
+        // plan that throttles nobody because every neighbour is already under its share of a capacity that is not there.
+        var budget = Budget ?? leaves;
         var error = victim + (neighbours - budget) - Target;
         if (error > 0 || floorBroken)
         {

@@ -46,6 +46,15 @@ public sealed class FloorBudgetTests
     }
 
     [Fact]
+    public void Update_FirstCycleOnAGpuDeliveringLittle_TightenedAtOnce()
+    {
+        // Both tenants get 17% of a GPU that is busy only a third of the time (the NVML stand-in's real-PID mode on
+        // a loaded machine): neither is over a 0.33 budget, so a first plan at the budget would throttle nobody.
+        var budget = new FloorBudget(0.65, 0.02);
+        Assert.True(budget.Update(1, victim: 0.17, neighbours: 0.17, floorBroken: true) < 0.17);
+    }
+
+    [Fact]
     public void Update_VictimHasMoreThanItNeeds_GivenBackToTheNeighbours()
     {
         var budget = new FloorBudget(0.50, 0.02);
