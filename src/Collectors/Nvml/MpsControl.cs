@@ -72,13 +72,19 @@ public sealed partial class MpsControl : IMpsControl
         ArgumentOutOfRangeException.ThrowIfLessThan(percentage, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percentage, 100);
         var command = Command($"set_active_thread_percentage {server} {percentage}");
+        RequireEcho(command, Send(command));
+    }
 
-        // The shell echoes the percentage it set; anything else is an error message.
-        var lines = Send(command);
-        if (lines.Count > 1 || (lines.Count == 1 && !double.TryParse(lines[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
-        {
-            throw Error(command, string.Join(' ', lines));
-        }
+    /// <summary>
+    /// <c>set_default_active_thread_percentage PCT</c>: reaches only servers started afterwards, of every user. The
+    /// enforcer never uses it (it would reach protected tenants' next servers); the backend's own call does.
+    /// </summary>
+    public void SetDefaultActiveThreadPercentage(int percentage)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(percentage, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percentage, 100);
+        var command = Command($"set_default_active_thread_percentage {percentage}");
+        RequireEcho(command, Send(command));
     }
 
     /// <inheritdoc />
@@ -140,7 +146,8 @@ public sealed partial class MpsControl : IMpsControl
     {
         if (Untrusted(_binary) is { } reason)
         {
-            throw new GpuBackendException(Function, "NO_PERMISSION", -1, reason);
+            // A host without MPS installed cannot do this at all; a binary that is there but untrusted is refused.
+            throw new GpuBackendException(Function, File.Exists(_binary) ? "NO_PERMISSION" : "NOT_SUPPORTED", -1, reason);
         }
 
         var psi = new ProcessStartInfo(_binary)
@@ -179,6 +186,15 @@ public sealed partial class MpsControl : IMpsControl
         }
 
         return pids;
+    }
+
+    // The shell echoes the percentage it set (or says nothing); anything else is an error message.
+    private static void RequireEcho(string command, List<string> lines)
+    {
+        if (lines.Count > 1 || (lines.Count == 1 && !double.TryParse(lines[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+        {
+            throw Error(command, string.Join(' ', lines));
+        }
     }
 
     private static string Single(List<string> lines, string command) => lines.Count == 1 ? lines[0] : throw Error(command, string.Join(' ', lines));

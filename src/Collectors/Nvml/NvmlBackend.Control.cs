@@ -181,12 +181,14 @@ public sealed partial class NvmlBackend
             }
         }
 
-        if (server is not { } pid)
+        if (server is { } pid)
         {
-            throw new Backends.GpuBackendException(MpsControl.Function, NvmlReturn.NotSupported.Name(), gpu, "a default active thread percentage reaches every user's next server; GpuQos sets it per server");
+            _mps.SetActiveThreadPercentage(pid, percentage);
         }
-
-        _mps.SetActiveThreadPercentage(pid, percentage);
+        else
+        {
+            _mps.SetDefaultActiveThreadPercentage(percentage);
+        }
     }
 
     private const uint ArrDisabled = 1;
