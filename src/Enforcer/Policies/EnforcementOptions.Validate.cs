@@ -17,11 +17,6 @@ public sealed partial class EnforcementOptions : IValidatableObject
             yield return new ValidationResult("journal must name a file", [nameof(Journal)]);
         }
 
-        foreach (var r in Mps.Validate(validationContext))
-        {
-            yield return new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"mps.{char.ToLowerInvariant(m[0])}{m[1..]}"));
-        }
-
         foreach (var (tenant, weight) in Weights)
         {
             if (!(weight > 0) || weight > 1000)

@@ -87,6 +87,17 @@ public sealed class PolicyOptionsTests
     }
 
     [Fact]
+    public void Validate_MpsControlBinaryNotAbsolute_ErrorNamesTheSetting()
+    {
+        var (options, errors) = YamlBinder.Bind<EnforcementOptions>("mps:\n  controlBinary: nvidia-cuda-mps-control\n  pipeDirectory: /run/mps\n");
+        var error = Assert.Single(errors);
+        Assert.Equal("mps.controlBinary", error.Path);
+        Assert.Contains("must be an absolute path", error.Message, StringComparison.Ordinal);
+        Assert.Equal("/run/mps", options!.Mps.PipeDirectory);
+        Assert.Empty(YamlBinder.Bind<EnforcementOptions>("mode: enforce\n").Errors);
+    }
+
+    [Fact]
     public void Validate_FloorAboveCeiling_ErrorNamesObjectives()
     {
         var errors = Errors("name: p\ntenant: t\nobjectives: [{type: min-sm-share, share: 0.6}, {type: max-sm-share, share: 0.5}]\n");
