@@ -52,6 +52,25 @@ public interface IGpuControl
     /// <summary>Undoes <see cref="SetLockedClocks"/> (<c>nvmlDeviceResetGpuLockedClocks</c>).</summary>
     void ResetLockedClocks(int gpu);
 
+    /// <summary>
+    /// The SM clock lock in force as far as this backend knows, or null when none is known. NVML has no read of
+    /// the current lock (<c>nvmlDeviceSetGpuLockedClocks</c> has no getter), so on NVML this is the lock this
+    /// process set and has not reset; a lock set by another tool before the daemon started is not seen.
+    /// </summary>
+    (uint MinMhz, uint MaxMhz)? GetLockedClocks(int gpu) => null;
+
+    /// <summary>
+    /// The SM clocks the device supports, lowest and highest in MHz (<c>nvmlDeviceGetSupportedGraphicsClocks</c>
+    /// over its <c>nvmlDeviceGetSupportedMemoryClocks</c>), or null when the device does not say.
+    /// </summary>
+    (uint MinMhz, uint MaxMhz)? GetSupportedSmClocks(int gpu) => null;
+
+    /// <summary>
+    /// The power limits the driver accepts, in milliwatts (<c>nvmlDeviceGetPowerManagementLimitConstraints</c>),
+    /// or null when the device does not say.
+    /// </summary>
+    (uint MinMilliwatts, uint MaxMilliwatts)? GetPowerLimitConstraints(int gpu) => null;
+
     /// <summary>Current power limit in milliwatts, for journaling the value to restore.</summary>
     uint GetPowerLimit(int gpu);
 

@@ -33,6 +33,64 @@ public sealed partial class NvmlBackend
     }
 
     /// <inheritdoc />
+    public (uint MinMhz, uint MaxMhz)? GetLockedClocks(int gpu)
+    {
+        lock (_lock)
+        {
+            return Gpu(gpu, "nvmlDeviceSetGpuLockedClocks").LockedClocks;
+        }
+    }
+
+    /// <inheritdoc />
+    public unsafe (uint MinMhz, uint MaxMhz)? GetSupportedSmClocks(int gpu)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceGetSupportedGraphicsClocks");
+            var memory = stackalloc uint[MaxClocks];
+            var count = (uint)MaxClocks;
+            var code = NvmlNative.nvmlDeviceGetSupportedMemoryClocks(g.Handle, ref count, memory);
+            if (code == NvmlReturn.NotSupported)
+            {
+                return null;
+            }
+
+            g.Require("nvmlDeviceGetSupportedMemoryClocks", code);
+            uint? low = null, high = null;
+            var graphics = stackalloc uint[MaxClocks];
+            for (var m = 0; m < Math.Min(count, MaxClocks); m++)
+            {
+                var n = (uint)MaxClocks;
+                g.Require("nvmlDeviceGetSupportedGraphicsClocks", NvmlNative.nvmlDeviceGetSupportedGraphicsClocks(g.Handle, memory[m], ref n, graphics));
+                for (var i = 0; i < Math.Min(n, MaxClocks); i++)
+                {
+                    low = Math.Min(low ?? uint.MaxValue, graphics[i]);
+                    high = Math.Max(high ?? 0, graphics[i]);
+                }
+            }
+
+            return low is { } l && high is { } h ? (l, h) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public (uint MinMilliwatts, uint MaxMilliwatts)? GetPowerLimitConstraints(int gpu)
+    {
+        lock (_lock)
+        {
+            var g = Gpu(gpu, "nvmlDeviceGetPowerManagementLimitConstraints");
+            var code = NvmlNative.nvmlDeviceGetPowerManagementLimitConstraints(g.Handle, out var min, out var max);
+            if (code == NvmlReturn.NotSupported)
+            {
+                return null;
+            }
+
+            g.Require("nvmlDeviceGetPowerManagementLimitConstraints", code);
+            return (min, max);
+        }
+    }
+
+    /// <inheritdoc />
     public uint GetPowerLimit(int gpu)
     {
         lock (_lock)
@@ -123,8 +181,18 @@ public sealed partial class NvmlBackend
             }
         }
 
-        _mps.SetActiveThreadPercentage(gpu, server, percentage);
+        if (server is { } pid)
+        {
+            _mps.SetActiveThreadPercentage(pid, percentage);
+        }
+        else
+        {
+            _mps.SetDefaultActiveThreadPercentage(percentage);
+        }
     }
 
     private const uint ArrDisabled = 1;
+
+    // NVML lists a few hundred graphics clocks at most per memory clock.
+    private const int MaxClocks = 512;
 }

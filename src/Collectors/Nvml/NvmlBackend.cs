@@ -32,7 +32,7 @@ public sealed partial class NvmlBackend : IGpuBackend, IGpuControl
         _options = options;
         _time = time;
         _names = new ProcessNames(options.ProcRoot);
-        _mps = new MpsControl(options.ExecutableSearchPath);
+        _mps = MpsControl.Locate(options.ExecutableSearchPath);
         Gpus = gpus.Select(g => g.Identity).ToArray();
         _xids = new XidWatcher(gpus, options.EventWaitTimeout);
     }

@@ -10,6 +10,9 @@ namespace GpuQos.Collectors.Simulation;
 /// </summary>
 public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProcessControl
 {
+    // The lowest SM clock the simulated GPUs support, as NVIDIA data-centre GPUs list it.
+    private const uint SimulatedClockFloorMhz = 210;
+
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _origin;
     private readonly SimulatedGpu[] _gpus;
@@ -62,9 +65,9 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
         lock (_lock)
         {
             var g = Gpu(gpu, "nvmlDeviceSetGpuLockedClocks");
-            if (minMhz > maxMhz || maxMhz > g.Model.MaxSmClockMhz || minMhz == 0)
+            if (minMhz > maxMhz || maxMhz > g.Model.MaxSmClockMhz || minMhz < SimulatedClockFloorMhz)
             {
-                throw new GpuBackendException("nvmlDeviceSetGpuLockedClocks", "INVALID_ARGUMENT", gpu, $"clock range {minMhz}-{maxMhz} MHz is outside 1-{g.Model.MaxSmClockMhz} MHz");
+                throw new GpuBackendException("nvmlDeviceSetGpuLockedClocks", "INVALID_ARGUMENT", gpu, $"clock range {minMhz}-{maxMhz} MHz is outside {SimulatedClockFloorMhz}-{g.Model.MaxSmClockMhz} MHz");
             }
 
             g.LockedClocks = (minMhz, maxMhz);
@@ -77,6 +80,34 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
         lock (_lock)
         {
             Gpu(gpu, "nvmlDeviceResetGpuLockedClocks").LockedClocks = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public (uint MinMhz, uint MaxMhz)? GetLockedClocks(int gpu)
+    {
+        lock (_lock)
+        {
+            return Gpu(gpu, "nvmlDeviceSetGpuLockedClocks").LockedClocks;
+        }
+    }
+
+    /// <inheritdoc />
+    public (uint MinMhz, uint MaxMhz)? GetSupportedSmClocks(int gpu)
+    {
+        lock (_lock)
+        {
+            return (SimulatedClockFloorMhz, (uint)Gpu(gpu, "nvmlDeviceGetSupportedGraphicsClocks").Model.MaxSmClockMhz);
+        }
+    }
+
+    /// <inheritdoc />
+    public (uint MinMilliwatts, uint MaxMilliwatts)? GetPowerLimitConstraints(int gpu)
+    {
+        lock (_lock)
+        {
+            var tdp = Gpu(gpu, "nvmlDeviceGetPowerManagementLimitConstraints").Model.TdpWatts;
+            return ((uint)Math.Round(tdp * 250), (uint)Math.Round(tdp * 1000));
         }
     }
 

@@ -23,6 +23,8 @@ internal static class EnforcementRegistration
         services.AddActionFactory<PowerLimitActionFactory>();
         services.AddActionFactory<PriorityActionFactory>();
         services.AddActionFactory<MpsThreadsActionFactory>();
+        services.AddActionFactory<MpsMemoryLimitActionFactory>();
+        services.AddActionFactory<EvictActionFactory>();
         services.AddActionFactory<ComputeModeActionFactory>();
         services.AddActionFactory<VgpuSchedulerActionFactory>();
 

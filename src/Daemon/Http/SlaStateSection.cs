@@ -36,6 +36,13 @@ internal sealed class SlaStateSection(SlaEnforcer enforcer) : IStateSection
                 ["breachSeconds"] = Math.Round(s.BreachSeconds, 1),
                 ["actions"] = string.Join("; ", s.Actions),
                 ["heldBack"] = s.HeldBack,
+                ["holds"] = s.Holds.Select(h => new Dictionary<string, object?>(StringComparer.Ordinal)
+                {
+                    ["tenant"] = h.Tenant,
+                    ["cap"] = Math.Round(h.Cap, 4),
+                    ["duty"] = Math.Round(h.Duty, 4),
+                    ["achieved"] = h.Achieved is { } a ? Math.Round(a, 4) : null,
+                }).ToList(),
             });
         }
 

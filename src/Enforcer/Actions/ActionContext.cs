@@ -19,6 +19,9 @@ public sealed class ActionContext
     public required IReadOnlyList<ObjectiveResult> Results { get; init; }
     public required EnforcementOptions Options { get; init; }
     public required IGpuControl Control { get; init; }
+
+    /// <summary>The MPS control daemon, where this backend has one (not the simulated host).</summary>
+    public IMpsControl? Mps { get; init; }
     public required IProcessActuator Processes { get; init; }
     public required CgroupFreezer Freezer { get; init; }
     public required ActionJournal Journal { get; init; }

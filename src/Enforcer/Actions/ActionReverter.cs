@@ -13,7 +13,8 @@ namespace GpuQos.Enforcer.Actions;
 /// <param name="control">Device control calls.</param>
 /// <param name="processActuators">Process actuators by <see cref="IProcessActuator.Kind"/>; an entry is undone by the kind that applied it.</param>
 /// <param name="freezer">The cgroup freezer.</param>
-public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<string, IProcessActuator> processActuators, CgroupFreezer freezer)
+/// <param name="mps">The MPS control daemon as configured now, if any.</param>
+public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<string, IProcessActuator> processActuators, CgroupFreezer freezer, Func<IMpsControl?>? mps = null)
 {
     private readonly HostReverter _host = new(processActuators, freezer);
 
@@ -34,11 +35,28 @@ public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<stri
         switch (entry.Action)
         {
             case KnownPolicyTypes.Actions.MpsThreads:
-                foreach (var p in entry.Processes ?? [])
+                foreach (var server in entry.MpsServers ?? [])
                 {
-                    control.SetMpsActiveThreadPercentage(entry.Gpu, p.Pid, 100);
+                    if (server.PreviousThreadPercentage is { } previous)
+                    {
+                        Mps(entry).SetActiveThreadPercentage(server.Pid, previous);
+                    }
                 }
 
+                break;
+            case KnownPolicyTypes.Actions.MpsMemoryLimit:
+                foreach (var server in entry.MpsServers ?? [])
+                {
+                    if (server.PreviousPinnedMemoryLimit is { } previous)
+                    {
+                        Mps(entry).SetPinnedMemoryLimit(server.Pid, server.Device, previous);
+                    }
+                }
+
+                break;
+            case KnownPolicyTypes.Actions.LockClocks when entry.PreviousLockedMinMhz is { } min && entry.PreviousLockedMaxMhz is { } max:
+                // Another lock was in force before this one (a second policy's, say): put it back, not reset.
+                control.SetLockedClocks(entry.Gpu, min, max);
                 break;
             case KnownPolicyTypes.Actions.LockClocks:
                 control.ResetLockedClocks(entry.Gpu);
@@ -56,4 +74,7 @@ public sealed class ActionReverter(IGpuControl control, IReadOnlyDictionary<stri
                 break;
         }
     }
+
+    private IMpsControl Mps(JournalEntry entry) =>
+        mps?.Invoke() ?? throw new InvalidOperationException($"{entry.Action} {entry.Id} set MPS servers, and no MPS control daemon is configured to set them back");
 }

@@ -13,12 +13,12 @@ internal sealed class ActiveThrottle : IActiveAction
     private readonly bool _floorMode;
     private readonly Dictionary<string, ShareController> _controllers = new(StringComparer.Ordinal);
     private readonly Dictionary<int, ProcessKey> _processes = [];
+    private readonly Dictionary<string, double?> _achieved = new(StringComparer.Ordinal);
     private readonly List<JournalProcess> _journaled = [];
     private JournalEntry _entry;
 
-    // Capacity the GPU loses to context switches and to work queued before a SIGSTOP, learned from the
-    // victim's shortfall, so the planned caps leave the floor really free.
-    private double _loss;
+    // The neighbours' budget under a floor, corrected from measurements each cycle.
+    private FloorBudget? _budget;
 
     public ActiveThrottle(long id, ActionOptions options, ActionContext context)
     {
@@ -36,6 +36,8 @@ internal sealed class ActiveThrottle : IActiveAction
         string.Create(CultureInfo.InvariantCulture, $"{Label(kv.Key)} capped at {kv.Value.Target:P0} (duty {kv.Value.Duty:P0})")));
 
     public JournalEntry Entry => _entry with { Processes = [.. _journaled], Detail = Detail };
+
+    public IReadOnlyList<ThrottleHold> Holds => [.. _controllers.Select(kv => new ThrottleHold(kv.Key, kv.Value.Target, kv.Value.Duty, _achieved.GetValueOrDefault(kv.Key)))];
 
     /// <summary>Plans the caps, journals the processes, applies the first duty cycles; false when nobody is over their share.</summary>
     public bool Start(ActionContext context)
@@ -67,13 +69,15 @@ internal sealed class ActiveThrottle : IActiveAction
         }
 
         var caps = Caps(context);
+        // The floor's windowed share is under the floor: a single noisy interval does not make it urgent.
+        var urgent = _floorMode && context.ViolatedFloor is not null;
         foreach (var (tenant, cap) in caps)
         {
             var share = ActionTargets.Share(context.Latest, context.Gpu, tenant) ?? 0;
             if (_controllers.TryGetValue(tenant, out var controller))
             {
                 controller.Target = cap;
-                controller.Update(share);
+                controller.Update(share, urgent);
             }
             else if (share > cap + context.Policy.Hysteresis)
             {
@@ -108,49 +112,43 @@ internal sealed class ActiveThrottle : IActiveAction
             return caps;
         }
 
-        var floor = context.Floor ?? 0;
-        var h = context.Policy.Hysteresis;
-        var victim = ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0;
         var victimWants = VictimWants(context);
-        if (victimWants && victim < floor)
-        {
-            _loss = Math.Min(0.5, _loss + (0.5 * (floor + h - victim)));
-        }
-        else if (victim >= floor + (2 * h) || !victimWants)
-        {
-            _loss *= 0.9;
-        }
-
-        var groups = context.GpuSnapshot.Processes.Select(p => p.Attribution.Tenant).Distinct(StringComparer.Ordinal).ToList();
+        var available = 1.0;
+        var neighbours = 0.0;
         var claims = new List<ShareClaim>();
-        var capacity = 1 - _loss;
-        foreach (var group in groups)
+        foreach (var group in context.GpuSnapshot.Processes.Select(p => p.Attribution.Tenant).Distinct(StringComparer.Ordinal))
         {
             var share = ActionTargets.Share(context.Latest, context.Gpu, group) ?? 0;
             if (group == context.Tenant)
             {
-                claims.Add(new ShareClaim(group, victimWants ? Math.Max(share, floor + h) : share, floor + h, Weight(context, group)));
+                continue;
             }
-            else if (targets.Contains(group))
+
+            if (targets.Contains(group))
             {
                 // What a throttled tenant would use unthrottled: its share scaled back up by its duty cycle.
                 var demand = _controllers.TryGetValue(group, out var c) ? Math.Min(1, share / Math.Max(c.Duty, 0.01)) : share;
                 claims.Add(new ShareClaim(group, demand, 0, Weight(context, group)));
+                neighbours += share;
             }
             else
             {
                 // Tenants this action may not touch keep what they use.
-                capacity -= share;
+                available -= share;
             }
         }
 
+        // The neighbours share what the floor's tenant does not need to reach floor + hysteresis (FloorBudget);
+        // a victim with no demand left needs nothing, so nothing is held back for it.
+        _budget ??= new FloorBudget(context.Floor ?? 0, context.Policy.Hysteresis);
+        var victim = ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0;
+        var capacity = victimWants
+            ? _budget.Update(available, victim, neighbours, context.ViolatedFloor is not null)
+            : Math.Max(0, available);
         var shares = ShareAllocator.Allocate(capacity, claims);
         for (var i = 0; i < claims.Count; i++)
         {
-            if (claims[i].Tenant != context.Tenant)
-            {
-                caps[claims[i].Tenant] = shares[i];
-            }
+            caps[claims[i].Tenant] = shares[i];
         }
 
         return caps;
@@ -211,6 +209,12 @@ internal sealed class ActiveThrottle : IActiveAction
 
     private void Drive(ActionContext context)
     {
+        _achieved.Clear();
+        foreach (var tenant in _controllers.Keys)
+        {
+            _achieved[tenant] = ActionTargets.Share(context.Latest, context.Gpu, tenant);
+        }
+
         if (context.DryRun)
         {
             return;

@@ -17,6 +17,15 @@ public interface IActiveAction
     /// <summary>Everything journaled for it, merged: what <see cref="ActionReverter"/> undoes.</summary>
     JournalEntry Entry { get; }
 
+    /// <summary>For a throttle, each tenant held: its cap, duty cycle and achieved share; empty for other actions.</summary>
+    IReadOnlyList<ThrottleHold> Holds => [];
+
+    /// <summary>
+    /// What the action applied on its own since the last call (an eviction's next process, its SIGKILL), each in
+    /// words, for the engine to record and log as it records what <see cref="IPolicyAction.Apply"/> does.
+    /// </summary>
+    IReadOnlyList<string> TakeApplied() => [];
+
     /// <summary>Runs once per cycle while in force (feedback controllers, new processes).</summary>
     void Update(ActionContext context);
 

@@ -1,13 +1,13 @@
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
 
 namespace GpuQos.Enforcer.Actions;
 
 /// <summary>
-/// Creates <c>mps-threads</c>: caps the target tenants' MPS clients' active-thread percentage through
-/// <c>nvidia-cuda-mps-control</c>. Only MPS GPUs; MPS applies a new percentage to a client's new contexts, so
-/// a client already running is capped from its next context on.
+/// Creates <c>mps-threads</c>: sets the active-thread percentage of the MPS servers that serve the target
+/// tenants (one server per user ID), and refuses when such a server also serves a tenant it may not touch. The
+/// percentage reaches the clients that connect to the server afterwards; running clients keep theirs. Each
+/// server's previous percentage is read, journaled and set back.
 /// </summary>
 public sealed class MpsThreadsActionFactory : IActionFactory
 {
@@ -19,12 +19,11 @@ public sealed class MpsThreadsActionFactory : IActionFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         var percentage = options.Percentage ?? throw new ArgumentException("mps-threads needs percentage", nameof(options));
-        return new ProcessAction(
+        return new MpsServerAction(
             Type,
-            c => c.GpuSnapshot.Mode != SharingMode.Mps ? "the GPU is not shared through MPS" : null,
-            (_, _, key) => new JournalProcess(key.Pid, key.StartTime),
-            (c, key) => c.Control.SetMpsActiveThreadPercentage(c.Gpu, key.Pid, percentage),
             options,
-            $"MPS active threads capped at {percentage}%");
+            (mps, server, gpu) => new JournalMpsServer(server, gpu, PreviousThreadPercentage: mps.GetActiveThreadPercentage(server)),
+            (mps, server, _) => mps.SetActiveThreadPercentage(server, percentage),
+            $"active threads set to {percentage}% for clients that connect from now on");
     }
 }

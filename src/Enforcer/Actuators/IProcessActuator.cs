@@ -26,4 +26,11 @@ public interface IProcessActuator : IDisposable
 
     /// <summary>Sets the nice value. No-op when the key no longer matches.</summary>
     void SetNice(ProcessKey process, int nice);
+
+    /// <summary>
+    /// Asks the process to end (SIGTERM, then SIGCONT so a stopped process can act on it) or, with
+    /// <paramref name="force"/>, ends it (SIGKILL). False when the key no longer matches (gone, or the PID reused).
+    /// Only real processes can be ended; other actuators say so.
+    /// </summary>
+    bool Terminate(ProcessKey process, bool force) => throw new NotSupportedException($"the {Kind} process actuator cannot end processes");
 }

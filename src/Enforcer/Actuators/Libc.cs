@@ -5,6 +5,12 @@ namespace GpuQos.Enforcer.Actuators;
 /// <summary>The few libc calls the actuators and the journal need.</summary>
 internal static unsafe partial class Libc
 {
+    /// <summary>SIGKILL on Linux.</summary>
+    public const int SigKill = 9;
+
+    /// <summary>SIGTERM on Linux.</summary>
+    public const int SigTerm = 15;
+
     /// <summary>SIGCONT on Linux (x86-64 and arm64).</summary>
     public const int SigCont = 18;
 

@@ -114,6 +114,25 @@ public sealed class OsProcessActuator : IProcessActuator
     }
 
     /// <inheritdoc />
+    public bool Terminate(ProcessKey process, bool force)
+    {
+        if (force)
+        {
+            return DutyCycleThrottler.Signal(process, Libc.SigKill, _procRoot);
+        }
+
+        // A process a throttle holds stopped would not act on SIGTERM until continued.
+        _throttler.Set(process, 1);
+        if (!DutyCycleThrottler.Signal(process, Libc.SigTerm, _procRoot))
+        {
+            return false;
+        }
+
+        DutyCycleThrottler.Continue(process, _procRoot);
+        return true;
+    }
+
+    /// <inheritdoc />
     public void Dispose() => _throttler.Dispose();
 
     private bool Matches(ProcessKey process) => ProcStat.Read(process.Pid, _procRoot) is { } stat && stat.StartTime == process.StartTime;

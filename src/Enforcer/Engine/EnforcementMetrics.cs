@@ -21,10 +21,13 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public static readonly MetricDefinition Actions = new("gpuqos_enforcement_actions_total", MetricType.Counter, "Enforcement actions by type, policy and result (applied, dry-run, refused, failed, reverted, revert-failed, recovered).", ["action", "policy", "result"], "enforcer action log");
     public static readonly MetricDefinition PolicyFailed = new("gpuqos_sla_policy_failed", MetricType.Gauge, "1 when the policy is disabled because it failed to build or to run; the others keep running.", ["policy"], "enforcer");
     public static readonly MetricDefinition JournalErrors = new("gpuqos_enforcement_journal_errors_total", MetricType.Counter, "Action journal writes that failed (disk full, file size limit, I/O error); while they fail no action is applied.", [], "enforcer action journal");
+    public static readonly MetricDefinition ThrottleCap = new("gpuqos_enforcement_throttle_cap_ratio", MetricType.Gauge, "The share a throttle in force holds a tenant to (asked); tenant is the throttled tenant, policy the policy that throttles it.", Sla, "enforcer throttle planner");
+    public static readonly MetricDefinition ThrottleDuty = new("gpuqos_enforcement_throttle_duty_ratio", MetricType.Gauge, "The duty cycle (fraction of each period its processes may run) a throttle in force applies to a tenant.", Sla, "enforcer throttle controller");
+    public static readonly MetricDefinition ThrottleAchieved = new("gpuqos_enforcement_throttle_achieved_ratio", MetricType.Gauge, "The SM share a throttled tenant achieved in the latest cycle, next to gpuqos_enforcement_throttle_cap_ratio.", Sla, "snapshot, per throttled tenant");
     public static readonly MetricDefinition Paused = new("gpuqos_enforcement_paused", MetricType.Gauge, "1 while enforcement is paused (evaluated, not applied).", [], "enforcer");
 
     /// <inheritdoc />
-    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, ComplianceTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors];
+    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, ComplianceTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors, ThrottleCap, ThrottleDuty, ThrottleAchieved];
 
     /// <inheritdoc />
     public void WriteTo(IMetricWriter writer)
@@ -55,6 +58,18 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
 
             w.Write(Breaches, track.Machine.Breaches, gpu, track.Uuid, key.Tenant, key.Policy);
             w.Write(BreachSeconds, track.Machine.BreachSeconds, gpu, track.Uuid, key.Tenant, key.Policy);
+            foreach (var active in track.Active)
+            {
+                foreach (var hold in active.Holds)
+                {
+                    w.Write(ThrottleCap, hold.Cap, gpu, track.Uuid, hold.Tenant, key.Policy);
+                    w.Write(ThrottleDuty, hold.Duty, gpu, track.Uuid, hold.Tenant, key.Policy);
+                    if (hold.Achieved is { } achieved)
+                    {
+                        w.Write(ThrottleAchieved, achieved, gpu, track.Uuid, hold.Tenant, key.Policy);
+                    }
+                }
+            }
         });
 
         foreach (var ((action, policy, result), count) in enforcer.ActionCounts())

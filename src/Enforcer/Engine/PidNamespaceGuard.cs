@@ -14,7 +14,7 @@ internal sealed class PidNamespaceGuard(PidNamespaceCheck? check)
 {
     // The action types that reach processes by the PIDs (and, through them, the cgroups) NVML reports.
     private static readonly FrozenSet<string> ProcessActions = FrozenSet.ToFrozenSet(
-        [KnownPolicyTypes.Actions.Throttle, KnownPolicyTypes.Actions.Priority, KnownPolicyTypes.Actions.Freeze],
+        [KnownPolicyTypes.Actions.Throttle, KnownPolicyTypes.Actions.Priority, KnownPolicyTypes.Actions.Freeze, KnownPolicyTypes.Actions.Evict],
         StringComparer.Ordinal);
 
     /// <summary>Why <paramref name="action"/> must not run, or null when it may (or touches no process).</summary>

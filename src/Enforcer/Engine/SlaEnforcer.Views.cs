@@ -35,6 +35,7 @@ public sealed partial class SlaEnforcer
                     Objectives = track.Results,
                     Actions = track.Active.Count == 0 ? [] : [.. track.Active.Select(a => $"{a.Type}: {a.Detail}")],
                     HeldBack = track.HeldBack,
+                    Holds = track.Active.Count == 0 ? [] : [.. track.Active.SelectMany(a => a.Holds)],
                 });
             }
 

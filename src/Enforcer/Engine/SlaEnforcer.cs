@@ -106,7 +106,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         _pidNamespace = new PidNamespaceGuard(pidNamespace);
         _processes = processes ?? (backend is ISimulatedProcessControl ? _actuators["sim"] : _actuators["os"]);
         _freezer = new CgroupFreezer(options.CgroupRoot);
-        _reverter = new ActionReverter(backend.Control, _actuators, _freezer);
+        _reverter = new ActionReverter(backend.Control, _actuators, _freezer, () => MpsOf(_options));
         _ownJournal = options.Journal is null && backend is ISimulatedProcessControl;
         var journal = options.Journal ?? (_ownJournal
             ? Path.Combine(Path.GetTempPath(), $"gpuqos-sim-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl")
@@ -237,6 +237,12 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         {
             context ??= Context(p, gpu, latest, results);
             active.Update(context);
+            foreach (var applied in active.TakeApplied())
+            {
+                var result = context.DryRun ? ActionResults.DryRun : ActionResults.Applied;
+                Record(key, identity.Uuid, active.Id, active.Type, result, applied);
+                EnforcerLog.ActionTaken(_logger, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu, result, applied);
+            }
         }
 
         foreach (var active in track.Active)
@@ -452,12 +458,17 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         Results = results,
         Options = _options,
         Control = _backend.Control,
+        Mps = MpsOf(_options),
         Processes = _processes,
         Freezer = _freezer,
         Journal = Journal,
         Time = _time,
         DryRun = ModeOf(policy) == EnforcementMode.DryRun,
     };
+
+    // The simulated host has no MPS control daemon; elsewhere the configured one (cheap: nothing runs until a command).
+    private Collectors.Nvml.MpsControl? MpsOf(EnforcementOptions options) =>
+        _backend is ISimulatedProcessControl ? null : new Collectors.Nvml.MpsControl(options.Mps.ControlBinary, options.Mps.PipeDirectory, options.Mps.Timeout);
 
     // Only reached for running policies, which exist only when the journal opened.
     private ActionJournal Journal => _journal ?? throw new InvalidOperationException("the action journal is not open");

@@ -20,6 +20,9 @@ public sealed record SlaStatus
     /// <summary>Actions in force, in words.</summary>
     public required IReadOnlyList<string> Actions { get; init; }
 
+    /// <summary>Each tenant a throttle in force holds: cap and duty cycle asked, share achieved.</summary>
+    public IReadOnlyList<Actions.ThrottleHold> Holds { get; init; } = [];
+
     /// <summary>Why a breach is not being acted on (cooldown, limit, paused, nothing applicable), if so.</summary>
     public string? HeldBack { get; init; }
 }

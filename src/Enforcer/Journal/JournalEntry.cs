@@ -37,9 +37,18 @@ public sealed record JournalEntry
     public IReadOnlyList<string>? Cgroups { get; init; }
 
     public uint? PreviousPowerMilliwatts { get; init; }
+
+    /// <summary>The SM clock lock in force before a <c>lock-clocks</c> (null: none known, so undo resets).</summary>
+    public uint? PreviousLockedMinMhz { get; init; }
+
+    /// <summary>The upper end of <see cref="PreviousLockedMinMhz"/>'s lock.</summary>
+    public uint? PreviousLockedMaxMhz { get; init; }
     public ComputeMode? PreviousComputeMode { get; init; }
     public VgpuSchedulerPolicy? PreviousScheduler { get; init; }
     public uint? PreviousTimesliceMicroseconds { get; init; }
+
+    /// <summary>MPS servers acted on, with the values to restore.</summary>
+    public IReadOnlyList<JournalMpsServer>? MpsServers { get; init; }
 
     /// <summary>What the action does, in words.</summary>
     public string Detail { get; init; } = "";
@@ -82,3 +91,10 @@ public sealed record JournalProcess(int Pid, long StartTime, int? PreviousNice =
         return (current == applied ? previous : null, null);
     }
 }
+
+/// <summary>An MPS server in the journal: its PID, the device, and the value read before it was changed.</summary>
+/// <param name="Pid">The server's PID.</param>
+/// <param name="Device">The device index a pinned-memory limit was set on.</param>
+/// <param name="PreviousThreadPercentage">The active thread percentage read before (<c>mps-threads</c>).</param>
+/// <param name="PreviousPinnedMemoryLimit">The pinned-memory limit read before, as the daemon spelled it (<c>mps-memory-limit</c>).</param>
+public sealed record JournalMpsServer(int Pid, int Device, int? PreviousThreadPercentage = null, string? PreviousPinnedMemoryLimit = null);

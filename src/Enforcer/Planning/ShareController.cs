@@ -10,6 +10,9 @@ namespace GpuQos.Enforcer.Planning;
 /// </summary>
 public sealed class ShareController
 {
+    // Below this duty cycle the throttle, not the GPU's scheduler, is taken to be what limits the tenant.
+    private const double BindingDuty = 0.9;
+
     private readonly double _minDuty;
 
     /// <summary>Creates a controller starting from a first guess.</summary>
@@ -41,7 +44,13 @@ public sealed class ShareController
     public bool Slack { get; private set; }
 
     /// <summary>Feeds one measurement; returns the new duty cycle.</summary>
-    public double Update(double measured)
+    /// <param name="measured">The tenant's share this interval.</param>
+    /// <param name="urgent">
+    /// Someone is being starved now (a floor is broken): correct in full even a small error. Several
+    /// neighbours each a little over their caps add up to a large shortfall for the victim, which a damped
+    /// correction per neighbour would leave in place for several intervals.
+    /// </param>
+    public double Update(double measured, bool urgent = false)
     {
         var wanted = measured > 1e-6 ? Duty * Target / measured : 1;
 
@@ -49,9 +58,12 @@ public sealed class ShareController
         // its duty anyway) the proportional model overestimates the duty needed, so never start above the
         // target itself. A share can only exceed its duty cycle by measurement noise, so this never undershoots by more than the
         // scheduler's own limit, which the damped branch then recovers.
-        if (measured > Target + AttackError)
+        // Once the duty cycle clearly binds (well under 1), the measurement calibrates the proportional model, and
+        // capping at the target would undershoot for a tenant of several processes (its share is below its duty),
+        // so every noisy sample over the attack threshold would knock its duty down and bias it under its cap.
+        if (measured > Target + AttackError || (urgent && measured > Target))
         {
-            Duty = Math.Clamp(Math.Min(wanted, Target), _minDuty, 1);
+            Duty = Math.Clamp(Duty < BindingDuty ? wanted : Math.Min(wanted, Target), _minDuty, 1);
         }
         else
         {

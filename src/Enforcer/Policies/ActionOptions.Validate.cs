@@ -17,7 +17,11 @@ public sealed partial class ActionOptions : IValidatableObject
         // Each setting belongs to the types listed; setting it on another type is a mistake worth naming.
         var settings = new (string Name, bool IsSet, string[] Types)[]
         {
-            (nameof(Tenants), Tenants.Count > 0, [Throttle, Freeze, Priority, MpsThreads]),
+            (nameof(Tenants), Tenants.Count > 0, [Throttle, Freeze, Priority, MpsThreads, MpsMemoryLimit]),
+            (nameof(Bytes), Bytes is not null, [MpsMemoryLimit]),
+            (nameof(Grace), Grace is not null, [Evict]),
+            (nameof(MaxEvictions), MaxEvictions is not null, [Evict]),
+            (nameof(EvictionWindow), EvictionWindow is not null, [Evict]),
             (nameof(MinMhz), MinMhz is not null, [LockClocks]),
             (nameof(MaxMhz), MaxMhz is not null, [LockClocks]),
             (nameof(Watts), Watts is not null, [PowerLimit]),
@@ -51,6 +55,15 @@ public sealed partial class ActionOptions : IValidatableObject
                 break;
             case MpsThreads when Percentage is null:
                 yield return new ValidationResult("mps-threads needs percentage (1..100)", [nameof(Percentage)]);
+                break;
+            case MpsMemoryLimit when Bytes is null:
+                yield return new ValidationResult("mps-memory-limit needs bytes (e.g. 8GiB)", [nameof(Bytes)]);
+                break;
+            case Evict when Grace is { } g && (g < TimeSpan.Zero || g > TimeSpan.FromMinutes(10)):
+                yield return new ValidationResult("grace must be between 0 and 10m", [nameof(Grace)]);
+                break;
+            case Evict when EvictionWindow is { } w && w <= TimeSpan.Zero:
+                yield return new ValidationResult("evictionWindow must be positive", [nameof(EvictionWindow)]);
                 break;
             case KnownPolicyTypes.Actions.ComputeMode when ComputeMode is null:
                 yield return new ValidationResult("compute-mode needs computeMode", [nameof(ComputeMode)]);

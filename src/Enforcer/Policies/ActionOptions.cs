@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GpuQos.Collectors.Configuration;
 using GpuQos.Collectors.Model;
 
 namespace GpuQos.Enforcer.Policies;
@@ -39,6 +40,21 @@ public sealed partial class ActionOptions
     /// <summary>For mps-threads: the active-thread percentage given to the other tenants' MPS clients.</summary>
     [Range(1, 100)]
     public int? Percentage { get; init; }
+
+    /// <summary>For mps-memory-limit: the pinned device-memory limit (e.g. <c>8GiB</c>), rounded down to whole MiB.</summary>
+    [ByteSize]
+    [Range(1L << 20, long.MaxValue)]
+    public long? Bytes { get; init; }
+
+    /// <summary>For evict: how long after SIGTERM a process may take to exit before SIGKILL.</summary>
+    public TimeSpan? Grace { get; init; }
+
+    /// <summary>For evict: the most processes the policy may evict per <see cref="EvictionWindow"/>.</summary>
+    [Range(1, 1000)]
+    public int? MaxEvictions { get; init; }
+
+    /// <summary>For evict: the window <see cref="MaxEvictions"/> counts over.</summary>
+    public TimeSpan? EvictionWindow { get; init; }
 
     /// <summary>For compute-mode: the mode to set.</summary>
     public ComputeMode? ComputeMode { get; init; }

@@ -34,6 +34,9 @@ public sealed partial class EnforcementOptions
     /// <summary>Weights for max-min fair sharing between tenants (default 1 each).</summary>
     public Dictionary<string, double> Weights { get; init; } = [];
 
+    /// <summary>How the MPS control daemon is reached, for <c>mps-threads</c> and <c>mps-memory-limit</c>.</summary>
+    public MpsOptions Mps { get; init; } = new();
+
     /// <summary>The cgroup file system root, for the freezer.</summary>
     public string CgroupRoot { get; init; } = EnforcementOptionsDefaults.CgroupRoot;
 

@@ -46,6 +46,12 @@ public static class KnownPolicyTypes
         /// <summary>Cap the other tenants' MPS clients' active-thread percentage.</summary>
         public const string MpsThreads = "mps-threads";
 
+        /// <summary>Set a pinned device-memory limit on the MPS server of tenants over their share.</summary>
+        public const string MpsMemoryLimit = "mps-memory-limit";
+
+        /// <summary>End the newest process of a tenant over its memory ceiling: SIGTERM, a grace period, SIGKILL.</summary>
+        public const string Evict = "evict";
+
         /// <summary>Set the GPU's compute mode.</summary>
         public const string ComputeMode = "compute-mode";
 
@@ -53,6 +59,6 @@ public static class KnownPolicyTypes
         public const string VgpuScheduler = "vgpu-scheduler";
 
         /// <summary>Every action type.</summary>
-        public static IReadOnlyList<string> All { get; } = [Throttle, Freeze, LockClocks, PowerLimit, Priority, MpsThreads, ComputeMode, VgpuScheduler];
+        public static IReadOnlyList<string> All { get; } = [Throttle, Freeze, LockClocks, PowerLimit, Priority, MpsThreads, MpsMemoryLimit, Evict, ComputeMode, VgpuScheduler];
     }
 }

@@ -43,6 +43,23 @@ public sealed partial class PolicyOptions : IValidatableObject
             {
                 yield return new ValidationResult($"action '{Actions[i].Type}' is listed twice; one of each type per policy", [$"actions[{i}].type"]);
             }
+
+            // NVML changes the vGPU scheduler only while no VM runs on the GPU, and every objective can be breached on
+            // a vGPU GPU only while a VM runs (a share, memory or co-tenants need one), so the action could never
+            // take effect. A change applied later, once the VMs are gone, would come after the breach it answers was
+            // over: the scheduler is configuration, not an enforcement action.
+            if (Actions[i].Type == KnownPolicyTypes.Actions.VgpuScheduler && Objectives.All(o => KnownPolicyTypes.Objectives.All.Contains(o.Type)))
+            {
+                yield return new ValidationResult(
+                    "vgpu-scheduler can never act in a policy: NVML changes the vGPU scheduler only while no VM runs, and these objectives are breached only while one does; set the scheduler while the GPU is idle (nvidia-smi vgpu --set-scheduler-state, or the configuration gpuqos advise emits)",
+                    [$"actions[{i}].type"]);
+            }
+
+            // Ending processes is the answer to memory they hold, and to nothing else.
+            if (Actions[i].Type == KnownPolicyTypes.Actions.Evict && Objectives.All(o => o.Type != KnownPolicyTypes.Objectives.MaxMemory))
+            {
+                yield return new ValidationResult("evict needs a max-memory objective in the same policy", [$"actions[{i}].type"]);
+            }
         }
 
         var floor = Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MinSmShare)?.Share;

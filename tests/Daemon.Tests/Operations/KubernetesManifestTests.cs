@@ -69,6 +69,7 @@ public sealed class KubernetesManifestTests
         Assert.Contains("/var/lib/kubelet/pod-resources", hostPaths);
         Assert.Contains("/proc", hostPaths);
         Assert.Contains("/var/lib/gpuqos", hostPaths);
+        Assert.Contains("/tmp/nvidia-mps", hostPaths);
 
         // The host's cgroup tree is mounted read-only unless an operator opens it for the freeze action.
         var cgroup = ((List<object>)At(container, "volumeMounts")!).Single(m => At(m, "mountPath")?.ToString() == "/sys/fs/cgroup");

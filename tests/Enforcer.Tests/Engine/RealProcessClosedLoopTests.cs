@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 
 namespace GpuQos.Enforcer.Tests.Engine;
 
+[Collection(RealProcessCollection.Name)]
 public sealed class RealProcessClosedLoopTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);

@@ -66,10 +66,21 @@ public sealed class SimulatedClosedLoopTests(ITestOutputHelper output)
         Assert.True(restoredAt - pendingAt <= TimeSpan.FromSeconds(5 + 3), $"restored {(restoredAt - pendingAt)?.TotalSeconds} s after the breach began");
 
         // While throttling, the victim holds its floor on average, and bursts of the other tenants push it under
-        // by more than 2 pp only for the interval the controller needs to see them.
+        // by more than 2 pp only for the intervals the controllers need to see them. The victim is held at
+        // floor + hysteresis (0.32), with no margin taken from the neighbours beyond it, so each burst of a
+        // neighbour under its cap (the notebook's, every 4 s) shows for an interval or two.
         Assert.True(held.Average() >= 0.30, $"search averaged {held.Average():0.000} while throttling");
         var under = held.Count(s => s < 0.28);
-        Assert.True(under <= held.Count / 10, $"search was under 0.28 in {under} of {held.Count} intervals while throttling");
+        Assert.True(under <= held.Count / 8, $"search was under 0.28 in {under} of {held.Count} intervals while throttling");
+        var run = 0;
+        var longest = 0;
+        foreach (var s in held)
+        {
+            run = s < 0.28 ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        Assert.True(longest <= 3, $"search was under 0.28 for {longest} intervals in a row");
 
         // The neighbour calms down at 85 s; the throttle is lifted after that, and not before.
         Assert.NotNull(liftedAt);

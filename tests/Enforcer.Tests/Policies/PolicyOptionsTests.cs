@@ -60,6 +60,44 @@ public sealed class PolicyOptionsTests
     }
 
     [Fact]
+    public void Validate_VgpuSchedulerAsAnAction_RefusedBecauseItCouldNeverAct()
+    {
+        var errors = Errors("name: p\ntenant: vdi\nobjectives: [{type: min-sm-share, share: 0.25}]\nactions:\n  - {type: vgpu-scheduler, scheduler: equal-share}\n");
+        var error = Assert.Single(errors);
+        Assert.Equal("actions[0].type", error.Path);
+        Assert.StartsWith("vgpu-scheduler can never act in a policy: NVML changes the vGPU scheduler only while no VM runs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MpsAndEvictSettings_BoundAndChecked()
+    {
+        var (policy, errors) = YamlBinder.Bind<PolicyOptions>("""
+            name: ads-memory
+            tenant: ads
+            objectives: [{type: max-memory, bytes: 8GiB}]
+            actions:
+              - {type: mps-memory-limit, bytes: 6GiB}
+              - {type: evict, grace: 5s, maxEvictions: 2, evictionWindow: 1h}
+            """);
+        Assert.Empty(errors);
+        Assert.Equal(6L << 30, policy!.Actions[0].Bytes);
+        Assert.Equal(TimeSpan.FromSeconds(5), policy.Actions[1].Grace);
+        Assert.Equal(2, policy.Actions[1].MaxEvictions);
+        Assert.Equal("actions[0].bytes", Assert.Single(Errors("name: p\ntenant: t\nobjectives: [{type: max-memory, bytes: 1GiB}]\nactions:\n  - {type: evict, bytes: 1GiB}\n")).Path);
+    }
+
+    [Fact]
+    public void Validate_MpsControlBinaryNotAbsolute_ErrorNamesTheSetting()
+    {
+        var (options, errors) = YamlBinder.Bind<EnforcementOptions>("mps:\n  controlBinary: nvidia-cuda-mps-control\n  pipeDirectory: /run/mps\n");
+        var error = Assert.Single(errors);
+        Assert.Equal("mps.controlBinary", error.Path);
+        Assert.Contains("must be an absolute path", error.Message, StringComparison.Ordinal);
+        Assert.Equal("/run/mps", options!.Mps.PipeDirectory);
+        Assert.Empty(YamlBinder.Bind<EnforcementOptions>("mode: enforce\n").Errors);
+    }
+
+    [Fact]
     public void Validate_FloorAboveCeiling_ErrorNamesObjectives()
     {
         var errors = Errors("name: p\ntenant: t\nobjectives: [{type: min-sm-share, share: 0.6}, {type: max-sm-share, share: 0.5}]\n");

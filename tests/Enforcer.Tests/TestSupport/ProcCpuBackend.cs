@@ -11,7 +11,7 @@ namespace GpuQos.Enforcer.Tests.TestSupport;
 /// they share stands for the GPU, and load from unrelated processes on the machine (which a GPU would not
 /// have) is left out the way NVML leaves out other devices.
 /// </summary>
-internal sealed class ProcCpuBackend(IReadOnlyList<(int Pid, string User)> processes) : IGpuBackend, IGpuControl
+internal sealed class ProcCpuBackend(IReadOnlyList<(int Pid, string User)> processes, IReadOnlyDictionary<int, long>? memory = null) : IGpuBackend, IGpuControl
 {
     private readonly Dictionary<int, long> _last = [];
     private readonly Lock _lock = new();
@@ -51,6 +51,7 @@ internal sealed class ProcCpuBackend(IReadOnlyList<(int Pid, string User)> proce
                 Name = "burner",
                 PartitionId = "whole",
                 User = d.User,
+                UsedMemoryBytes = memory?.GetValueOrDefault(d.Pid) ?? 0,
                 SmUtilization = total > 0 ? (double)d.Delta / total : 0,
             }).ToList();
         }

@@ -42,6 +42,12 @@ internal sealed class RecordingBackend(SimulatedBackend inner) : IGpuBackend, IG
 
     public void ResetLockedClocks(int gpu) => Call($"reset-clocks gpu={gpu}", () => inner.ResetLockedClocks(gpu));
 
+    public (uint MinMhz, uint MaxMhz)? GetLockedClocks(int gpu) => inner.GetLockedClocks(gpu);
+
+    public (uint MinMhz, uint MaxMhz)? GetSupportedSmClocks(int gpu) => inner.GetSupportedSmClocks(gpu);
+
+    public (uint MinMilliwatts, uint MaxMilliwatts)? GetPowerLimitConstraints(int gpu) => inner.GetPowerLimitConstraints(gpu);
+
     public uint GetPowerLimit(int gpu) => inner.GetPowerLimit(gpu);
 
     public void SetPowerLimit(int gpu, uint milliwatts) => Call($"power gpu={gpu} {milliwatts}", () => inner.SetPowerLimit(gpu, milliwatts));

@@ -43,7 +43,7 @@ internal sealed class SimHost : IDisposable
     public static IReadOnlyList<IActionFactory> Factories { get; } =
     [
         new ThrottleActionFactory(), new FreezeActionFactory(), new LockClocksActionFactory(), new PowerLimitActionFactory(),
-        new PriorityActionFactory(), new MpsThreadsActionFactory(), new ComputeModeActionFactory(), new VgpuSchedulerActionFactory(),
+        new PriorityActionFactory(), new MpsThreadsActionFactory(), new MpsMemoryLimitActionFactory(), new EvictActionFactory(), new ComputeModeActionFactory(), new VgpuSchedulerActionFactory(),
     ];
 
     public DirectoryInfo Directory { get; }

@@ -74,3 +74,44 @@ API nvmlReturn_t nvmlDeviceSetVgpuSchedulerState(nvmlDevice_t device, nvmlVgpuSc
              state ? state->schedulerPolicy : 0, state ? state->enableARRMode : 0, state ? state->avgFactorOrTimeslice : 0);
     LEAVE(result);
 }
+
+/* One memory clock, the fixture's mem_clock, as on a GPU whose memory clock does not scale. */
+API nvmlReturn_t nvmlDeviceGetSupportedMemoryClocks(nvmlDevice_t device, unsigned int *count, unsigned int *clocksMHz)
+{
+    ENTER_GPU("nvmlDeviceGetSupportedMemoryClocks", device, g);
+    if (!count) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    unsigned int room = *count;
+    *count = 1;
+    if (room < 1 || !clocksMHz) {
+        LEAVE(NVML_ERROR_INSUFFICIENT_SIZE);
+    }
+    clocksMHz[0] = g->mem_clock;
+    LEAVE(NVML_SUCCESS);
+}
+
+/* Graphics clocks from 210 MHz up to the fixture's sm_clock_max, in 15 MHz steps, highest first as NVML lists them. */
+#define STUB_SM_CLOCK_MIN 210u
+#define STUB_SM_CLOCK_STEP 15u
+API nvmlReturn_t nvmlDeviceGetSupportedGraphicsClocks(nvmlDevice_t device, unsigned int memoryClockMHz, unsigned int *count, unsigned int *clocksMHz)
+{
+    ENTER_GPU("nvmlDeviceGetSupportedGraphicsClocks", device, g);
+    if (!count) {
+        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    if (memoryClockMHz != g->mem_clock) {
+        LEAVE(NVML_ERROR_NOT_FOUND);
+    }
+    unsigned int top = g->sm_clock_max < STUB_SM_CLOCK_MIN ? STUB_SM_CLOCK_MIN : g->sm_clock_max;
+    unsigned int n = (top - STUB_SM_CLOCK_MIN) / STUB_SM_CLOCK_STEP + 1;
+    unsigned int room = *count;
+    *count = n;
+    if (room < n || !clocksMHz) {
+        LEAVE(NVML_ERROR_INSUFFICIENT_SIZE);
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        clocksMHz[i] = i == 0 ? top : top - (top - STUB_SM_CLOCK_MIN) % STUB_SM_CLOCK_STEP - i * STUB_SM_CLOCK_STEP;
+    }
+    LEAVE(NVML_SUCCESS);
+}

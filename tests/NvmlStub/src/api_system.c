@@ -38,17 +38,6 @@ API nvmlReturn_t nvmlDeviceGetCudaComputeCapability(nvmlDevice_t device, int *ma
     LEAVE(NVML_SUCCESS);
 }
 
-API nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t device, unsigned int *minLimit, unsigned int *maxLimit)
-{
-    ENTER_GPU("nvmlDeviceGetPowerManagementLimitConstraints", device, g);
-    if (!minLimit || !maxLimit) {
-        LEAVE(NVML_ERROR_INVALID_ARGUMENT);
-    }
-    *minLimit = g->power_min_mw;
-    *maxLimit = g->power_max_mw;
-    LEAVE(NVML_SUCCESS);
-}
-
 /* What the vGPU scheduler accepts on a vGPU host: the three policies, 1-30 ms time slices (NVIDIA's vGPU
    documentation), and adaptive round robin. Other GPUs: NOT_SUPPORTED, as for the scheduler state. */
 API nvmlReturn_t nvmlDeviceGetVgpuSchedulerCapabilities(nvmlDevice_t device, nvmlVgpuSchedulerCapabilities_t *capabilities)

@@ -102,4 +102,6 @@ internal static unsafe partial class NvmlNative
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetCudaComputeCapability(nint device, out int major, out int minor);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetPowerManagementLimitConstraints(nint device, out uint minMilliwatts, out uint maxMilliwatts);
     [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetVgpuSchedulerCapabilities(nint device, out NvmlVgpuSchedulerCapabilities capabilities);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetSupportedMemoryClocks(nint device, ref uint count, uint* clocksMhz);
+    [LibraryImport(Library)] public static partial NvmlReturn nvmlDeviceGetSupportedGraphicsClocks(nint device, uint memoryClockMhz, ref uint count, uint* clocksMhz);
 }
