@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GpuQos.Collectors.Collection;
+using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
@@ -131,7 +132,9 @@ public sealed class EvictionTests : IDisposable
         var attributor = new UserAttributor(new Dictionary<string, string> { ["ads"] = "ads", ["search"] = "search" });
         var options = new EnforcementOptions { Journal = Path.Combine(_dir.FullName, $"{Guid.NewGuid():N}.jsonl") };
         return new RealHost(backend, new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, attributor, TimeProvider.System, new BackendErrorCounter()),
-            new SlaEnforcer(options, [policy], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance));
+            // The processes are this test host's children: the daemon-tree exclusion would (rightly) refuse them.
+            new SlaEnforcer(options, [policy], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance,
+                new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: new ProcessExclusions(daemon: null))));
     }
 
     private sealed class RealHost(ProcCpuBackend backend, CollectionPipeline pipeline, SlaEnforcer enforcer) : IDisposable
