@@ -83,7 +83,15 @@ internal static class AdviseCommand
         IReadOnlyList<string> written = [];
         if (output is not null)
         {
-            written = AdviceFiles.Write(output.FullName, fleet.Hosts);
+            try
+            {
+                written = WriteFiles(ReportDirectory.Open(output.FullName), AdviceFiles.Render(fleet.Hosts));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"gpuqos: --out {output.FullName}: {ex.Message}");
+                return ExitCodes.Error;
+            }
         }
 
         if (json)
@@ -96,6 +104,18 @@ internal static class AdviseCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static List<string> WriteFiles(ReportDirectory directory, IReadOnlyList<AdviceFile> files)
+    {
+        var written = new List<string>();
+        foreach (var host in files.GroupBy(f => f.HostDirectory, StringComparer.Ordinal))
+        {
+            var hostDirectory = directory.Child(host.Key);
+            written.AddRange(host.Select(f => hostDirectory.Write(f.Name, f.Text)));
+        }
+
+        return written;
     }
 
     private static Uri BaseUri(string url) => new(url.EndsWith('/') ? url : url + "/");
