@@ -6,9 +6,13 @@ namespace GpuQos.IsolationProbes.Audit;
 /// <summary>
 /// Runs an <see cref="AuditPlan"/>: starts the probe workers for each pair, runs every probe, and collects
 /// the results. A worker that fails costs the probe it was running (an error result), never the audit.
+/// Workers run as <see cref="AuditOptions.WorkerUser"/> (when the coordinator runs as root), and each run
+/// writes its own random canary.
 /// </summary>
 public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimeProvider time)
 {
+    private readonly WorkerLaunch _launch = launch.AsUser(plan.Options.WorkerUser);
+
     private static readonly ProbeKind[] PairProbes = [ProbeKind.Compute, ProbeKind.Bandwidth, ProbeKind.Cache, ProbeKind.Integrity, ProbeKind.Covert];
 
     /// <summary>Runs the audit and returns its report.</summary>
@@ -22,6 +26,8 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
             + (probes.Contains(ProbeKind.Capacity) ? plan.Partitions.Count : 0);
         var done = 0;
         var results = new List<ProbeResult>();
+        var canary = MemoryProbes.NewCanary();
+        var launch = _launch;
 
         void Step(string what) => progress?.Report(new AuditStep(what, done, total));
 
@@ -40,7 +46,7 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
                         a ??= await WorkerClient.StartAsync(launch, aggressor, plan.Options.WorkerTimeout, limitMemory: false, ct);
                         results.Add(probe switch
                         {
-                            ProbeKind.Integrity => await MemoryProbes.IntegrityAsync(v, a, plan, ct),
+                            ProbeKind.Integrity => await MemoryProbes.IntegrityAsync(v, a, plan, canary, ct),
                             ProbeKind.Covert => await CovertChannelProbe.RunAsync(v, a, plan, ct),
                             _ => await TimingProbe.RunAsync(probe, v, a, plan, ct),
                         });
@@ -65,7 +71,7 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
             if (probes.Contains(ProbeKind.Remanence))
             {
                 Step($"remanence: {aggressor.Name} then {victim.Name}");
-                results.Add(await Guarded(ProbeKind.Remanence, victim, aggressor, () => MemoryProbes.RemanenceAsync(launch, victim, aggressor, plan, ct)));
+                results.Add(await Guarded(ProbeKind.Remanence, victim, aggressor, () => MemoryProbes.RemanenceAsync(launch, victim, aggressor, plan, canary, ct)));
                 done++;
             }
         }

@@ -20,6 +20,7 @@ public sealed partial class AuditOptions
         CovertChannelMaxBitsPerSecond = CovertChannelMaxBitsPerSecond,
         Significance = Significance,
         CpuPartitions = CpuPartitions,
+        WorkerUser = WorkerUser,
         WorkerTimeout = WorkerTimeout,
     };
 }

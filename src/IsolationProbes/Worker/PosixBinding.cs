@@ -43,25 +43,8 @@ internal static partial class PosixBinding
         }
     }
 
-    /// <summary>
-    /// Raises every thread's priority to nice <paramref name="nice"/> where the process may (root or
-    /// CAP_SYS_NICE), so that unrelated load on the host weighs less than the tenants under test. Threads
-    /// created later inherit it. Returns false when it was not permitted; the probe then runs at normal priority.
-    /// </summary>
-    public static bool TryRaisePriority(int nice)
-    {
-        var ok = true;
-        foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            var tid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
-            if (SetPriority(0, (uint)tid, nice) != 0 && Marshal.GetLastPInvokeError() != 3)
-            {
-                ok = false;
-            }
-        }
-
-        return ok;
-    }
+    /// <summary>True when this process runs with effective UID 0.</summary>
+    public static bool IsRoot => OperatingSystem.IsLinux() && GetEuid() == 0;
 
     /// <summary>
     /// Limits further address space to <paramref name="bytes"/> beyond what the process has mapped now. The
@@ -137,8 +120,8 @@ internal static partial class PosixBinding
     [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
     private static partial int SchedSetAffinity(int pid, nuint size, ulong[] mask);
 
-    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
-    private static partial int SetPriority(int which, uint who, int prio);
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEuid();
 
     [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
     private static partial int SetRLimit(int resource, ref RLimit limit);
