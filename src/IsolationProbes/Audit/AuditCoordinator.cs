@@ -11,7 +11,7 @@ namespace GpuQos.IsolationProbes.Audit;
 /// </summary>
 public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimeProvider time)
 {
-    private readonly WorkerLaunch _launch = launch.AsUser(plan.Options.WorkerUser);
+    private readonly WorkerLaunch _launch = launch.AsUser(plan.Options.WorkerUser) with { Nice = plan.Options.WorkerNice };
 
     private static readonly ProbeKind[] PairProbes = [ProbeKind.Compute, ProbeKind.Bandwidth, ProbeKind.Cache, ProbeKind.Integrity, ProbeKind.Covert];
 

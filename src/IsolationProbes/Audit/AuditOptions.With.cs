@@ -21,6 +21,7 @@ public sealed partial class AuditOptions
         Significance = Significance,
         CpuPartitions = CpuPartitions,
         WorkerUser = WorkerUser,
+        WorkerNice = WorkerNice,
         WorkerTimeout = WorkerTimeout,
     };
 }

@@ -60,6 +60,15 @@ public sealed partial class AuditOptions
     /// </summary>
     public string WorkerUser { get; init; } = AuditOptionsDefaults.WorkerUser;
 
+    /// <summary>
+    /// The nice value the coordinator gives the workers (victim and aggressor alike). Default 0: a worker runs
+    /// tenant-like code and gets no more CPU priority than a tenant. A negative value makes timings on a busy
+    /// host less noisy, at the cost of letting the workers (pinned, but able to re-pin themselves) outrun the
+    /// host's other processes while an audit runs.
+    /// </summary>
+    [Range(-20, 19)]
+    public int WorkerNice { get; init; }
+
     /// <summary>How long a worker may take to answer one request before it is killed.</summary>
     public TimeSpan WorkerTimeout { get; init; } = AuditOptionsDefaults.WorkerTimeout;
 }

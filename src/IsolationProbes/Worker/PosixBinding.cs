@@ -43,6 +43,26 @@ internal static partial class PosixBinding
         }
     }
 
+    /// <summary>
+    /// Sets every thread of process <paramref name="pid"/> to nice <paramref name="nice"/> (threads it creates
+    /// later inherit it); false when that was not permitted (raising a priority needs root or CAP_SYS_NICE).
+    /// </summary>
+    public static bool TrySetNice(int pid, int nice)
+    {
+        var ok = true;
+        foreach (var dir in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            var tid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
+            if (SetPriority(0, (uint)tid, nice) != 0 && Marshal.GetLastPInvokeError() != 3)
+            {
+                // ESRCH: the thread exited meanwhile; anything else means it was not permitted.
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
     /// <summary>True when this process runs with effective UID 0.</summary>
     public static bool IsRoot => OperatingSystem.IsLinux() && GetEuid() == 0;
 
@@ -119,6 +139,9 @@ internal static partial class PosixBinding
 
     [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
     private static partial int SchedSetAffinity(int pid, nuint size, ulong[] mask);
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, uint who, int prio);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEuid();

@@ -52,6 +52,10 @@ public sealed class WorkerClient : IAsyncDisposable
         {
             var hello = await client.SendAsync(new WorkerRequest { Op = WorkerOps.Hello }, ct);
             client.Info = hello.Info ?? throw new ProbeWorkerException($"worker for {partition.Name} answered hello without its description");
+            if (launch.Nice != 0 && !PosixBinding.TrySetNice(process.Id, launch.Nice))
+            {
+                client.Info = client.Info with { Note = string.Join("; ", new[] { client.Info.Note, $"could not set the worker's nice to {launch.Nice}" }.OfType<string>()) };
+            }
             return client;
         }
         catch

@@ -28,6 +28,12 @@ public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> PrefixA
     /// <summary>The user workers run as when this process is root; null: as this process's user.</summary>
     public string? User { get; init; }
 
+    /// <summary>
+    /// The nice value the coordinator gives a worker's threads once it has started (0: left at its own). The
+    /// worker cannot raise its priority itself: it has no capabilities.
+    /// </summary>
+    public int Nice { get; init; }
+
     /// <summary>This launch with workers run as <paramref name="user"/> (when this process is root).</summary>
     public WorkerLaunch AsUser(string? user) => this with { User = user };
 

@@ -52,6 +52,21 @@ public sealed class UnprivilegedWorkerTests(ITestOutputHelper output) : IDisposa
         }
     }
 
+    [SkippableFact]
+    public async Task Worker_WorkerNiceConfigured_TheCoordinatorSetsItOnEveryThread()
+    {
+        Skip.IfNot(Environment.UserName == "root", "raising a priority needs root");
+        await using var worker = await WorkerClient.StartAsync(
+            ProbeWorkers.Launch.AsUser("nobody") with { Nice = -7 }, ProbeWorkers.Cpu("tenant", 0), TimeSpan.FromSeconds(60), limitMemory: false, CancellationToken.None);
+
+        var nices = Directory.EnumerateDirectories($"/proc/{worker.ProcessId}/task")
+            .Select(t => int.Parse(File.ReadAllText(Path.Combine(t, "stat")).Split(") ")[1].Split(' ')[16], CultureInfo.InvariantCulture))
+            .ToList();
+
+        Assert.All(nices, n => Assert.Equal(-7, n));
+        Assert.Null(worker.Info.Note);
+    }
+
     [Fact]
     public async Task Audit_TwoRuns_WriteDifferentRandomCanaries()
     {
