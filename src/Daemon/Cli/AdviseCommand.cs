@@ -26,16 +26,17 @@ internal static class AdviseCommand
         var json = new Option<bool>("--json") { Description = "Print the advice as JSON for automation." };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Write ready-to-apply files per host: mig-parted.yaml, device-plugin.yaml, gpuqos-suggestions.yaml.", HelpName = "DIR" };
         var weights = new Option<FileInfo?>("--weights") { Description = "YAML file with the scoring weights and margins (see docs/advisor.md).", HelpName = "FILE" };
+        var tokenFile = CommonOptions.TokenFile();
         var command = new Command("advise", "Recommend each GPU's sharing mode (exclusive, time-slicing, MPS, a MIG geometry, vGPU) from measured demand, SLA history and audits.")
         {
-            url, prometheus, since, json, output, weights,
+            url, prometheus, since, json, output, weights, tokenFile,
         };
         command.SetAction(async (parse, ct) => await RunAsync(
-            parse.GetValue(url)!, parse.GetValue(prometheus), parse.GetValue(since)!, parse.GetValue(json), parse.GetValue(output), parse.GetValue(weights), ct));
+            parse.GetValue(url)!, parse.GetValue(prometheus), parse.GetValue(since)!, parse.GetValue(json), parse.GetValue(output), parse.GetValue(weights), parse.GetValue(tokenFile), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string url, string? prometheus, string since, bool json, DirectoryInfo? output, FileInfo? weights, CancellationToken ct)
+    private static async Task<int> RunAsync(string url, string? prometheus, string since, bool json, DirectoryInfo? output, FileInfo? weights, FileInfo? tokenFile, CancellationToken ct)
     {
         AdvisorOptions options;
         try
@@ -55,6 +56,12 @@ internal static class AdviseCommand
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        if (prometheus is null && await CommonOptions.AuthorizeAsync(http, tokenFile, ct) is { } problem)
+        {
+            await Console.Error.WriteLineAsync("gpuqos: " + problem);
+            return ExitCodes.Error;
+        }
+
         IReadOnlyList<AdvisorEvidence> evidence;
         var source = prometheus ?? url;
         try
