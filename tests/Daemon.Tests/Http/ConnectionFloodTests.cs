@@ -41,6 +41,29 @@ public sealed class ConnectionFloodTests
     }
 
     [Fact]
+    public async Task IdleFlood_FillingEverySlotOfTheMainPort_TheHealthListenerStillAnswers()
+    {
+        // No per-address limit to help: the flood takes all 100 slots of 9450, and the health listener's own
+        // slots are what keep the probes up.
+        var web = new WebOptions { HealthListen = "127.0.0.1:0", Limits = new HttpLimitsOptions { MaxConnectionsPerAddress = 1000, KeepAliveTimeout = TimeSpan.FromMinutes(5) } };
+        await using var host = await OperationsHost.StartAsync(web);
+        var flood = await OpenAsync(host.BaseUri, 200);
+        try
+        {
+            Assert.Equal(100, await CountClosedAsync(flood, 100));
+            using var health = new HttpClient { BaseAddress = host.HealthUri, Timeout = Deadline };
+            using var healthz = await health.GetAsync("/healthz");
+            Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+            using var readyz = await health.GetAsync("/readyz");
+            Assert.Contains(readyz.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
+        }
+        finally
+        {
+            Close(flood);
+        }
+    }
+
+    [Fact]
     public async Task PerAddressLimit_The201stConnectionIsClosed_AndASlotFreedIsUsable()
     {
         var web = new WebOptions
