@@ -66,6 +66,7 @@ public sealed partial class SystemdUnitTests
         var bound = new[] { "BindPaths", "BindReadOnlyPaths" }.SelectMany(Values).SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(p => p.TrimStart('-')).ToList();
 
         Assert.Contains("/run/nvidia-mps", bound);
+        Assert.Contains("CUDA_MPS_PIPE_DIRECTORY=/run/nvidia-mps", Values("Environment"));
         Assert.DoesNotContain(bound, p => p.StartsWith("/tmp/", StringComparison.Ordinal) || p.StartsWith("/var/tmp/", StringComparison.Ordinal) || p.StartsWith("/dev/shm/", StringComparison.Ordinal));
     }
 
