@@ -42,7 +42,8 @@ public sealed class WorkerClient : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new ProbeWorkerException($"could not start a probe worker for {partition.Name} ({launch.FileName}): {ex.Message}");
+            var user = launch.User is { } name && PosixBinding.IsRoot ? $" as user '{name}' (audit.workerUser)" : "";
+            throw new ProbeWorkerException($"could not start a probe worker for {partition.Name} ({launch.FileName}){user}: {ex.Message}");
         }
 
         var client = new WorkerClient(process, partition, timeout);

@@ -53,6 +53,18 @@ public sealed class UnprivilegedWorkerTests(ITestOutputHelper output) : IDisposa
     }
 
     [SkippableFact]
+    public async Task Worker_WorkerUserThatDoesNotExist_FailsNamingTheSetting()
+    {
+        Skip.IfNot(Environment.UserName == "root", "only root switches users");
+
+        var ex = await Assert.ThrowsAsync<ProbeWorkerException>(() => WorkerClient.StartAsync(
+            ProbeWorkers.Launch.AsUser("gpuqos-no-such-user"), ProbeWorkers.Cpu("tenant", 0), TimeSpan.FromSeconds(60), limitMemory: false, CancellationToken.None));
+
+        Assert.Contains("audit.workerUser", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("gpuqos-no-such-user", ex.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Worker_WorkerNiceConfigured_TheCoordinatorSetsItOnEveryThread()
     {
         Skip.IfNot(Environment.UserName == "root", "raising a priority needs root");
