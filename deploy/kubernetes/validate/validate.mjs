@@ -11,6 +11,7 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 
@@ -21,6 +22,7 @@ const models = {
   "v1/Service": Service,
   "v1/Secret": Secret,
   "apps/v1/DaemonSet": DaemonSet,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
   "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule,
 };

@@ -48,7 +48,7 @@ public sealed partial class MpsControl : IMpsControl
     }
 
     /// <summary>MPS's pipe directory when <c>CUDA_MPS_PIPE_DIRECTORY</c> is not set.</summary>
-    public const string DefaultPipeDirectory = "/tmp/nvidia-mps";
+    public const string DefaultPipeDirectory = "/run/nvidia-mps";
 
     /// <inheritdoc />
     public IReadOnlyList<int> Servers() => Pids(Send("get_server_list"), "get_server_list");

@@ -26,16 +26,17 @@ internal static class AdviseCommand
         var json = new Option<bool>("--json") { Description = "Print the advice as JSON for automation." };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Write ready-to-apply files per host: mig-parted.yaml, device-plugin.yaml, gpuqos-suggestions.yaml.", HelpName = "DIR" };
         var weights = new Option<FileInfo?>("--weights") { Description = "YAML file with the scoring weights and margins (see docs/advisor.md).", HelpName = "FILE" };
+        var tokenFile = CommonOptions.TokenFile();
         var command = new Command("advise", "Recommend each GPU's sharing mode (exclusive, time-slicing, MPS, a MIG geometry, vGPU) from measured demand, SLA history and audits.")
         {
-            url, prometheus, since, json, output, weights,
+            url, prometheus, since, json, output, weights, tokenFile,
         };
         command.SetAction(async (parse, ct) => await RunAsync(
-            parse.GetValue(url)!, parse.GetValue(prometheus), parse.GetValue(since)!, parse.GetValue(json), parse.GetValue(output), parse.GetValue(weights), ct));
+            parse.GetValue(url)!, parse.GetValue(prometheus), parse.GetValue(since)!, parse.GetValue(json), parse.GetValue(output), parse.GetValue(weights), parse.GetValue(tokenFile), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string url, string? prometheus, string since, bool json, DirectoryInfo? output, FileInfo? weights, CancellationToken ct)
+    private static async Task<int> RunAsync(string url, string? prometheus, string since, bool json, DirectoryInfo? output, FileInfo? weights, FileInfo? tokenFile, CancellationToken ct)
     {
         AdvisorOptions options;
         try
@@ -55,6 +56,12 @@ internal static class AdviseCommand
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        if (prometheus is null && await CommonOptions.AuthorizeAsync(http, tokenFile, ct) is { } problem)
+        {
+            await Console.Error.WriteLineAsync("gpuqos: " + problem);
+            return ExitCodes.Error;
+        }
+
         IReadOnlyList<AdvisorEvidence> evidence;
         var source = prometheus ?? url;
         try
@@ -83,7 +90,15 @@ internal static class AdviseCommand
         IReadOnlyList<string> written = [];
         if (output is not null)
         {
-            written = AdviceFiles.Write(output.FullName, fleet.Hosts);
+            try
+            {
+                written = WriteFiles(ReportDirectory.Open(output.FullName), AdviceFiles.Render(fleet.Hosts));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"gpuqos: --out {output.FullName}: {ex.Message}");
+                return ExitCodes.Error;
+            }
         }
 
         if (json)
@@ -96,6 +111,18 @@ internal static class AdviseCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static List<string> WriteFiles(ReportDirectory directory, IReadOnlyList<AdviceFile> files)
+    {
+        var written = new List<string>();
+        foreach (var host in files.GroupBy(f => f.HostDirectory, StringComparer.Ordinal))
+        {
+            var hostDirectory = directory.Child(host.Key);
+            written.AddRange(host.Select(f => hostDirectory.Write(f.Name, f.Text)));
+        }
+
+        return written;
     }
 
     private static Uri BaseUri(string url) => new(url.EndsWith('/') ? url : url + "/");

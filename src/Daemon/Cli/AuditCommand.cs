@@ -126,6 +126,18 @@ internal static class AuditCommand
                 await stderr.WriteLineAsync("gpuqos: note: " + note);
             }
 
+            // Checked before the audit runs, so that an unusable --out costs seconds, not the whole audit.
+            ReportDirectory output;
+            try
+            {
+                output = ReportDirectory.Open(request.Out.FullName);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"gpuqos: --out {request.Out.FullName}: {ex.Message}");
+                return ExitCodes.Error;
+            }
+
             AuditReport report;
             try
             {
@@ -138,10 +150,9 @@ internal static class AuditCommand
                 return ExitCodes.Error;
             }
 
-            Directory.CreateDirectory(request.Out.FullName);
-            ReportJson.Write(report, request.Out.FullName);
-            JUnitReport.Write(report, request.Out.FullName);
-            var html = HtmlReport.Write(report, request.Out.FullName);
+            output.Write(ReportJson.FileName, ReportJson.Serialize(report));
+            output.Write(JUnitReport.FileName, JUnitReport.Render(report));
+            var html = output.Write(HtmlReport.FileName, HtmlReport.Render(report));
             foreach (var r in report.Results.Where(r => !r.Passed))
             {
                 await Console.Out.WriteLineAsync($"{r.Verdict.ToUpperInvariant()}  {r.Probe}  {r.Summary}");

@@ -24,6 +24,41 @@ internal static class CommonOptions
         HelpName = "FILE",
     };
 
+    /// <summary>For the verbs that call a daemon: a file holding the bearer token, sent as <c>Authorization: Bearer</c>.</summary>
+    public static Option<FileInfo?> TokenFile() => new("--token-file")
+    {
+        Description = "File holding the daemon's bearer token (web.tokenFile), for a daemon whose web.readAuth requires credentials.",
+        HelpName = "FILE",
+    };
+
+    /// <summary>Adds the token of <paramref name="tokenFile"/> (when given) to every request of <paramref name="http"/>; returns an error message or null.</summary>
+    public static async Task<string?> AuthorizeAsync(HttpClient http, FileInfo? tokenFile, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (tokenFile is null)
+        {
+            return null;
+        }
+
+        string token;
+        try
+        {
+            token = (await File.ReadAllTextAsync(tokenFile.FullName, ct)).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"--token-file: cannot read {tokenFile.FullName}: {ex.Message}";
+        }
+
+        if (token.Length == 0 || token.Any(char.IsWhiteSpace))
+        {
+            return $"--token-file: {tokenFile.FullName} must hold one token without spaces";
+        }
+
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return null;
+    }
+
     public static BackendKind? ParseBackend(string? value) => value switch
     {
         "auto" => BackendKind.Auto,

@@ -14,18 +14,19 @@ internal static class StatusCommand
     {
         var url = new Option<string>("--url") { Description = "Base URL of the daemon.", DefaultValueFactory = _ => DefaultUrl, HelpName = "URL" };
         var json = new Option<bool>("--json") { Description = "Print /api/v1/state (with the recent actions under \"actions\") as JSON for scripts." };
+        var tokenFile = CommonOptions.TokenFile();
         var command = new Command("status", """
             Show a running daemon's GPUs, partitions, tenants, SLA states and recent actions. Exit code: 0 shown,
             2 the daemon could not be reached or answered with an error.
             """)
         {
-            url, json,
+            url, json, tokenFile,
         };
-        command.SetAction(async (parse, ct) => await ShowAsync(parse.GetValue(url)!, parse.GetValue(json), ct));
+        command.SetAction(async (parse, ct) => await ShowAsync(parse.GetValue(url)!, parse.GetValue(json), parse.GetValue(tokenFile), ct));
         return command;
     }
 
-    private static async Task<int> ShowAsync(string url, bool json, CancellationToken ct)
+    private static async Task<int> ShowAsync(string url, bool json, FileInfo? tokenFile, CancellationToken ct)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
         {
@@ -34,6 +35,12 @@ internal static class StatusCommand
         }
 
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(5) };
+        if (await CommonOptions.AuthorizeAsync(http, tokenFile, ct) is { } problem)
+        {
+            await Console.Error.WriteLineAsync("gpuqos: " + problem);
+            return ExitCodes.Error;
+        }
+
         JsonElement state;
         try
         {

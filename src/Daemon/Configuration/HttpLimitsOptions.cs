@@ -24,6 +24,18 @@ public sealed class HttpLimitsOptions : IValidatableObject
     [Range(1L, 100_000L)]
     public long MaxConcurrentConnections { get; init; } = WebOptionsDefaults.MaxConcurrentConnections;
 
+    /// <summary>Most open connections from one source address, on each listener; more are closed at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxConnectionsPerAddress { get; init; } = WebOptionsDefaults.MaxConnectionsPerAddress;
+
+    /// <summary>Most bcrypt checks running at once; a request beyond them gets 503 without one.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentPasswordChecks { get; init; } = WebOptionsDefaults.MaxConcurrentPasswordChecks;
+
+    /// <summary>Failed authentications one source address may make per minute; beyond them it gets 429 without a check.</summary>
+    [Range(1, 10_000)]
+    public int AuthFailuresPerMinute { get; init; } = WebOptionsDefaults.AuthFailuresPerMinute;
+
     /// <summary>Time a client has to send the request headers.</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = WebOptionsDefaults.RequestHeadersTimeout;
 

@@ -13,6 +13,21 @@ public sealed partial class WebOptions : IValidatableObject
             yield return new ValidationResult($"'{token}' must be an absolute path", [nameof(TokenFile)]);
         }
 
+        if (ReadAuth == Configuration.ReadAuth.Basic && BasicAuthUsers.Count == 0)
+        {
+            yield return new ValidationResult("readAuth 'basic' needs at least one user in basicAuthUsers", [nameof(ReadAuth)]);
+        }
+
+        if (ReadAuth == Configuration.ReadAuth.Token && TokenFile is null)
+        {
+            yield return new ValidationResult("readAuth 'token' needs tokenFile", [nameof(ReadAuth)]);
+        }
+
+        if (HealthListen is { } health && !SettingsDefaults.TryParseListen(health, out _))
+        {
+            yield return new ValidationResult($"'{health}' is not ADDRESS:PORT (e.g. 127.0.0.1:9451)", [nameof(HealthListen)]);
+        }
+
         foreach (var (user, hash) in BasicAuthUsers)
         {
             if (string.IsNullOrWhiteSpace(user) || user.Contains(':', StringComparison.Ordinal))

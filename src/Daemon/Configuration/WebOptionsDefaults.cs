@@ -17,11 +17,29 @@ public static partial class WebOptionsDefaults
     /// <summary>100 connections: a handful of scrapers and operators; more is a flood the daemon should not feed.</summary>
     public const long MaxConcurrentConnections = 100;
 
+    /// <summary>
+    /// 16 connections from one address: a scraper or an operator uses one or two, so one client can hold at most
+    /// a sixth of <see cref="MaxConcurrentConnections"/> and never starve the others.
+    /// </summary>
+    public const int MaxConnectionsPerAddress = 16;
+
+    /// <summary>
+    /// Two bcrypt checks at once: each costs tens of ms of CPU against the pod's 500m limit, and a cached success
+    /// needs none, so more than two at once is a guessing attack, not scrapers.
+    /// </summary>
+    public const int MaxConcurrentPasswordChecks = 2;
+
+    /// <summary>10 failed authentications per address and minute: a misconfigured scraper shows up, a guesser gets nowhere.</summary>
+    public const int AuthFailuresPerMinute = 10;
+
     /// <summary>10 s to send the headers: stops slow-loris clients holding connections open.</summary>
     public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>2 min keep-alive: longer than any sane scrape interval, so one connection per scraper is reused.</summary>
-    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// 10 s keep-alive: an idle connection is closed soon, so idle clients cannot hold the connection slots for
+    /// long; a scraper that scrapes less often opens a new connection per scrape, which costs one handshake.
+    /// </summary>
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Shortest bearer token accepted: 16 bytes is 128 bits when generated with <c>openssl rand -hex 32</c>.</summary>
     public const int MinimumTokenLength = 16;

@@ -12,7 +12,7 @@ namespace GpuQos.Daemon.Doctor;
 internal static class ControlChecks
 {
     /// <summary>Checks each wanted GPU control; <paramref name="wanted"/> maps action types to whether a policy in enforce mode uses them here.</summary>
-    public static IEnumerable<DoctorCheck> ForGpu(IGpuBackend backend, int gpu, IReadOnlyDictionary<string, bool> wanted, HostPrivileges privileges, DeviceReading? device, bool simulated)
+    public static IEnumerable<DoctorCheck> ForGpu(IGpuBackend backend, int gpu, IReadOnlyDictionary<string, bool> wanted, HostPrivileges privileges, DeviceReading? device, bool simulated, MpsOptions mps)
     {
         foreach (var (action, required) in wanted.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
@@ -37,9 +37,9 @@ internal static class ControlChecks
                             + (caps is null ? "" : caps.Ok ? $"; accepts {caps.Value}" : $"; capabilities unknown ({caps.Result})");
                     })
                     : NotApplicable(gpu, action, device, "the vGPU scheduler exists only on a vGPU host"),
-                KnownPolicyTypes.Actions.MpsThreads => device?.Mode is SharingMode.Mps
-                    ? MpsPipe(gpu, required, simulated)
-                    : NotApplicable(gpu, action, device, "active-thread limits apply to MPS clients only"),
+                KnownPolicyTypes.Actions.MpsThreads or KnownPolicyTypes.Actions.MpsMemoryLimit => device?.Mode is SharingMode.Mps
+                    ? MpsPipe(gpu, action, required, simulated, mps)
+                    : NotApplicable(gpu, action, device, "MPS limits apply to MPS servers and their clients only"),
                 _ => null,
             };
             if (check is not null)
@@ -48,9 +48,6 @@ internal static class ControlChecks
             }
         }
     }
-
-    /// <summary>The MPS control daemon's pipe: where <c>nvidia-cuda-mps-control</c> writes its commands.</summary>
-    public static string MpsPipeDirectory => Environment.GetEnvironmentVariable("CUDA_MPS_PIPE_DIRECTORY") is { Length: > 0 } dir ? dir : "/tmp/nvidia-mps";
 
     private static DoctorCheck Nvml(int gpu, string action, bool required, HostPrivileges privileges, bool simulated, Func<string> readBack)
     {
@@ -76,29 +73,29 @@ internal static class ControlChecks
             : new(gpu, action, DoctorStatus.Failed, privileged is null ? "unknown-privilege" : "no-privilege", required, $"{current}; NVML changes it only as root: {why}");
     }
 
-    private static DoctorCheck MpsPipe(int gpu, bool required, bool simulated)
+    // The same binary and pipe directory the enforcer will use (enforcement.mps), not whatever is on PATH.
+    private static DoctorCheck MpsPipe(int gpu, string action, bool required, bool simulated, MpsOptions mps)
     {
         if (simulated)
         {
-            return new(gpu, KnownPolicyTypes.Actions.MpsThreads, DoctorStatus.Ok, "ok", required, "simulated host: the simulator's MPS control");
+            return new(gpu, action, DoctorStatus.Ok, "ok", required, "simulated host: the simulator's MPS control");
         }
 
-        var pipe = Path.Combine(MpsPipeDirectory, "control");
-        var binary = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "nvidia-cuda-mps-control")).FirstOrDefault(File.Exists);
-        if (binary is null)
+        var pipe = Path.Combine(mps.PipeDirectory, "control");
+        var binary = mps.ControlBinary;
+        if (!File.Exists(binary))
         {
-            return new(gpu, KnownPolicyTypes.Actions.MpsThreads, DoctorStatus.Failed, "missing", required, "nvidia-cuda-mps-control is not on PATH");
+            return new(gpu, action, DoctorStatus.Failed, "missing", required, $"{binary} (enforcement.mps.controlBinary) does not exist");
         }
 
         if (!File.Exists(pipe))
         {
-            return new(gpu, KnownPolicyTypes.Actions.MpsThreads, DoctorStatus.Failed, "missing", required, $"no MPS control pipe at {pipe}: is nvidia-cuda-mps-control -d running (CUDA_MPS_PIPE_DIRECTORY)?");
+            return new(gpu, action, DoctorStatus.Failed, "missing", required, $"no MPS control pipe at {pipe}: is nvidia-cuda-mps-control -d running with CUDA_MPS_PIPE_DIRECTORY={mps.PipeDirectory} (enforcement.mps.pipeDirectory)?");
         }
 
         return FileOwner.Writable(pipe)
-            ? new(gpu, KnownPolicyTypes.Actions.MpsThreads, DoctorStatus.Ok, "ok", required, $"{binary}, pipe {pipe} writable")
-            : new(gpu, KnownPolicyTypes.Actions.MpsThreads, DoctorStatus.Failed, "no-privilege", required, $"the MPS control pipe {pipe} is not writable by this user");
+            ? new(gpu, action, DoctorStatus.Ok, "ok", required, $"{binary}, pipe {pipe} writable")
+            : new(gpu, action, DoctorStatus.Failed, "no-privilege", required, $"the MPS control pipe {pipe} is not writable by this user");
     }
 
     private static DoctorCheck NotApplicable(int gpu, string action, DeviceReading? device, string why) =>

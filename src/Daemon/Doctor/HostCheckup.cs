@@ -53,7 +53,7 @@ public static class HostCheckup
                 : GpuModels.Find(gpu.Name) is not null ? "simulated" : "unknown";
             gpus.Add(new DoctorGpu(gpu.Index, gpu.Name, gpu.Uuid, readings.Device?.Mode.Label() ?? "unknown", capability));
             var here = wanted.Where(w => w.Key.Gpu == gpu.Index && !ProcessActions.Contains(w.Key.Action)).ToDictionary(w => w.Key.Action, w => w.Value, StringComparer.Ordinal);
-            checks.AddRange(ControlChecks.ForGpu(backend, gpu.Index, here, privileges, readings.Device, simulated));
+            checks.AddRange(ControlChecks.ForGpu(backend, gpu.Index, here, privileges, readings.Device, simulated, options.Enforcement.Mps));
         }
 
         var processActions = wanted.Where(w => ProcessActions.Contains(w.Key.Action))

@@ -164,6 +164,8 @@ public sealed partial class ConfigReloader(
         if (old.Web.Tls?.CertFile != next.Web.Tls?.CertFile || old.Web.Tls?.KeyFile != next.Web.Tls?.KeyFile) { yield return "web.tls"; }
         if (!old.Web.BasicAuthUsers.OrderBy(u => u.Key, StringComparer.Ordinal).SequenceEqual(next.Web.BasicAuthUsers.OrderBy(u => u.Key, StringComparer.Ordinal))) { yield return "web.basicAuthUsers"; }
         if (Differs(old.Web.Limits, next.Web.Limits)) { yield return "web.limits"; }
+        if (old.Web.ReadAuth != next.Web.ReadAuth) { yield return "web.readAuth"; }
+        if (old.Web.HealthListen != next.Web.HealthListen) { yield return "web.healthListen"; }
         if (Differs(old.Attribution, next.Attribution)) { yield return "attribution"; }
         if (old.Enforcement.Journal != next.Enforcement.Journal) { yield return "enforcement.journal"; }
         if (old.Enforcement.ThrottlePeriod != next.Enforcement.ThrottlePeriod) { yield return "enforcement.throttlePeriod"; }

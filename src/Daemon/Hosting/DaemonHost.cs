@@ -1,3 +1,4 @@
+using System.Net;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
@@ -38,9 +39,15 @@ public static class DaemonHost
             throw new ArgumentException($"listen address '{request.Listen}' is not ADDRESS:PORT", nameof(request));
         }
 
+        IPEndPoint? health = null;
+        if (request.Options.Web.HealthListen is { } healthListen && !SettingsDefaults.TryParseListen(healthListen, out health))
+        {
+            throw new ArgumentException($"health listen address '{healthListen}' is not ADDRESS:PORT", nameof(request));
+        }
+
         // Loaded here, not in the Kestrel callback, so that a bad certificate refuses the start with a clear message.
         var certificate = request.Options.Web.Tls is { } tls ? HttpServerSetup.LoadCertificate(tls) : null;
-        builder.WebHost.ConfigureKestrel(k => HttpServerSetup.Configure(k, endpoint, request.Options.Web, certificate));
+        builder.WebHost.ConfigureKestrel(k => HttpServerSetup.Configure(k, endpoint, health, request.Options.Web, certificate));
 
         var services = builder.Services;
         services.AddSingleton(time);

@@ -31,10 +31,14 @@ public static class FileModes
             : null;
     }
 
-    /// <summary>Returns why <paramref name="path"/> (a file or directory) may not be trusted (null when no one but its owner and group can write it).</summary>
+    /// <summary>
+    /// Returns why <paramref name="path"/> (a file or directory) may not be trusted (null when no one but its
+    /// owner and group can write it). A path on a read-only mount is safe whatever its mode: Kubernetes shows a
+    /// ConfigMap volume's directory as 0777 although it is mounted read-only (kubernetes/kubernetes#136032).
+    /// </summary>
     public static string? CheckNotWorldWritable(string path, string role)
     {
-        if (OperatingSystem.IsWindows() || !Path.Exists(path))
+        if (OperatingSystem.IsWindows() || !Path.Exists(path) || PosixFiles.IsReadOnlyMount(path) == true)
         {
             return null;
         }

@@ -2,15 +2,22 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using GpuQos.Daemon.Configuration;
+using GpuQos.Daemon.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace GpuQos.Daemon.Hosting;
 
-/// <summary>Applies <see cref="WebOptions"/> to Kestrel: the listener (HTTP or HTTPS) and the request limits.</summary>
+/// <summary>
+/// Applies <see cref="WebOptions"/> to Kestrel: the main listener (HTTP or HTTPS), the health listener, the
+/// connection limits (in all and per source address, on each listener) and the request limits.
+/// </summary>
 public static class HttpServerSetup
 {
-    /// <summary>Listens on <paramref name="endpoint"/> (with TLS when <paramref name="certificate"/> is given), and sets the limits.</summary>
-    public static void Configure(KestrelServerOptions kestrel, IPEndPoint endpoint, WebOptions web, X509Certificate2? certificate)
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> (with TLS when <paramref name="certificate"/> is given) and, when
+    /// <paramref name="health"/> is given, on it for the probes; sets the limits.
+    /// </summary>
+    public static void Configure(KestrelServerOptions kestrel, IPEndPoint endpoint, IPEndPoint? health, WebOptions web, X509Certificate2? certificate)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(web);
@@ -22,9 +29,13 @@ public static class HttpServerSetup
         limits.MaxConcurrentConnections = web.Limits.MaxConcurrentConnections;
         limits.RequestHeadersTimeout = web.Limits.RequestHeadersTimeout;
         limits.KeepAliveTimeout = web.Limits.KeepAliveTimeout;
+        var loggers = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>();
 
+        // Kestrel applies MaxConcurrentConnections to each listener on its own, so a flood of the main port
+        // leaves the health listener its own slots; the per-address limit comes first on each.
         kestrel.Listen(endpoint, listen =>
         {
+            listen.Use(new ConnectionsPerAddress(web.Limits.MaxConnectionsPerAddress, loggers.CreateLogger<ConnectionsPerAddress>()).Wrap);
             if (certificate is not null)
             {
                 listen.UseHttps(https =>
@@ -34,6 +45,15 @@ public static class HttpServerSetup
                 });
             }
         });
+        if (health is not null)
+        {
+            // Plain HTTP: the probes carry no secret, and the kubelet's httpGet probe need not trust a certificate.
+            kestrel.Listen(health, listen =>
+            {
+                listen.Use(new ConnectionsPerAddress(web.Limits.MaxConnectionsPerAddress, loggers.CreateLogger<ConnectionsPerAddress>()).Wrap);
+                listen.Use(HealthListener.MarkConnections);
+            });
+        }
     }
 
     /// <summary>Loads the PEM certificate and key; refuses a key that others can read, naming the file.</summary>

@@ -49,10 +49,11 @@ internal static class OperationsRegistration
         services.AddHostedService<SystemdWatchdog>();
     }
 
-    /// <summary>Adds basic auth in front of <c>/metrics</c> (when configured) and maps the token-protected control endpoints.</summary>
+    /// <summary>Adds authentication in front of every path but the probes (when configured) and maps the token-protected control endpoints.</summary>
     public static void MapOperations(this WebApplication app)
     {
-        MetricsBasicAuth.Use(app, app.Services.GetRequiredService<RunRequest>().Options.Web);
+        HealthListener.Use(app);
+        RequestAuthentication.Use(app, app.Services.GetRequiredService<RunRequest>().Options.Web);
         app.MapControlEndpoints();
     }
 }

@@ -7,6 +7,8 @@ namespace GpuQos.IsolationProbes.Audit;
 /// Runs an <see cref="AuditPlan"/>: checks that the probes can run on each device (the preflight), starts the
 /// probe workers for each pair, runs every probe, and collects the results. A worker that fails costs the
 /// probe it was running (an error result), never the audit.
+/// Workers run as <see cref="AuditOptions.WorkerUser"/> (when the coordinator runs as root), and each run
+/// writes its own random canary.
 /// </summary>
 /// <param name="plan">What to probe.</param>
 /// <param name="launch">How to start a probe worker.</param>
@@ -14,6 +16,8 @@ namespace GpuQos.IsolationProbes.Audit;
 /// <param name="preflight">The accelerator check; by default a preflight worker per device.</param>
 public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimeProvider time, IAcceleratorPreflight? preflight = null)
 {
+    private readonly WorkerLaunch _launch = launch.AsUser(plan.Options.WorkerUser) with { Nice = plan.Options.WorkerNice };
+
     private static readonly ProbeKind[] PairProbes = [ProbeKind.Compute, ProbeKind.Bandwidth, ProbeKind.Cache, ProbeKind.Integrity, ProbeKind.Covert];
 
     /// <summary>Runs the audit and returns its report.</summary>
@@ -30,6 +34,8 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
             + (probes.Contains(ProbeKind.Capacity) ? plan.Partitions.Count : 0);
         var done = 0;
         var results = new List<ProbeResult>();
+        var canary = MemoryProbes.NewCanary();
+        var launch = _launch;
 
         void Step(string what) => progress?.Report(new AuditStep(what, done, total));
 
@@ -48,7 +54,7 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
                         a ??= await WorkerClient.StartAsync(launch, aggressor, plan.Options.WorkerTimeout, limitMemory: false, ct);
                         results.Add(probe switch
                         {
-                            ProbeKind.Integrity => await MemoryProbes.IntegrityAsync(v, a, plan, ct),
+                            ProbeKind.Integrity => await MemoryProbes.IntegrityAsync(v, a, plan, canary, ct),
                             ProbeKind.Covert => await CovertChannelProbe.RunAsync(v, a, plan, ct),
                             _ => await TimingProbe.RunAsync(probe, v, a, plan, ct),
                         });
@@ -73,7 +79,7 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
             if (probes.Contains(ProbeKind.Remanence))
             {
                 Step($"remanence: {aggressor.Name} then {victim.Name}");
-                results.Add(await Guarded(ProbeKind.Remanence, victim, aggressor, () => MemoryProbes.RemanenceAsync(launch, victim, aggressor, plan, ct)));
+                results.Add(await Guarded(ProbeKind.Remanence, victim, aggressor, () => MemoryProbes.RemanenceAsync(launch, victim, aggressor, plan, canary, ct)));
                 done++;
             }
         }

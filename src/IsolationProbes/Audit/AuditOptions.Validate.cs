@@ -12,6 +12,11 @@ public sealed partial class AuditOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.IsNullOrWhiteSpace(WorkerUser) || WorkerUser is "root" or "0" || WorkerUser.Any(c => char.IsWhiteSpace(c) || c is ':' or '/'))
+        {
+            yield return new ValidationResult($"'{WorkerUser}' must name an unprivileged user (not root), e.g. nobody", [nameof(WorkerUser)]);
+        }
+
         if (Interval is not null && Cron is not null)
         {
             yield return new ValidationResult("set interval or cron, not both", [nameof(Cron)]);

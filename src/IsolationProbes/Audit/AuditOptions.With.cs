@@ -20,6 +20,8 @@ public sealed partial class AuditOptions
         CovertChannelMaxBitsPerSecond = CovertChannelMaxBitsPerSecond,
         Significance = Significance,
         CpuPartitions = CpuPartitions,
+        WorkerUser = WorkerUser,
+        WorkerNice = WorkerNice,
         WorkerTimeout = WorkerTimeout,
     };
 }

@@ -53,6 +53,22 @@ public sealed partial class AuditOptions
     /// <summary>CPU partitions for the CPU accelerator. Default: one per core the daemon may use (at most four).</summary>
     public List<CpuPartitionOptions> CpuPartitions { get; init; } = [];
 
+    /// <summary>
+    /// The unprivileged user the probe workers run as when the daemon runs as root (default <c>nobody</c>,
+    /// UID 65534 on most distributions): no capabilities, its own UID and primary group, a minimal environment.
+    /// A worker runs tenant-like code on shared hardware and needs none of the daemon's privileges.
+    /// </summary>
+    public string WorkerUser { get; init; } = AuditOptionsDefaults.WorkerUser;
+
+    /// <summary>
+    /// The nice value the coordinator gives the workers (victim and aggressor alike). Default 0: a worker runs
+    /// tenant-like code and gets no more CPU priority than a tenant. A negative value makes timings on a busy
+    /// host less noisy, at the cost of letting the workers (pinned, but able to re-pin themselves) outrun the
+    /// host's other processes while an audit runs.
+    /// </summary>
+    [Range(-20, 19)]
+    public int WorkerNice { get; init; }
+
     /// <summary>How long a worker may take to answer one request before it is killed.</summary>
     public TimeSpan WorkerTimeout { get; init; } = AuditOptionsDefaults.WorkerTimeout;
 }

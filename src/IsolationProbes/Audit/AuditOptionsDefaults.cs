@@ -15,6 +15,9 @@ public static class AuditOptionsDefaults
     /// </summary>
     public const double CpuCoresSlowdown = 1.5;
 
+    /// <summary>The user probe workers run as: <c>nobody</c> exists on every distribution and owns nothing.</summary>
+    public const string WorkerUser = "nobody";
+
     /// <summary>Warm-up runs before timing.</summary>
     public const int Warmup = 3;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using GpuQos.IsolationProbes.Worker;
 
 namespace GpuQos.IsolationProbes.Audit;
@@ -6,8 +7,22 @@ namespace GpuQos.IsolationProbes.Audit;
 /// <summary>Capacity, remanence and integrity: the probes that look at memory rather than time.</summary>
 internal static class MemoryProbes
 {
-    /// <summary>"gpuqos!C" in ASCII: a pattern no allocator or runtime writes by accident.</summary>
-    public const long Canary = 0x6770_7571_6F73_2143;
+    /// <summary>
+    /// A fresh canary for one audit run. It must be secret until the run is over: with a public constant, a
+    /// co-tenant could plant it in memory the victim will get (a false fail), or take the freed memory first
+    /// (a false pass). Values whose bytes are all equal (zeroes, 0xFF fill) are drawn again: memory holds them by accident.
+    /// </summary>
+    public static long NewCanary()
+    {
+        while (true)
+        {
+            var bytes = RandomNumberGenerator.GetBytes(sizeof(long));
+            if (bytes.Distinct().Count() > 1)
+            {
+                return BitConverter.ToInt64(bytes);
+            }
+        }
+    }
 
     /// <summary>
     /// Allocates in steps in a fresh worker (with the partition's RLIMIT_AS on the CPU) until allocation
@@ -46,16 +61,16 @@ internal static class MemoryProbes
     /// The writer (aggressor's partition) fills memory with the canary, frees it and exits; then a fresh
     /// worker in the victim's partition allocates memory and scans it uninitialised.
     /// </summary>
-    public static async Task<ProbeResult> RemanenceAsync(WorkerLaunch launch, AuditPartition victim, AuditPartition aggressor, AuditPlan plan, CancellationToken ct)
+    public static async Task<ProbeResult> RemanenceAsync(WorkerLaunch launch, AuditPartition victim, AuditPartition aggressor, AuditPlan plan, long canary, CancellationToken ct)
     {
         var bytes = plan.Sizes.RemanenceBytes;
         await using (var writer = await WorkerClient.StartAsync(launch, aggressor, plan.Options.WorkerTimeout, limitMemory: false, ct))
         {
-            await writer.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryWrite, Size = bytes, Pattern = Canary }, ct);
+            await writer.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryWrite, Size = bytes, Pattern = canary }, ct);
         }
 
         await using var reader = await WorkerClient.StartAsync(launch, victim, plan.Options.WorkerTimeout, limitMemory: false, ct);
-        var hits = (await reader.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = Canary }, ct)).Value;
+        var hits = (await reader.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = canary }, ct)).Value;
         return Remanence(victim, aggressor, hits, bytes, "after the writer's process exited");
     }
 
@@ -66,32 +81,33 @@ internal static class MemoryProbes
     public static async Task<ProbeResult> RemanenceWithinProcessAsync(WorkerLaunch launch, AuditPartition partition, AuditPlan plan, CancellationToken ct)
     {
         var bytes = plan.Sizes.RemanenceBytes;
+        var canary = NewCanary();
         await using var worker = await WorkerClient.StartAsync(launch, partition, plan.Options.WorkerTimeout, limitMemory: false, ct);
 
         // Warm up the scan first: compiling its kernel after the free would allocate from the freed memory.
-        await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = Canary }, ct);
+        await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = canary }, ct);
 
         // The runtime's own threads (GC, JIT, the accelerator's) may take the freed block before the scan does,
         // so the control gets a few tries; the cross-process probe gets exactly one chance, like a real tenant.
         long hits = 0;
         for (var attempt = 0; attempt < 3 && hits == 0; attempt++)
         {
-            await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryWrite, Size = bytes, Pattern = Canary }, ct);
-            hits = (await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = Canary }, ct)).Value;
+            await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryWrite, Size = bytes, Pattern = canary }, ct);
+            hits = (await worker.SendAsync(new WorkerRequest { Op = WorkerOps.CanaryScan, Size = bytes, Pattern = canary }, ct)).Value;
         }
 
         return Remanence(partition, partition, hits, bytes, "within one process");
     }
 
     /// <summary>The victim checksums its memory repeatedly while the aggressor storms its own memory with writes.</summary>
-    public static async Task<ProbeResult> IntegrityAsync(WorkerClient victim, WorkerClient aggressor, AuditPlan plan, CancellationToken ct)
+    public static async Task<ProbeResult> IntegrityAsync(WorkerClient victim, WorkerClient aggressor, AuditPlan plan, long canary, CancellationToken ct)
     {
         var bytes = plan.Sizes.IntegrityBytes;
         await aggressor.SendAsync(new WorkerRequest { Op = WorkerOps.Aggress, Kernel = "storm", Size = bytes }, ct);
         long mismatches;
         try
         {
-            mismatches = (await victim.SendAsync(new WorkerRequest { Op = WorkerOps.Integrity, Size = bytes, Repetitions = 20, Pattern = Canary }, ct)).Value;
+            mismatches = (await victim.SendAsync(new WorkerRequest { Op = WorkerOps.Integrity, Size = bytes, Repetitions = 20, Pattern = canary }, ct)).Value;
         }
         finally
         {

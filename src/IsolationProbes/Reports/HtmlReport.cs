@@ -87,13 +87,8 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    /// <summary>Writes <c>report.html</c> into <paramref name="directory"/>.</summary>
-    public static string Write(AuditReport report, string directory)
-    {
-        var path = Path.Combine(directory, "report.html");
-        File.WriteAllText(path, Render(report));
-        return path;
-    }
+    /// <summary>The report's file name.</summary>
+    public const string FileName = "report.html";
 
     private static string Outcome(AuditReport report) => report.Outcome switch
     {

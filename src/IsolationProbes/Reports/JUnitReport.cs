@@ -44,11 +44,18 @@ public static class JUnitReport
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
     }
 
-    /// <summary>Writes <c>junit.xml</c> into <paramref name="directory"/>.</summary>
-    public static string Write(AuditReport report, string directory)
+    /// <summary>The file name CI systems look for.</summary>
+    public const string FileName = "junit.xml";
+
+    /// <summary>The document as UTF-8 bytes, indented, with its declaration (the caller writes the file).</summary>
+    public static byte[] Render(AuditReport report)
     {
-        var path = Path.Combine(directory, "junit.xml");
-        Build(report).Save(path);
-        return path;
+        using var stream = new MemoryStream();
+        using (var writer = System.Xml.XmlWriter.Create(stream, new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false), Indent = true }))
+        {
+            Build(report).Save(writer);
+        }
+
+        return stream.ToArray();
     }
 }

@@ -18,11 +18,6 @@ public static class ReportJson
     /// <summary>The report as JSON text.</summary>
     public static string Serialize(AuditReport report) => JsonSerializer.Serialize(report, Options);
 
-    /// <summary>Writes <c>report.json</c> into <paramref name="directory"/>.</summary>
-    public static string Write(AuditReport report, string directory)
-    {
-        var path = Path.Combine(directory, "report.json");
-        File.WriteAllText(path, Serialize(report));
-        return path;
-    }
+    /// <summary>The report's file name.</summary>
+    public const string FileName = "report.json";
 }

@@ -44,24 +44,27 @@ internal static partial class PosixBinding
     }
 
     /// <summary>
-    /// Raises every thread's priority to nice <paramref name="nice"/> where the process may (root or
-    /// CAP_SYS_NICE), so that unrelated load on the host weighs less than the tenants under test. Threads
-    /// created later inherit it. Returns false when it was not permitted; the probe then runs at normal priority.
+    /// Sets every thread of process <paramref name="pid"/> to nice <paramref name="nice"/> (threads it creates
+    /// later inherit it); false when that was not permitted (raising a priority needs root or CAP_SYS_NICE).
     /// </summary>
-    public static bool TryRaisePriority(int nice)
+    public static bool TrySetNice(int pid, int nice)
     {
         var ok = true;
-        foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+        foreach (var dir in Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             var tid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
             if (SetPriority(0, (uint)tid, nice) != 0 && Marshal.GetLastPInvokeError() != 3)
             {
+                // ESRCH: the thread exited meanwhile; anything else means it was not permitted.
                 ok = false;
             }
         }
 
         return ok;
     }
+
+    /// <summary>True when this process runs with effective UID 0.</summary>
+    public static bool IsRoot => OperatingSystem.IsLinux() && GetEuid() == 0;
 
     /// <summary>
     /// Limits further address space to <paramref name="bytes"/> beyond what the process has mapped now. The
@@ -139,6 +142,9 @@ internal static partial class PosixBinding
 
     [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
     private static partial int SetPriority(int which, uint who, int prio);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEuid();
 
     [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
     private static partial int SetRLimit(int resource, ref RLimit limit);

@@ -6,9 +6,6 @@ namespace GpuQos.IsolationProbes.Worker;
 /// <summary>Starts a probe worker: binds it to its partition, opens the accelerator, and serves the protocol.</summary>
 public static class ProbeWorkerHost
 {
-    /// <summary>Nice level of CPU workers where permitted: victim and aggressor alike, so neither is favoured.</summary>
-    public const int WorkerNice = -20;
-
     /// <summary>
     /// Runs the worker until stdin closes. Binding happens before the accelerator is opened, so ILGPU's
     /// threads inherit the affinity. Returns 0, or 2 when the worker cannot bind or open its accelerator
@@ -16,17 +13,14 @@ public static class ProbeWorkerHost
     /// </summary>
     public static async Task<int> RunAsync(AcceleratorChoice accelerator, IReadOnlyList<int> cores, long? memoryLimit, TextReader input, TextWriter output, TextWriter error)
     {
+        // Workers run at the normal priority, victim and aggressor alike: a worker at nice -20 would be a
+        // root-priority process running tenant-like code, and raising it needs a capability workers do not have.
         ProbeDevice device;
-        string? priorityNote = null;
         try
         {
             if (cores.Count > 0)
             {
                 PosixBinding.PinProcess(cores);
-                if (!PosixBinding.TryRaisePriority(WorkerNice))
-                {
-                    priorityNote = $"could not raise the worker's priority to nice {WorkerNice}; timings include unrelated load on these cores";
-                }
             }
 
             device = ProbeDevice.Open(accelerator, cores.Count > 0 ? cores.Count : Environment.ProcessorCount);
@@ -46,7 +40,7 @@ public static class ProbeWorkerHost
                 cores,
                 device.IsCpu ? budget : device.Accelerator.MemorySize,
                 device.IsCpu ? PosixBinding.LastLevelCacheBytes() : GpuL2Bytes(device.Accelerator.Name),
-                device.Note ?? priorityNote);
+                device.Note);
             await new ProbeWorker(device, info, output, memoryLimit).RunAsync(input);
         }
 

@@ -42,7 +42,8 @@ public sealed class WorkerClient : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new ProbeWorkerException($"could not start a probe worker for {partition.Name} ({launch.FileName}): {ex.Message}");
+            var user = launch.User is { } name && PosixBinding.IsRoot ? $" as user '{name}' (audit.workerUser)" : "";
+            throw new ProbeWorkerException($"could not start a probe worker for {partition.Name} ({launch.FileName}){user}: {ex.Message}");
         }
 
         var client = new WorkerClient(process, partition, timeout);
@@ -52,6 +53,10 @@ public sealed class WorkerClient : IAsyncDisposable
         {
             var hello = await client.SendAsync(new WorkerRequest { Op = WorkerOps.Hello }, ct);
             client.Info = hello.Info ?? throw new ProbeWorkerException($"worker for {partition.Name} answered hello without its description");
+            if (launch.Nice != 0 && !PosixBinding.TrySetNice(process.Id, launch.Nice))
+            {
+                client.Info = client.Info with { Note = string.Join("; ", new[] { client.Info.Note, $"could not set the worker's nice to {launch.Nice}" }.OfType<string>()) };
+            }
             return client;
         }
         catch

@@ -137,25 +137,24 @@ public sealed class DoctorCommandTests(NvmlStubBuild stub) : IClassFixture<NvmlS
     }
 
     [Fact]
-    public async Task Doctor_MpsAndVgpuControls_PipeMissingFailsAndTheWrongModeIsNotApplicable()
+    public async Task Doctor_MpsControl_PipeMissingFailsAndTheWrongModeIsNotApplicable()
     {
         using var procfs = PidNamespaceFixture.Host();
         using var dir = new TempDir();
         var config = dir.Write("gpuqos.yaml", $$"""
-            enforcement: {journal: {{Path.Combine(dir.Path, "actions.jsonl")}}}
+            enforcement:
+              journal: {{Path.Combine(dir.Path, "actions.jsonl")}}
+              mps: {controlBinary: /bin/true, pipeDirectory: {{Path.Combine(dir.Path, "no-mps-here")}} }
             tenants: [{name: a, match: [{user: a}]}]
             policies:
               - {name: mps, tenant: a, gpus: [1, 3], objectives: [{type: max-memory, bytes: 1GiB}], actions: [{type: mps-threads, percentage: 50}]}
-              - {name: vgpu, tenant: a, gpus: [2], objectives: [{type: max-memory, bytes: 1GiB}], actions: [{type: vgpu-scheduler, scheduler: equal-share}]}
             """);
         var environment = NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture);
-        environment["CUDA_MPS_PIPE_DIRECTORY"] = Path.Combine(dir.Path, "no-mps-here");
         var (code, report, _) = await DoctorAsync(dir, procfs, config, environment: environment);
 
         Assert.Equal(1, code);
         Assert.Equal(("missing", "failed"), Result(report, 3, "mps-threads"));
         Assert.Equal(("not-applicable", "warning"), Result(report, 1, "mps-threads"));
-        Assert.Contains("scheduler BestEffort, time slice 2000 us; accepts policies BestEffort/EqualShare/FixedShare, time slice 1-30 ms, adaptive round robin supported", Check(report, 2, "vgpu-scheduler").Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,12 +162,6 @@ public sealed class DoctorCommandTests(NvmlStubBuild stub) : IClassFixture<NvmlS
     {
         using var procfs = PidNamespaceFixture.Host();
         using var dir = new TempDir();
-        var config = dir.Write("gpuqos.yaml", $$"""
-            enforcement: {journal: {{Path.Combine(dir.Path, "actions.jsonl")}}}
-            tenants: [{name: a, match: [{user: a}]}]
-            policies:
-              - {name: mps, tenant: a, gpus: [3], objectives: [{type: max-memory, bytes: 1GiB}], actions: [{type: mps-threads, percentage: 50}]}
-            """);
         var bin = Directory.CreateDirectory(Path.Combine(dir.Path, "bin")).FullName;
         File.WriteAllText(Path.Combine(bin, "nvidia-cuda-mps-control"), "#!/bin/sh\nexit 0\n");
         var pipes = Directory.CreateDirectory(Path.Combine(dir.Path, "mps")).FullName;
@@ -178,9 +171,16 @@ public sealed class DoctorCommandTests(NvmlStubBuild stub) : IClassFixture<NvmlS
             Assert.Equal(0, mkfifo.ExitCode);
         }
 
+        // The binary and pipe directory come from enforcement.mps, as the enforcer's do, not from PATH or the environment.
+        var config = dir.Write("gpuqos.yaml", $$"""
+            enforcement:
+              journal: {{Path.Combine(dir.Path, "actions.jsonl")}}
+              mps: {controlBinary: {{Path.Combine(bin, "nvidia-cuda-mps-control")}}, pipeDirectory: {{pipes}} }
+            tenants: [{name: a, match: [{user: a}]}]
+            policies:
+              - {name: mps, tenant: a, gpus: [3], objectives: [{type: max-memory, bytes: 1GiB}], actions: [{type: mps-threads, percentage: 50}]}
+            """);
         var environment = NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture);
-        environment["CUDA_MPS_PIPE_DIRECTORY"] = pipes;
-        environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
         var (code, report, _) = await DoctorAsync(dir, procfs, config, environment: environment);
 
         Assert.Equal(0, code);

@@ -69,7 +69,7 @@ public sealed class KubernetesManifestTests
         Assert.Contains("/var/lib/kubelet/pod-resources", hostPaths);
         Assert.Contains("/proc", hostPaths);
         Assert.Contains("/var/lib/gpuqos", hostPaths);
-        Assert.Contains("/tmp/nvidia-mps", hostPaths);
+        Assert.Contains("/run/nvidia-mps", hostPaths);
 
         // The host's cgroup tree is mounted read-only unless an operator opens it for the freeze action.
         var cgroup = ((List<object>)At(container, "volumeMounts")!).Single(m => At(m, "mountPath")?.ToString() == "/sys/fs/cgroup");
@@ -133,6 +133,40 @@ public sealed class KubernetesManifestTests
 
         var generated = dir.Write("generated.yaml", output);
         Assert.Equal(Canonical(Load(Path.Combine(Dir, "prometheusrule.yaml")).Single()), Canonical(Load(generated).Single()));
+    }
+
+    [Fact]
+    public void DaemonSet_ProbesUseTheHealthListenerOfTheConfigMap()
+    {
+        // A flood of 9450 must not fail the probes (issue 26): they go to web.healthListen, a port of its own.
+        var container = At(Load(Path.Combine(Dir, "daemonset.yaml")).Single(), "spec.template.spec.containers.0");
+        var config = Collectors.Configuration.YamlBinder.Load<GpuQosOptions>(At(Load(Path.Combine(Dir, "configmap.yaml")).Single(), "data.gpuqos.yaml")!.ToString()!, "configmap.yaml");
+        var ports = ((List<object>)At(container, "ports")!).ToDictionary(p => At(p, "name")!.ToString()!, p => At(p, "containerPort")!.ToString());
+
+        Assert.Equal("health", At(container, "livenessProbe.httpGet.port"));
+        Assert.Equal("health", At(container, "readinessProbe.httpGet.port"));
+        Assert.NotNull(config.Web.HealthListen);
+        Assert.True(SettingsDefaults.TryParseListen(config.Web.HealthListen, out var health));
+        Assert.True(SettingsDefaults.TryParseListen(config.Settings.Listen, out var main));
+        Assert.Equal(health.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ports["health"]);
+        Assert.Equal(main.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ports["http"]);
+        Assert.NotEqual(main.Port, health.Port);
+    }
+
+    [Fact]
+    public void NetworkPolicy_AdmitsOnlyTheScraperToTheMainPort()
+    {
+        var policy = Load(Path.Combine(Dir, "networkpolicy.yaml")).Single();
+        var ds = Load(Path.Combine(Dir, "daemonset.yaml")).Single();
+
+        Assert.Equal(Canonical(At(ds, "spec.template.metadata.labels.app.kubernetes.io/name")), Canonical(At(policy, "spec.podSelector.matchLabels.app.kubernetes.io/name")));
+        Assert.Equal(["Ingress"], ((List<object>)At(policy, "spec.policyTypes")!).Select(o => o.ToString()));
+        var rule = Assert.Single((List<object>)At(policy, "spec.ingress")!);
+        var from = Assert.Single((List<object>)At(rule, "from")!);
+        // Both selectors in one peer: pods of the scraper in its namespace, not every pod there nor the scraper's label anywhere.
+        Assert.NotNull(At(from, "namespaceSelector.matchLabels"));
+        Assert.NotNull(At(from, "podSelector.matchLabels"));
+        Assert.Equal("http", At(Assert.Single((List<object>)At(rule, "ports")!), "port"));
     }
 
     [Fact]

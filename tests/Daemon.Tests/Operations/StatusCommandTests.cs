@@ -35,6 +35,24 @@ public sealed class StatusCommandTests
     }
 
     [Fact]
+    public async Task Status_DaemonRequiringTheToken_WorksOnlyWithTokenFile()
+    {
+        using var dir = new TempDirectory();
+        var token = dir.Write("token", "0123456789abcdef0123456789abcdef");
+        var config = dir.Write("gpuqos.yaml", $"web:\n  tokenFile: {token}\n  readAuth: token\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
+
+        var (refused, _, refusedError) = await DaemonProcess.RunToEndAsync(["status", "--json", "--url", daemon.BaseUri.ToString()]);
+        var (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["status", "--json", "--url", daemon.BaseUri.ToString(), "--token-file", token]);
+
+        Assert.Equal(2, refused);
+        Assert.Contains("401", refusedError, StringComparison.Ordinal);
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("sim", doc.RootElement.GetProperty("backend").GetString());
+    }
+
+    [Fact]
     public async Task Status_NoDaemon_ExitsTwoWithAClearError()
     {
         var url = $"http://127.0.0.1:{DaemonProcess.FreePort()}";

@@ -88,6 +88,29 @@ public sealed partial class SystemdUnitTests
         }
     }
 
+    [Fact]
+    public void Unit_BindsNoDirectoryThatAnyUserCanCreate()
+    {
+        // Issue 26: a bound /tmp/nvidia-mps could be created first by any local user, with their own pipes in it.
+        var bound = new[] { "BindPaths", "BindReadOnlyPaths" }.SelectMany(Values).SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(p => p.TrimStart('-')).ToList();
+
+        Assert.Contains("/run/nvidia-mps", bound);
+        Assert.Contains("CUDA_MPS_PIPE_DIRECTORY=/run/nvidia-mps", Values("Environment"));
+        Assert.DoesNotContain(bound, p => p.StartsWith("/tmp/", StringComparison.Ordinal) || p.StartsWith("/var/tmp/", StringComparison.Ordinal) || p.StartsWith("/dev/shm/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unit_KeepsTheCapabilitiesTheDaemonSetAdds()
+    {
+        var kept = Assert.Single(Values("CapabilityBoundingSet")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(c => c["CAP_".Length..]).Order(StringComparer.Ordinal);
+        var container = ManifestDocuments.At(ManifestDocuments.Load(RepoPaths.Combine("deploy", "kubernetes", "daemonset.yaml")).Single(), "spec.template.spec.containers.0");
+        var added = ((List<object>)ManifestDocuments.At(container, "securityContext.capabilities.add")!).Select(o => o.ToString()!).Order(StringComparer.Ordinal);
+
+        Assert.Equal(kept, added);
+        Assert.Contains("SETUID", added);
+        Assert.Contains("SETGID", added);
+    }
+
     private static List<string> Values(string key) =>
         File.ReadAllLines(Unit).Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]).ToList();
 

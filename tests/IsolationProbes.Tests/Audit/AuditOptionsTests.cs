@@ -30,6 +30,20 @@ public sealed class AuditOptionsTests
         Assert.Equal(128L << 20, options.CpuPartitions[0].MemoryLimit);
     }
 
+    [Theory]
+    [InlineData("root")]
+    [InlineData("0")]
+    [InlineData("\"\"")]
+    public void Bind_WorkerUserRoot_ErrorNamesWorkerUser(string user)
+    {
+        var (_, errors) = YamlBinder.Bind<AuditOptions>($"workerUser: {user}\n");
+
+        Assert.Contains(errors, e => e.Path == "workerUser" && e.Message.Contains("unprivileged", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Defaults_WorkersRunAsNobody() => Assert.Equal("nobody", new AuditOptions().WorkerUser);
+
     [Fact]
     public void Bind_IntervalAndCron_ErrorNamesCron()
     {
