@@ -14,6 +14,13 @@ public sealed partial class MpsOptions : IValidatableObject
             yield return new ValidationResult($"controlBinary '{ControlBinary}' must be an absolute path", [nameof(ControlBinary)]);
         }
 
+        // The configuration may say where the MPS control program is, never which program runs: a file of another
+        // name would make the daemon (root) run whatever the path names.
+        if (!string.Equals(Path.GetFileName(ControlBinary), MpsOptionsDefaults.ControlBinaryName, StringComparison.Ordinal))
+        {
+            yield return new ValidationResult($"controlBinary '{ControlBinary}' must name the MPS control program, {MpsOptionsDefaults.ControlBinaryName}", [nameof(ControlBinary)]);
+        }
+
         if (!Path.IsPathFullyQualified(PipeDirectory))
         {
             yield return new ValidationResult($"pipeDirectory '{PipeDirectory}' must be an absolute path", [nameof(PipeDirectory)]);

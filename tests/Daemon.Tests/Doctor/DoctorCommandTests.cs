@@ -141,10 +141,13 @@ public sealed class DoctorCommandTests(NvmlStubBuild stub) : IClassFixture<NvmlS
     {
         using var procfs = PidNamespaceFixture.Host();
         using var dir = new TempDir();
+        // The control program is there; only its pipe is not.
+        var binary = Path.Combine(Directory.CreateDirectory(Path.Combine(dir.Path, "bin")).FullName, "nvidia-cuda-mps-control");
+        File.WriteAllText(binary, "#!/bin/sh\nexit 0\n");
         var config = dir.Write("gpuqos.yaml", $$"""
             enforcement:
               journal: {{Path.Combine(dir.Path, "actions.jsonl")}}
-              mps: {controlBinary: /bin/true, pipeDirectory: {{Path.Combine(dir.Path, "no-mps-here")}} }
+              mps: {controlBinary: {{binary}}, pipeDirectory: {{Path.Combine(dir.Path, "no-mps-here")}} }
             tenants: [{name: a, match: [{user: a}]}]
             policies:
               - {name: mps, tenant: a, gpus: [1, 3], objectives: [{type: max-memory, bytes: 1GiB}], actions: [{type: mps-threads, percentage: 50}]}
@@ -154,6 +157,7 @@ public sealed class DoctorCommandTests(NvmlStubBuild stub) : IClassFixture<NvmlS
 
         Assert.Equal(1, code);
         Assert.Equal(("missing", "failed"), Result(report, 3, "mps-threads"));
+        Assert.Contains("no MPS control pipe", Check(report, 3, "mps-threads").Detail, StringComparison.Ordinal);
         Assert.Equal(("not-applicable", "warning"), Result(report, 1, "mps-threads"));
     }
 

@@ -11,14 +11,36 @@ public sealed class SafeInputsTests
 {
     private static readonly string[] CommandLike = ["command", "cmd", "exec", "script", "shell", "program", "hook", "binary", "executable", "args", "argv"];
 
+    // Where a program may be, not which program: the path must end in the program's own name (and at run time
+    // be root-owned and not group- or other-writable), which the next test holds.
+    private static readonly string[] ProgramLocations = ["enforcement.mps.controlBinary"];
+
     [Fact]
     public void Options_NoPropertyTakesACommand()
     {
         var paths = OptionPaths(typeof(GpuQosOptions), "", []).ToList();
 
         Assert.Contains("web.tokenFile", paths);
-        var offending = paths.Where(p => CommandLike.Any(w => p.Split('.', '[').Last().Contains(w, StringComparison.OrdinalIgnoreCase))).ToList();
+        var offending = paths.Where(p => CommandLike.Any(w => p.Split('.', '[').Last().Contains(w, StringComparison.OrdinalIgnoreCase)))
+            .Except(ProgramLocations, StringComparer.Ordinal).ToList();
         Assert.True(offending.Count == 0, "options that look like commands: " + string.Join(", ", offending));
+    }
+
+    [Theory]
+    [InlineData("/bin/sh")]
+    [InlineData("/usr/bin/nvidia-cuda-mps-control.sh")]
+    [InlineData("nvidia-cuda-mps-control")]
+    public void Check_MpsControlBinaryOtherThanTheProgram_IsAnErrorNamingTheField(string binary)
+    {
+        var errors = ConfigLoader.Check($"enforcement:\n  mps:\n    controlBinary: {binary}\n");
+
+        Assert.Contains(errors, e => e.Path == "enforcement.mps.controlBinary");
+    }
+
+    [Fact]
+    public void Check_MpsControlBinaryMoved_IsValid()
+    {
+        Assert.Empty(ConfigLoader.Check("enforcement:\n  mps:\n    controlBinary: /opt/nvidia/bin/nvidia-cuda-mps-control\n"));
     }
 
     [Theory]
