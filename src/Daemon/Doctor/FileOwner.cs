@@ -1,13 +1,11 @@
 using System.Runtime.InteropServices;
+using GpuQos.Daemon.Hosting;
 
 namespace GpuQos.Daemon.Doctor;
 
-/// <summary>A file's owner and mode through <c>statx(2)</c>, whose layout is the same on every architecture.</summary>
+/// <summary>What doctor asks of a file: its owner and mode (<see cref="PosixFiles.Stat"/>), and whether this process may write it.</summary>
 internal static partial class FileOwner
 {
-    private const int AtFdCwd = -100;
-    private const uint StatxBasicStats = 0x7ff;
-
     private const int WriteOk = 2;
     private const int TypeMask = 0xf000;
     private const int Socket = 0xc000;
@@ -19,21 +17,9 @@ internal static partial class FileOwner
     public static bool IsSocket(int mode) => (mode & TypeMask) == Socket;
 
     /// <summary>UID, GID and mode (file type and permission bits) of <paramref name="path"/>, or null when it cannot be read.</summary>
-    public static (uint Uid, uint Gid, int Mode)? Of(string path)
-    {
-        var buffer = new byte[256];
-        if (Statx(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0)
-        {
-            return null;
-        }
-
-        // struct statx: stx_uid at 20, stx_gid at 24, stx_mode at 28 (include/uapi/linux/stat.h).
-        return (BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt32(buffer, 24), BitConverter.ToUInt16(buffer, 28));
-    }
+    public static (uint Uid, uint Gid, int Mode)? Of(string path) =>
+        PosixFiles.Stat(path) is { } stat ? (stat.Owner, stat.Group, (int)stat.Mode) : null;
 
     [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Access(string path, int mode);
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Statx(int dirfd, string path, int flags, uint mask, [Out] byte[] buffer);
 }

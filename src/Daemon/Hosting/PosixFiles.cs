@@ -13,6 +13,7 @@ internal static partial class PosixFiles
     private const uint StatxType = 0x1;
     private const uint StatxMode = 0x2;
     private const uint StatxUid = 0x8;
+    private const uint StatxGid = 0x10;
     private const ulong StRdOnly = 1;
 
     /// <summary>The effective UID of this process.</summary>
@@ -30,6 +31,19 @@ internal static partial class PosixFiles
 
         // struct statx: stx_uid at byte 20, stx_mode (16 bits) at byte 28.
         return (MemoryMarshal.Read<uint>(buffer.AsSpan(20)), MemoryMarshal.Read<ushort>(buffer.AsSpan(28)));
+    }
+
+    /// <summary>Owner, group, and type and permission bits of the file <paramref name="path"/> leads to (symlinks followed); null when it cannot be read.</summary>
+    public static (uint Owner, uint Group, uint Mode)? Stat(string path)
+    {
+        var buffer = new byte[256];
+        if (Statx(AtFdCwd, path, 0, StatxType | StatxMode | StatxUid | StatxGid, buffer) != 0)
+        {
+            return null;
+        }
+
+        // struct statx: stx_uid at byte 20, stx_gid at 24, stx_mode (16 bits) at 28 (include/uapi/linux/stat.h).
+        return (MemoryMarshal.Read<uint>(buffer.AsSpan(20)), MemoryMarshal.Read<uint>(buffer.AsSpan(24)), MemoryMarshal.Read<ushort>(buffer.AsSpan(28)));
     }
 
     /// <summary>True when <paramref name="mode"/> (an <c>st_mode</c>) is a symbolic link.</summary>
