@@ -3,6 +3,7 @@ using GpuQos.Daemon.Tests.Nvml;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Enforcer.Tests.TestSupport;
 
 namespace GpuQos.Daemon.Tests.Enforcement;
 
