@@ -47,7 +47,8 @@ public class EnforcementAccuracyBenchmarks
                 [new ThrottleActionFactory()],
                 backend,
                 TimeProvider.System,
-                NullLogger<SlaEnforcer>.Instance);
+                NullLogger<SlaEnforcer>.Instance,
+                ChildActuator.Create());
             var splits = new List<(double Seconds, double ShareA)>();
             var watch = Stopwatch.StartNew();
             var (lastA, lastB) = (Ticks(a.Id), Ticks(b.Id));
@@ -84,13 +85,13 @@ public class EnforcementAccuracyBenchmarks
 
         var settled = windows.Skip(settledIndex).ToList();
         var split = FormattableString.Invariant($"{target * 100:0}/{(1 - target) * 100:0}");
-        EnforcementAccuracyColumn.Figures[(split, "Settle s")] = settledIndex < windows.Count ? windows[settledIndex].Seconds : double.NaN;
-        EnforcementAccuracyColumn.Figures[(split, "MAE pp")] = settled.Count > 0 ? settled.Average(w => Math.Abs(w.Share - target)) * 100 : double.NaN;
-        EnforcementAccuracyColumn.Figures[(split, "Max dev pp")] = settled.Count > 0 ? settled.Max(w => Math.Abs(w.Share - target)) * 100 : double.NaN;
+        MeasuredColumn.Record(nameof(Split), split, "Settle s", settledIndex < windows.Count ? windows[settledIndex].Seconds : double.NaN);
+        MeasuredColumn.Record(nameof(Split), split, "MAE pp", settled.Count > 0 ? settled.Average(w => Math.Abs(w.Share - target)) * 100 : double.NaN);
+        MeasuredColumn.Record(nameof(Split), split, "Max dev pp", settled.Count > 0 ? settled.Max(w => Math.Abs(w.Share - target)) * 100 : double.NaN);
 
         // The whole settled period's split, as HAMi's users report theirs.
         var total = samples.SkipWhile(s => s.Seconds < (settledIndex < windows.Count ? windows[settledIndex].Seconds : double.MaxValue)).ToList();
-        EnforcementAccuracyColumn.Figures[(split, "Split A %")] = total.Count > 0 ? total.Average(s => s.ShareA) * 100 : double.NaN;
+        MeasuredColumn.Record(nameof(Split), split, "Split A %", total.Count > 0 ? total.Average(s => s.ShareA) * 100 : double.NaN);
     }
 
     private static PolicyOptions Cap(string tenant, double share) => new()
@@ -122,10 +123,10 @@ public class EnforcementAccuracyBenchmarks
             // One run per split, in process so the custom columns can read what the run measured.
             AddJob(Job.Dry.WithWarmupCount(0).WithToolchain(InProcessNoEmitToolchain.Instance).WithId("closed-loop"));
             AddColumn(
-                new EnforcementAccuracyColumn("Split A %", "Tenant A's mean share after settling (target: the first number of Split)"),
-                new EnforcementAccuracyColumn("Settle s", "Seconds until every later 1 s split stays within ±5 pp of the target"),
-                new EnforcementAccuracyColumn("MAE pp", "Mean absolute error of 1 s splits after settling, percentage points"),
-                new EnforcementAccuracyColumn("Max dev pp", "Largest 1 s deviation after settling, percentage points"));
+                new MeasuredColumn(nameof(Split), "Split A %", "Tenant A's mean share after settling (target: the first number of Split)"),
+                new MeasuredColumn(nameof(Split), "Settle s", "Seconds until every later 1 s split stays within ±5 pp of the target"),
+                new MeasuredColumn(nameof(Split), "MAE pp", "Mean absolute error of 1 s splits after settling, percentage points"),
+                new MeasuredColumn(nameof(Split), "Max dev pp", "Largest 1 s deviation after settling, percentage points"));
         }
     }
 }

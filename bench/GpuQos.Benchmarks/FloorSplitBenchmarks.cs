@@ -59,7 +59,8 @@ public class FloorSplitBenchmarks
                 [new ThrottleActionFactory()],
                 backend,
                 TimeProvider.System,
-                NullLogger<SlaEnforcer>.Instance);
+                NullLogger<SlaEnforcer>.Instance,
+                ChildActuator.Create());
             var watch = Stopwatch.StartNew();
             (long Victim, long Neighbour)? start = null;
             while (watch.Elapsed < Duration)
@@ -76,8 +77,8 @@ public class FloorSplitBenchmarks
 
             var (v0, n0) = start ?? (0, 0);
             var (dv, dn) = (Ticks(victim.Id) - v0, Ticks(noisyA.Id) + Ticks(noisyB.Id) - n0);
-            FloorSplitColumn.Figures[(Floor, "Victim %")] = 100.0 * dv / Math.Max(1, dv + dn);
-            FloorSplitColumn.Figures[(Floor, "Least %")] = 100 * (floor + Hysteresis);
+            MeasuredColumn.Record(nameof(Floor), Floor, "Victim %", 100.0 * dv / Math.Max(1, dv + dn));
+            MeasuredColumn.Record(nameof(Floor), Floor, "Least %", 100 * (floor + Hysteresis));
         }
         finally
         {
@@ -108,8 +109,8 @@ public class FloorSplitBenchmarks
             // One run per floor, in process so the custom columns can read what the run measured.
             AddJob(Job.Dry.WithWarmupCount(0).WithToolchain(InProcessNoEmitToolchain.Instance).WithId("floor"));
             AddColumn(
-                new FloorSplitColumn("Victim %", "The victim's share of the core after 15 s of enforcement, from /proc"),
-                new FloorSplitColumn("Least %", "The least intervention that meets the floor: floor + hysteresis"));
+                new MeasuredColumn(nameof(Floor), "Victim %", "The victim's share of the core after 15 s of enforcement, from /proc"),
+                new MeasuredColumn(nameof(Floor), "Least %", "The least intervention that meets the floor: floor + hysteresis"));
         }
     }
 }

@@ -6,13 +6,16 @@ using BenchmarkDotNet.Running;
 
 namespace GpuQos.Benchmarks;
 
-/// <summary>A figure the accuracy benchmark measured (not a timing), shown as a column of the summary.</summary>
-internal sealed class EnforcementAccuracyColumn(string name, string legend) : IColumn
+/// <summary>
+/// A figure a benchmark measured (not a timing), shown as a column of the summary. The benchmark runs in
+/// process and records its figure by its one parameter's value; the column reads it back by the same key.
+/// </summary>
+internal sealed class MeasuredColumn(string parameter, string name, string legend) : IColumn
 {
-    /// <summary>Figures by split (the benchmark's parameter) and column name; the benchmark runs in process.</summary>
-    public static ConcurrentDictionary<(string Split, string Column), double> Figures { get; } = new();
+    // Figures by the parameter's name and value and the column name.
+    private static readonly ConcurrentDictionary<(string Parameter, string Value, string Column), double> Figures = new();
 
-    public string Id => "Enforcement" + name;
+    public string Id => parameter + name;
 
     public string ColumnName => name;
 
@@ -28,12 +31,15 @@ internal sealed class EnforcementAccuracyColumn(string name, string legend) : IC
 
     public string Legend => legend;
 
+    /// <summary>Records what the case whose <paramref name="parameter"/> is <paramref name="value"/> measured for <paramref name="column"/>.</summary>
+    public static void Record(string parameter, string value, string column, double figure) => Figures[(parameter, value, column)] = figure;
+
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        var split = benchmarkCase.Parameters["Split"]?.ToString() ?? "";
-        return Figures.TryGetValue((split, name), out var v) ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+        var value = benchmarkCase.Parameters[parameter]?.ToString() ?? "";
+        return Figures.TryGetValue((parameter, value, name), out var v) ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
     }
 
     public bool IsAvailable(Summary summary) => true;
