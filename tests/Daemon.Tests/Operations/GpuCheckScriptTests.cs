@@ -48,7 +48,7 @@ public sealed class GpuCheckScriptTests(NvmlStubBuild stub) : IClassFixture<Nvml
         Assert.Contains("gpuqos audit | - | skipped: libcuda.so.1", summary, StringComparison.Ordinal);
         using var doctor = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(evidence, "doctor.json")));
         Assert.Equal("580.82.07", doctor.RootElement.GetProperty("driverVersion").GetString());
-        Assert.Contains("gpuqos_capability{gpu=\"0\",uuid=\"GPU-5718bf04-4d24-8724-67e4-989ef5ab4381\",feature=\"nvmlDeviceGetMemoryInfo_v2\"} 1", await File.ReadAllTextAsync(Path.Combine(evidence, "metrics.txt")), StringComparison.Ordinal);
+        Assert.Contains("gpuqos_capability{gpu=\"0\",feature=\"nvmlDeviceGetMemoryInfo_v2\"} 1", await File.ReadAllTextAsync(Path.Combine(evidence, "metrics.txt")), StringComparison.Ordinal);
         using var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(evidence, "state.json")));
         Assert.Equal(5, state.RootElement.GetProperty("gpus").GetArrayLength());
         Assert.Contains("mode: dry-run", await File.ReadAllTextAsync(Path.Combine(evidence, "daemon-config.yaml")), StringComparison.Ordinal);
