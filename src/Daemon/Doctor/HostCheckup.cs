@@ -53,6 +53,13 @@ public static class HostCheckup
                 : GpuModels.Find(gpu.Name) is not null ? "simulated" : "unknown";
             gpus.Add(new DoctorGpu(gpu.Index, gpu.Name, gpu.Uuid, readings.Device?.Mode.Label() ?? "unknown", capability));
             var here = wanted.Where(w => w.Key.Gpu == gpu.Index && !ProcessActions.Contains(w.Key.Action)).ToDictionary(w => w.Key.Action, w => w.Value, StringComparer.Ordinal);
+            if (readings.Device?.Mode is SharingMode.Vgpu)
+            {
+                // No policy may change the vGPU scheduler (NVML takes a change only while no VM runs), so the operator
+                // sets it while the GPU is idle: say which one is in force and what this GPU accepts, required by nothing.
+                here.TryAdd(KnownPolicyTypes.Actions.VgpuScheduler, false);
+            }
+
             checks.AddRange(ControlChecks.ForGpu(backend, gpu.Index, here, privileges, readings.Device, simulated, options.Enforcement.Mps));
         }
 

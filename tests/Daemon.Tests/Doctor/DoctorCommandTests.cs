@@ -159,6 +159,11 @@ public sealed class DoctorCommandTests(NvmlStubBuild stub) : IClassFixture<NvmlS
         Assert.Equal(("missing", "failed"), Result(report, 3, "mps-threads"));
         Assert.Contains("no MPS control pipe", Check(report, 3, "mps-threads").Detail, StringComparison.Ordinal);
         Assert.Equal(("not-applicable", "warning"), Result(report, 1, "mps-threads"));
+
+        // No policy may set the vGPU scheduler; on a vGPU GPU doctor still says which is in force and what it accepts.
+        Assert.Equal(("ok", "ok"), Result(report, 2, "vgpu-scheduler"));
+        Assert.Contains("scheduler BestEffort, time slice 2000 us; accepts policies BestEffort/EqualShare/FixedShare, time slice 1-30 ms, adaptive round robin supported", Check(report, 2, "vgpu-scheduler").Detail, StringComparison.Ordinal);
+        Assert.All(new int?[] { 0, 1, 3, 4, null }, gpu => Assert.Null(Find(report, gpu, "vgpu-scheduler")));
     }
 
     [Fact]
