@@ -24,6 +24,12 @@ internal sealed class Orphan : IDisposable
         }) ?? throw new InvalidOperationException("could not start /bin/sh");
         var pid = int.Parse(shell.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the shell printed no PID"), CultureInfo.InvariantCulture);
         shell.WaitForExit();
+
+        // $! is known as soon as the shell forks, before the child has exec'd: until then /proc/PID/exe is the
+        // shell, and a test that identifies the process by its executable would race it.
+        var name = Path.GetFileName(executable);
+        SpinWait.SpinUntil(() => Path.GetFileName(new FileInfo($"/proc/{pid}/exe").LinkTarget) == name, TimeSpan.FromSeconds(10));
+
         return new Orphan(pid);
     }
 
