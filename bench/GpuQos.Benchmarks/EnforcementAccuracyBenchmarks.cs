@@ -5,7 +5,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
 using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actions;
-using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,8 +32,8 @@ public class EnforcementAccuracyBenchmarks
     {
         var capA = int.Parse(Split.Split('/')[0], System.Globalization.CultureInfo.InvariantCulture) / 100.0;
         var core = Environment.ProcessorCount - 1;
-        using var a = Burner(core);
-        using var b = Burner(core);
+        using var a = CoreBurner.Start(core);
+        using var b = CoreBurner.Start(core);
         var dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
         try
         {
@@ -51,14 +50,14 @@ public class EnforcementAccuracyBenchmarks
                 ChildActuator.Create());
             var splits = new List<(double Seconds, double ShareA)>();
             var watch = Stopwatch.StartNew();
-            var (lastA, lastB) = (Ticks(a.Id), Ticks(b.Id));
+            var (lastA, lastB) = (CoreBurner.CpuNanoseconds(a.Id), CoreBurner.CpuNanoseconds(b.Id));
             while (watch.Elapsed < Duration)
             {
                 var snapshot = pipeline.Collect();
                 store.Publish(snapshot);
                 enforcer.Evaluate(snapshot, store.Window(TimeSpan.FromSeconds(1)));
                 await Task.Delay(Interval);
-                var (nowA, nowB) = (Ticks(a.Id), Ticks(b.Id));
+                var (nowA, nowB) = (CoreBurner.CpuNanoseconds(a.Id), CoreBurner.CpuNanoseconds(b.Id));
                 splits.Add((watch.Elapsed.TotalSeconds, (nowA - lastA) / (double)Math.Max(1, nowA - lastA + nowB - lastB)));
                 (lastA, lastB) = (nowA, nowB);
             }
@@ -102,19 +101,6 @@ public class EnforcementAccuracyBenchmarks
         Objectives = [new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.MaxSmShare, Share = share, Window = TimeSpan.FromSeconds(1) }],
         Actions = [new ActionOptions { Type = KnownPolicyTypes.Actions.Throttle }],
     };
-
-    private static long Ticks(int pid) => ProcStat.CpuNanoseconds(pid) ?? 0;
-
-    private static Process Burner(int core)
-    {
-        var p = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "while :; do :; done"]) { UseShellExecute = false })!;
-        if (OperatingSystem.IsLinux())
-        {
-            p.ProcessorAffinity = (nint)(1L << core);
-        }
-
-        return p;
-    }
 
     private sealed class Config : ManualConfig
     {

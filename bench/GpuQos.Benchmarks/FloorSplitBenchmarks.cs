@@ -5,7 +5,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
 using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actions;
-using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,9 +34,9 @@ public class FloorSplitBenchmarks
     {
         var floor = double.Parse(Floor, System.Globalization.CultureInfo.InvariantCulture);
         var core = Environment.ProcessorCount - 1;
-        using var victim = Burner(core);
-        using var noisyA = Burner(core);
-        using var noisyB = Burner(core);
+        using var victim = CoreBurner.Start(core);
+        using var noisyA = CoreBurner.Start(core);
+        using var noisyB = CoreBurner.Start(core);
         var dir = Directory.CreateTempSubdirectory("gpuqos-bench-floor-");
         try
         {
@@ -71,12 +70,12 @@ public class FloorSplitBenchmarks
                 await Task.Delay(Interval);
                 if (start is null && watch.Elapsed >= Settle)
                 {
-                    start = (Ticks(victim.Id), Ticks(noisyA.Id) + Ticks(noisyB.Id));
+                    start = (CoreBurner.CpuNanoseconds(victim.Id), CoreBurner.CpuNanoseconds(noisyA.Id) + CoreBurner.CpuNanoseconds(noisyB.Id));
                 }
             }
 
             var (v0, n0) = start ?? (0, 0);
-            var (dv, dn) = (Ticks(victim.Id) - v0, Ticks(noisyA.Id) + Ticks(noisyB.Id) - n0);
+            var (dv, dn) = (CoreBurner.CpuNanoseconds(victim.Id) - v0, CoreBurner.CpuNanoseconds(noisyA.Id) + CoreBurner.CpuNanoseconds(noisyB.Id) - n0);
             MeasuredColumn.Record(nameof(Floor), Floor, "Victim %", 100.0 * dv / Math.Max(1, dv + dn));
             MeasuredColumn.Record(nameof(Floor), Floor, "Least %", 100 * (floor + Hysteresis));
         }
@@ -87,19 +86,6 @@ public class FloorSplitBenchmarks
             noisyA.Kill();
             noisyB.Kill();
         }
-    }
-
-    private static long Ticks(int pid) => ProcStat.CpuNanoseconds(pid) ?? 0;
-
-    private static Process Burner(int core)
-    {
-        var p = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "while :; do :; done"]) { UseShellExecute = false })!;
-        if (OperatingSystem.IsLinux())
-        {
-            p.ProcessorAffinity = (nint)(1L << core);
-        }
-
-        return p;
     }
 
     private sealed class Config : ManualConfig
