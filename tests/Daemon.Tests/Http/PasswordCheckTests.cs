@@ -1,8 +1,14 @@
 using System.Diagnostics;
 using GpuQos.Daemon.Http;
+using GpuQos.Daemon.Tests.TestSupport;
 
 namespace GpuQos.Daemon.Tests.Http;
 
+/// <summary>
+/// The first test compares two timings, so the class runs apart from the parallel collections: a daemon
+/// starting beside it once made one side 3x slower than the other.
+/// </summary>
+[Collection(CpuTimingCollection.Name)]
 public sealed class PasswordCheckTests
 {
     [Fact]
@@ -13,11 +19,19 @@ public sealed class PasswordCheckTests
         using var check = new PasswordCheck(new Dictionary<string, string> { ["prometheus"] = BCrypt.Net.BCrypt.HashPassword("s3cret", 8) }, 4);
         Assert.Equal(PasswordVerdict.Rejected, check.Check("nobody:x"));
 
-        var unknown = Median(() => Assert.Equal(PasswordVerdict.Rejected, check.Check("nobody:guess")));
-        var wrong = Median(() => Assert.Equal(PasswordVerdict.Rejected, check.Check("prometheus:guess")));
+        // Each round times both back to back, so load on the host weighs on the two alike; the claim is the
+        // median of the rounds' ratios.
+        var ratios = new double[9];
+        for (var i = 0; i < ratios.Length; i++)
+        {
+            var unknown = Time(() => Assert.Equal(PasswordVerdict.Rejected, check.Check("nobody:guess")));
+            var wrong = Time(() => Assert.Equal(PasswordVerdict.Rejected, check.Check("prometheus:guess")));
+            ratios[i] = unknown / wrong;
+        }
 
+        Array.Sort(ratios);
         Assert.Equal(8, check.DummyCost);
-        Assert.InRange(unknown / wrong, 0.4, 2.5);
+        Assert.InRange(ratios[ratios.Length / 2], 0.4, 2.5);
     }
 
     [Fact]
@@ -52,17 +66,10 @@ public sealed class PasswordCheckTests
         Assert.Equal(PasswordVerdict.Rejected, check.Check("no-colon"));
     }
 
-    private static double Median(Action action)
+    private static double Time(Action action)
     {
-        var samples = new double[7];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            samples[i] = watch.Elapsed.TotalMilliseconds;
-        }
-
-        Array.Sort(samples);
-        return samples[samples.Length / 2];
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalMilliseconds;
     }
 }
