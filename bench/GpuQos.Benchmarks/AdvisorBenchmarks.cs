@@ -3,11 +3,12 @@ using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Readers;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Attribution;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Engine;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;

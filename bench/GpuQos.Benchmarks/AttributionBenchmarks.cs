@@ -1,13 +1,16 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Configuration;
 using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Configuration;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Configuration;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;

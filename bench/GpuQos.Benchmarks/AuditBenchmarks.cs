@@ -3,7 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Kernels;
 using GpuQos.IsolationProbes.Worker;

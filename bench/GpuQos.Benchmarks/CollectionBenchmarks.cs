@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Attributes;
-using GpuQos.Collectors.Attribution;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IO;
 using Prometheus;

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Actuators;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Benchmarks;
 

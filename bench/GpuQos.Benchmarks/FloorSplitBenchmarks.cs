@@ -7,6 +7,7 @@ using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GpuQos.Benchmarks;

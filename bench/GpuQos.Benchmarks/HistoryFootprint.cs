@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuQos.Collectors.Collection;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;

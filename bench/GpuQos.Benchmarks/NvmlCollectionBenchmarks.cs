@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
-using GpuQos.Collectors.Backends;
+using GpuQos.Backends.Nvml;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Nvml;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;

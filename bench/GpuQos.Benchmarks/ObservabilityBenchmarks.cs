@@ -1,9 +1,11 @@
 using BenchmarkDotNet.Attributes;
-using GpuQos.Collectors.Attribution;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Exposition;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;

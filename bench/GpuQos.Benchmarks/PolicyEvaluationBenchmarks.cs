@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Objective = GpuQos.Enforcer.Policies.KnownPolicyTypes.Objectives;

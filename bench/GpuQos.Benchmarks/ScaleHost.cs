@@ -1,9 +1,10 @@
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Attribution;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Objective = GpuQos.Enforcer.Policies.KnownPolicyTypes.Objectives;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using GpuQos.Advisor.Readers;
-using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Benchmarks;

@@ -1,7 +1,7 @@
 using GpuQos.Advisor.Candidates;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Advisor.Advice;
 

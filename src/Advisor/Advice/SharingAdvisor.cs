@@ -2,7 +2,7 @@ using System.Globalization;
 using GpuQos.Advisor.Candidates;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Advisor.Advice;
 

@@ -1,6 +1,6 @@
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Advisor.Candidates;
 

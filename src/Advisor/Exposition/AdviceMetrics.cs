@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Advisor.Exposition;
 

@@ -2,8 +2,9 @@ using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Readers;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
+
 using Microsoft.Extensions.Logging;
 
 namespace GpuQos.Advisor.Exposition;

@@ -1,5 +1,5 @@
 using GpuQos.Advisor.Advice;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Advisor.Output;
 

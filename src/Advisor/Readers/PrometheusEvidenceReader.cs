@@ -1,6 +1,6 @@
 using System.Globalization;
 using GpuQos.Advisor.Evidence;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 using Q = GpuQos.Advisor.Readers.EvidenceQueries;
 
 namespace GpuQos.Advisor.Readers;

@@ -1,6 +1,7 @@
 using GpuQos.Advisor.Evidence;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
+
 using Q = GpuQos.Advisor.Readers.EvidenceQueries;
 
 namespace GpuQos.Advisor.Readers;
@@ -124,7 +125,7 @@ public static class SnapshotEvidenceBuilder
 
     /// <summary>
     /// Where no tenant is known, the units of use the GPU does know: MIG and vGPU partitions (weighted as
-    /// <see cref="TenantAggregation"/> weighs them), or processes on a whole shared GPU.
+    /// the collectors' <c>TenantAggregation</c> weighs them), or processes on a whole shared GPU.
     /// </summary>
     private static IEnumerable<TenantUsage> Workloads(GpuSnapshot gpu)
     {

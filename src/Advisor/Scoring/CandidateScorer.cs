@@ -1,6 +1,6 @@
 using GpuQos.Advisor.Candidates;
 using GpuQos.Advisor.Evidence;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Advisor.Scoring;
 

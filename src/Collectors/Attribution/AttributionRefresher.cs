@@ -1,5 +1,6 @@
 using GpuQos.Collectors.Attribution.Kubelet;
-using GpuQos.Collectors.Collection;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GpuQos.Model.Attribution;
 
 namespace GpuQos.Collectors.Attribution;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using GpuQos.Model.Attribution;
 
 namespace GpuQos.Collectors.Attribution;
 

@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Attribution.Kubelet;
+using GpuQos.Model.Attribution;
 
 namespace GpuQos.Collectors.Attribution;
 

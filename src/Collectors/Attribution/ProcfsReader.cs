@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using GpuQos.Model.Attribution;
 
 namespace GpuQos.Collectors.Attribution;
 

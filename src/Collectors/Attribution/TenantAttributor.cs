@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Collectors.Attribution;
 

@@ -1,6 +1,8 @@
 using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Collection;
 

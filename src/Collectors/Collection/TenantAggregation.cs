@@ -1,4 +1,5 @@
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Collection;
 

@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Collectors.Exposition;
 
@@ -7,10 +7,10 @@ internal static class Names
 {
     public static string ComputeMode(ComputeMode mode) => mode switch
     {
-        Model.ComputeMode.Default => "default",
-        Model.ComputeMode.ExclusiveThread => "exclusive_thread",
-        Model.ComputeMode.Prohibited => "prohibited",
-        Model.ComputeMode.ExclusiveProcess => "exclusive_process",
+        Model.Devices.ComputeMode.Default => "default",
+        Model.Devices.ComputeMode.ExclusiveThread => "exclusive_thread",
+        Model.Devices.ComputeMode.Prohibited => "prohibited",
+        Model.Devices.ComputeMode.ExclusiveProcess => "exclusive_process",
         _ => "unknown",
     };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Exposition;
 

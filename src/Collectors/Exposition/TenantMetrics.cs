@@ -1,4 +1,5 @@
-using GpuQos.Collectors.Collection;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Exposition;
 

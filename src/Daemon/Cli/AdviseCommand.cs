@@ -5,7 +5,7 @@ using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Output;
 using GpuQos.Advisor.Readers;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Configuration;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Daemon.Cli;
 

@@ -1,12 +1,12 @@
 using System.CommandLine;
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Configuration;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Kernels;
 using GpuQos.IsolationProbes.Reports;
 using GpuQos.IsolationProbes.Worker;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Configuration;
 using Spectre.Console;
 
 namespace GpuQos.Daemon.Cli;

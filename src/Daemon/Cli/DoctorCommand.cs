@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Configuration;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Doctor;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Configuration;
 using Spectre.Console;
 
 namespace GpuQos.Daemon.Cli;

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Configuration;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Daemon.Cli;
 

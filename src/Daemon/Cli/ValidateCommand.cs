@@ -1,6 +1,6 @@
 using System.CommandLine;
-using GpuQos.Collectors.Configuration;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Daemon.Cli;
 

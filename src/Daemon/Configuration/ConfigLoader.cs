@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Configuration;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Daemon.Configuration;
 

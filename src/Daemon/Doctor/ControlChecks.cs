@@ -1,7 +1,7 @@
 using System.Globalization;
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Daemon.Doctor;
 

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Daemon.Doctor;
 

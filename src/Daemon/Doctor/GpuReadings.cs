@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Daemon.Doctor;
 

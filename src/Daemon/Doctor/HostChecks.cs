@@ -1,6 +1,6 @@
 using System.Globalization;
-using GpuQos.Collectors.Attribution;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Procfs;
 
 namespace GpuQos.Daemon.Doctor;
 

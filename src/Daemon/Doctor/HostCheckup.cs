@@ -1,11 +1,11 @@
-using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Enforcer.Policies;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Kernels;
 using GpuQos.IsolationProbes.Worker;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Daemon.Doctor;
 

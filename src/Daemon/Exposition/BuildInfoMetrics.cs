@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Daemon.Exposition;
 

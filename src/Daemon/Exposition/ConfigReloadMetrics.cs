@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Daemon.Exposition;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Daemon.Exposition;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Daemon.Exposition;
 

@@ -1,5 +1,6 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Daemon.Exposition;
 

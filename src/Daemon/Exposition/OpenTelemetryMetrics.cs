@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Daemon.Exposition;
 

@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Metrics;
 using Prometheus;
 
 namespace GpuQos.Daemon.Exposition;

@@ -1,8 +1,8 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Scheduling;
+using GpuQos.Model.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Exposition;

@@ -1,8 +1,8 @@
 using GpuQos.Advisor.Exposition;
 using GpuQos.Advisor.Output;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Exposition;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Daemon.Hosting;
 

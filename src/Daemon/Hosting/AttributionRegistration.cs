@@ -1,9 +1,10 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;

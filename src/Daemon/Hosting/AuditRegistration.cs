@@ -1,9 +1,9 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Http;
 using GpuQos.IsolationProbes;
 using GpuQos.IsolationProbes.Exposition;
 using GpuQos.IsolationProbes.Scheduling;
 using GpuQos.IsolationProbes.Worker;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -15,7 +15,7 @@ internal static class AuditRegistration
     {
         var options = request.Options.Audit;
         services.AddSingleton(sp => new AuditRunner(
-            options, sp.GetRequiredService<Collectors.Backends.IGpuBackend>(), WorkerLaunch.Current(),
+            options, sp.GetRequiredService<Model.Backends.IGpuBackend>(), WorkerLaunch.Current(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuditRunner>>()));
         services.AddSingleton<IAuditTrigger>(sp => sp.GetRequiredService<AuditRunner>());
         services.AddSingleton<IMetricSource, AuditMetrics>();

@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.IsolationProbes.Scheduling;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Daemon.Hosting;
 

@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Nvml;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Nvml;
+using GpuQos.Backends.Simulation;
 using GpuQos.Daemon.Configuration;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Daemon.Hosting;
 

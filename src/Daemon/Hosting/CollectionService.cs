@@ -1,5 +1,6 @@
 using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Exposition;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;

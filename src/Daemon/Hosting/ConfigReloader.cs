@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using GpuQos.Collectors.Configuration;
 using GpuQos.Daemon.Configuration;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Daemon.Hosting;
 

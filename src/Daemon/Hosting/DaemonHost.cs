@@ -1,11 +1,13 @@
 using System.Net;
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Http;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Daemon.Hosting;
 

@@ -1,11 +1,11 @@
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
 using GpuQos.Enforcer;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Procfs;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;

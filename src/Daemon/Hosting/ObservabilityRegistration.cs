@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Exposition;
+using GpuQos.Model.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 

@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Http;
+using GpuQos.Model.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;

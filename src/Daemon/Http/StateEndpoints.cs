@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Daemon.Http;
 

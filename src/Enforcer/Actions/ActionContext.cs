@@ -1,9 +1,9 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Actions;
 

@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Backends;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Enforcer.Actions;
 

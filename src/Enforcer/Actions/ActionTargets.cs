@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Actions;
 

@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Actions;
 

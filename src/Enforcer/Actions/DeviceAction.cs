@@ -3,7 +3,7 @@ using GpuQos.Enforcer.Journal;
 namespace GpuQos.Enforcer.Actions;
 
 /// <summary>
-/// An action on the whole device through <see cref="Collectors.Backends.IGpuControl"/>: it reads the value to
+/// An action on the whole device through <see cref="Model.Backends.IGpuControl"/>: it reads the value to
 /// restore, journals it, then sets the new one. Device settings act on every tenant of the GPU, need root on a
 /// real host, and do not survive a driver reload.
 /// </summary>

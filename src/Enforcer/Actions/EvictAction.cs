@@ -34,7 +34,7 @@ internal sealed class EvictAction(ActionOptions options) : IPolicyAction
             return "evict answers only a max-memory ceiling";
         }
 
-        if (context.GpuSnapshot.Mode == Collectors.Model.SharingMode.Vgpu)
+        if (context.GpuSnapshot.Mode == Model.Devices.SharingMode.Vgpu)
         {
             return "on a vGPU host the memory belongs to VMs; evict never ends a VM";
         }

@@ -1,11 +1,11 @@
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Actions;
 
 /// <summary>
 /// Freezes the target tenants' cgroups: on a real host the cgroup attribution read from procfs
-/// (<see cref="Collectors.Attribution.ProcessAttribution.FreezerCgroup"/>), on the simulated host the one it gives.
+/// (<see cref="Model.Attribution.ProcessAttribution.FreezerCgroup"/>), on the simulated host the one it gives.
 /// </summary>
 internal sealed class FreezeAction(ActionOptions options) : IPolicyAction
 {

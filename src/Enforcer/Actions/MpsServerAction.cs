@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Actions;
 

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Actions;
 

@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Actions;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using GpuQos.Collectors.Collection;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Actuators;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GpuQos.Collectors.Attribution;
+using GpuQos.Model.Procfs;
 
 namespace GpuQos.Enforcer.Actuators;
 

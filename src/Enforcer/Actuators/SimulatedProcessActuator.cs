@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Collection;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Actuators;
 

@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.Enforcer.Evaluation;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Enforcer.Engine;
 

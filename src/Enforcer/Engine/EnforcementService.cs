@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Collection;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Hosting;
 
 namespace GpuQos.Enforcer.Engine;

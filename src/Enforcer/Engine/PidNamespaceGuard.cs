@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
-using GpuQos.Collectors.Attribution;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Procfs;
 
 namespace GpuQos.Enforcer.Engine;
 

@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Backends;
 using GpuQos.Enforcer.Journal;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Enforcer.Engine;
 

@@ -1,11 +1,12 @@
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Procfs;
+using GpuQos.Model.Snapshots;
+
 using Microsoft.Extensions.Logging;
 
 namespace GpuQos.Enforcer.Engine;
@@ -467,8 +468,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     };
 
     // The simulated host has no MPS control daemon; elsewhere the configured one (cheap: nothing runs until a command).
-    private Collectors.Nvml.MpsControl? MpsOf(EnforcementOptions options) =>
-        _backend is ISimulatedProcessControl ? null : new Collectors.Nvml.MpsControl(options.Mps.ControlBinary, options.Mps.PipeDirectory, options.Mps.Timeout);
+    private Model.Backends.MpsControl? MpsOf(EnforcementOptions options) =>
+        _backend is ISimulatedProcessControl ? null : new Model.Backends.MpsControl(options.Mps.ControlBinary, options.Mps.PipeDirectory, options.Mps.Timeout);
 
     // Only reached for running policies, which exist only when the journal opened.
     private ActionJournal Journal => _journal ?? throw new InvalidOperationException("the action journal is not open");

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Evaluation;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Engine;
 

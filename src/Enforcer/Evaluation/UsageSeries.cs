@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Collection;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Evaluation;
 

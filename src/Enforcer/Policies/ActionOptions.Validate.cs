@@ -68,7 +68,7 @@ public sealed partial class ActionOptions : IValidatableObject
             case KnownPolicyTypes.Actions.ComputeMode when ComputeMode is null:
                 yield return new ValidationResult("compute-mode needs computeMode", [nameof(ComputeMode)]);
                 break;
-            case VgpuScheduler when Scheduler is null or Collectors.Model.VgpuSchedulerPolicy.Unknown:
+            case VgpuScheduler when Scheduler is null or Model.Devices.VgpuSchedulerPolicy.Unknown:
                 yield return new ValidationResult("vgpu-scheduler needs scheduler (best-effort, equal-share or fixed-share)", [nameof(Scheduler)]);
                 break;
             case VgpuScheduler when Timeslice is { } t && (t < TimeSpan.Zero || t > TimeSpan.FromSeconds(1)):

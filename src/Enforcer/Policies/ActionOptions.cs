@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using GpuQos.Collectors.Configuration;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Configuration;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Policies;
 

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Model;
 using GpuQos.IsolationProbes.Kernels;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.IsolationProbes.Audit;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using GpuQos.Collectors.Configuration;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.IsolationProbes.Audit;
 

@@ -70,7 +70,7 @@ internal static class TimingProbe
         };
     }
 
-    public static string Name(ProbeKind kind) => Collectors.Configuration.YamlBinder.Kebab(kind.ToString());
+    public static string Name(ProbeKind kind) => Model.Configuration.YamlBinder.Kebab(kind.ToString());
 
     private static async Task<IReadOnlyList<double>> MeasureAsync(WorkerClient victim, WorkerRequest request, CancellationToken ct) =>
         (await victim.SendAsync(request, ct)).TimingsSeconds ?? throw new ProbeWorkerException($"worker for {victim.Partition.Name} returned no timings");

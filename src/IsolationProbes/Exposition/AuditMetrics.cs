@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.IsolationProbes.Scheduling;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.IsolationProbes.Exposition;
 

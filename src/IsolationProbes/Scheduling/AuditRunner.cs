@@ -1,7 +1,8 @@
-using GpuQos.Collectors.Backends;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Reports;
 using GpuQos.IsolationProbes.Worker;
+using GpuQos.Model.Backends;
+
 using Microsoft.Extensions.Logging;
 
 namespace GpuQos.IsolationProbes.Scheduling;

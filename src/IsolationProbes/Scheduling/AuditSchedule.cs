@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.IsolationProbes.Audit;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.IsolationProbes.Scheduling;
 

@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Model;
 using GpuQos.IsolationProbes.Kernels;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.IsolationProbes.Worker;
 

@@ -1,7 +1,7 @@
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 using static GpuQos.Advisor.Tests.TestSupport.Synthetic;
 
 namespace GpuQos.Advisor.Tests.Advice;

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Output;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 using YamlDotNet.RepresentationModel;
 using static GpuQos.Advisor.Tests.TestSupport.Synthetic;
 

@@ -1,9 +1,10 @@
 using GpuQos.Advisor.Readers;
-using GpuQos.Collectors.Attribution;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 using System.Text.Json;
 
 namespace GpuQos.Advisor.Tests.Readers;

@@ -1,7 +1,7 @@
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Scoring;
-using GpuQos.Collectors.Configuration;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Configuration;
+using GpuQos.Model.Devices;
 using static GpuQos.Advisor.Tests.TestSupport.Synthetic;
 
 namespace GpuQos.Advisor.Tests.Scoring;

@@ -1,7 +1,8 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,5 @@
 using GpuQos.Collectors.Attribution;
+using GpuQos.Model.Attribution;
 
 namespace GpuQos.Collectors.Tests.Attribution;
 

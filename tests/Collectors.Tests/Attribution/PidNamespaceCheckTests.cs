@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Attribution;
+using GpuQos.Model.Procfs;
 
 namespace GpuQos.Collectors.Tests.Attribution;
 

@@ -1,5 +1,6 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
+using GpuQos.Model.Attribution;
 
 namespace GpuQos.Collectors.Tests.Attribution;
 

@@ -1,7 +1,8 @@
 using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Tests.Attribution;
 

@@ -1,6 +1,7 @@
-using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Tests.Attribution;
 

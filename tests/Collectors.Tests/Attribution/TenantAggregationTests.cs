@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Tests.Attribution;
 

@@ -1,8 +1,10 @@
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Collectors.Tests.Attribution;

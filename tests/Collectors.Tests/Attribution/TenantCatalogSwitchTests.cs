@@ -1,6 +1,7 @@
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Collectors.Tests.Attribution;

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Nvml;
+using GpuQos.Backends.Nvml;
 using GpuQos.Collectors.Tests.Nvml;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Collectors.Tests.Backends;
 

@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
+using GpuQos.Model.Backends;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Collectors.Tests.Backends;

@@ -1,7 +1,8 @@
-using GpuQos.Collectors.Attribution;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Collectors.Tests.Collection;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using GpuQos.Collectors.Configuration;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Collectors.Tests.Configuration;
 

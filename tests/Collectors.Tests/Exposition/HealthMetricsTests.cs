@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Model;
 using GpuQos.Collectors.Tests.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Collectors.Tests.Exposition;
 

@@ -1,6 +1,6 @@
 using CsCheck;
-using GpuQos.Collectors.Configuration;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Collectors.Tests.Fuzzing;
 

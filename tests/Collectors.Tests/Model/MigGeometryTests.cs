@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Collectors.Tests.Model;
 

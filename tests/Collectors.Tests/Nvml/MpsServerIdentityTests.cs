@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Nvml;
+using GpuQos.Backends.Nvml;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Procfs;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 

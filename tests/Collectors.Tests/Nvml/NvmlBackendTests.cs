@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Versioning;
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Backends;
+using GpuQos.Backends.Nvml;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Nvml;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Collectors.Tests.Nvml;

@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Backends;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 

@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Backends;
+using GpuQos.Backends.Nvml;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Nvml;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 
@@ -135,7 +135,7 @@ public sealed class NvmlFaultTests(NvmlStubHost stub)
             "fault fn=nvmlDeviceGetMigMode gpu=0 code=NOT_SUPPORTED from=2",
             "fault fn=nvmlDeviceGetUtilizationRates gpu=0 code=UNKNOWN from=2"));
         var mig = backend.ReadDevice(0);
-        Assert.Equal(global::GpuQos.Collectors.Model.SharingMode.Mig, mig.Mode);
+        Assert.Equal(global::GpuQos.Model.Devices.SharingMode.Mig, mig.Mode);
         Assert.Null(mig.SmUtilization);
 
         var ex = Assert.Throws<GpuBackendException>(() => backend.ReadDevice(0));

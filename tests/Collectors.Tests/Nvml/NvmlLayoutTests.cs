@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using GpuQos.Collectors.Nvml.Interop;
+using GpuQos.Backends.Nvml.Interop;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using GpuQos.Collectors.Nvml;
+using GpuQos.Backends.Nvml;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 

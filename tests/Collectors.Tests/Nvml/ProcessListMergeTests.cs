@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Nvml;
-using GpuQos.Collectors.Nvml.Interop;
+using GpuQos.Backends.Nvml;
+using GpuQos.Backends.Nvml.Interop;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 

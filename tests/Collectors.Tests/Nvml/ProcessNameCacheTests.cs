@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Nvml;
+using GpuQos.Backends.Nvml;
 
 namespace GpuQos.Collectors.Tests.Nvml;
 

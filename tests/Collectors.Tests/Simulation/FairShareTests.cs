@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 
 namespace GpuQos.Collectors.Tests.Simulation;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using GpuQos.Collectors.Model;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Model.Devices;
 using YamlDotNet.RepresentationModel;
 
 namespace GpuQos.Daemon.Tests.Advisor;

@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Configuration;
 using GpuQos.Daemon.Configuration;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Daemon.Tests.Attribution;
 

@@ -1,7 +1,8 @@
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Model.Attribution;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 

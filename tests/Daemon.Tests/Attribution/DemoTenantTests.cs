@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Hosting;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Daemon.Tests.Attribution;

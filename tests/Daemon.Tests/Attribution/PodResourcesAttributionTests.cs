@@ -1,6 +1,6 @@
 using System.Globalization;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Attribution.Kubelet.V1;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

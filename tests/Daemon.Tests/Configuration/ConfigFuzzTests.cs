@@ -1,8 +1,8 @@
 using CsCheck;
-using GpuQos.Collectors.Configuration;
 using GpuQos.Collectors.Tests.Fuzzing;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Daemon.Tests.Configuration;
 

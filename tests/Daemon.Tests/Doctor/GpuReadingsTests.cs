@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
 using GpuQos.Daemon.Doctor;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Daemon.Tests.Doctor;
 

@@ -1,5 +1,6 @@
 using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Daemon.Tests.Enforcement;
 

@@ -1,11 +1,12 @@
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

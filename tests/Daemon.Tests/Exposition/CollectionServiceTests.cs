@@ -1,9 +1,10 @@
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Hosting;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -34,7 +34,7 @@ public sealed class MetricsCatalogueTests
         {
             Assert.StartsWith("gpuqos_", m.Name, StringComparison.Ordinal);
             Assert.Matches("^[a-z_][a-z0-9_]*$", m.Name);
-            Assert.Equal(m.Type == Collectors.Exposition.MetricType.Counter, m.Name.EndsWith("_total", StringComparison.Ordinal));
+            Assert.Equal(m.Type == Model.Metrics.MetricType.Counter, m.Name.EndsWith("_total", StringComparison.Ordinal));
             Assert.DoesNotContain("_percent", m.Name, StringComparison.Ordinal);
             Assert.Equal(m.Labels.Count, m.Labels.Distinct().Count());
             Assert.False(string.IsNullOrWhiteSpace(m.Help), m.Name + " has no help");
@@ -58,7 +58,7 @@ public sealed class MetricsCatalogueTests
         foreach (var (family, type) in ExpositionParser.Types(text))
         {
             Assert.True(catalogue.TryGetValue(family, out var definition), $"{family} is exposed but not in the catalogue");
-            Assert.Equal(definition.Type == Collectors.Exposition.MetricType.Counter ? "counter" : "gauge", type);
+            Assert.Equal(definition.Type == Model.Metrics.MetricType.Counter ? "counter" : "gauge", type);
         }
 
         foreach (var sample in samples)

@@ -1,7 +1,7 @@
 using System.Text;
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Daemon.Tests.Exposition;
 

@@ -1,8 +1,8 @@
 using System.Text;
-using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Http;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Model.Metrics;
 using Microsoft.AspNetCore.Http;
 using Prometheus;
 

@@ -1,12 +1,13 @@
 using System.Text;
-using GpuQos.Collectors.Attribution;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Exposition;
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Daemon.Tests.Observability;

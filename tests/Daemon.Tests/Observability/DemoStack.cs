@@ -57,7 +57,7 @@ public sealed class DemoStack : IAsyncLifetime
         // The demo host with an application XID (13) on its A10, so the XID panels draw a real series by code
         // while no alert fires (13 is a tenant's own fault).
         var scenario = Path.Combine(_config.FullName, "scenario.yaml");
-        await File.WriteAllTextAsync(scenario, Collectors.Simulation.ScenarioLoader.DemoYaml().TrimEnd() + "\n    xids:\n      - {at: 0s, xid: 13}\n");
+        await File.WriteAllTextAsync(scenario, Backends.Simulation.ScenarioLoader.DemoYaml().TrimEnd() + "\n    xids:\n      - {at: 0s, xid: 13}\n");
         _daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config, "--scenario", scenario]);
         _prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{_daemon.Port}", RuleFiles.RulePaths);
         await _prometheus.WaitForScrapesAsync(3, TimeSpan.FromSeconds(30));

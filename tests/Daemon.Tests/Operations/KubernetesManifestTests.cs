@@ -140,7 +140,7 @@ public sealed class KubernetesManifestTests
     {
         // A flood of 9450 must not fail the probes (issue 26): they go to web.healthListen, a port of its own.
         var container = At(Load(Path.Combine(Dir, "daemonset.yaml")).Single(), "spec.template.spec.containers.0");
-        var config = Collectors.Configuration.YamlBinder.Load<GpuQosOptions>(At(Load(Path.Combine(Dir, "configmap.yaml")).Single(), "data.gpuqos.yaml")!.ToString()!, "configmap.yaml");
+        var config = Model.Configuration.YamlBinder.Load<GpuQosOptions>(At(Load(Path.Combine(Dir, "configmap.yaml")).Single(), "data.gpuqos.yaml")!.ToString()!, "configmap.yaml");
         var ports = ((List<object>)At(container, "ports")!).ToDictionary(p => At(p, "name")!.ToString()!, p => At(p, "containerPort")!.ToString());
 
         Assert.Equal("health", At(container, "livenessProbe.httpGet.port"));

@@ -40,7 +40,7 @@ public sealed class MetricsSecurityTests : IDisposable
     [Fact]
     public void Validate_PlainPasswordInsteadOfHash_NamesTheUser()
     {
-        var errors = Collectors.Configuration.YamlBinder.Bind<GpuQosOptions>("web:\n  basicAuthUsers:\n    prometheus: hunter2\n").Errors;
+        var errors = Model.Configuration.YamlBinder.Bind<GpuQosOptions>("web:\n  basicAuthUsers:\n    prometheus: hunter2\n").Errors;
 
         var error = Assert.Single(errors);
         Assert.Equal("web.basicAuthUsers.prometheus", error.Path);

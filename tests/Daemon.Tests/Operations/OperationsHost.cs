@@ -1,5 +1,5 @@
 using System.Net;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -109,8 +109,8 @@ public sealed class ReadAuthenticationTests : IDisposable
     [Fact]
     public void Validate_ReadAuthWithoutWhatItNeeds_NamesTheField()
     {
-        var basic = Collectors.Configuration.YamlBinder.Bind<GpuQosOptions>("web:\n  readAuth: basic\n").Errors;
-        var token = Collectors.Configuration.YamlBinder.Bind<GpuQosOptions>("web:\n  readAuth: token\n").Errors;
+        var basic = Model.Configuration.YamlBinder.Bind<GpuQosOptions>("web:\n  readAuth: basic\n").Errors;
+        var token = Model.Configuration.YamlBinder.Bind<GpuQosOptions>("web:\n  readAuth: token\n").Errors;
 
         Assert.Equal("web.readAuth", Assert.Single(basic).Path);
         Assert.Contains("basicAuthUsers", basic[0].Message, StringComparison.Ordinal);

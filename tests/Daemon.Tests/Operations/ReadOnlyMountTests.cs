@@ -75,7 +75,7 @@ public sealed class ReadOnlyMountTests : IDisposable
     private static WebApplication Build(string config)
     {
         var options = ConfigLoader.LoadFile(config);
-        var backend = new Collectors.Simulation.SimulatedBackend(Collectors.Simulation.ScenarioLoader.Demo(), TimeProvider.System);
+        var backend = new Backends.Simulation.SimulatedBackend(Backends.Simulation.ScenarioLoader.Demo(), TimeProvider.System);
         return DaemonHost.Build(new RunRequest(options, config, BackendKind.Sim, null, "127.0.0.1:0"), backend, TimeProvider.System);
     }
 

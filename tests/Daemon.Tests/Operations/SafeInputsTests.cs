@@ -63,7 +63,7 @@ public sealed class SafeInputsTests
 
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
-            var path = prefix.Length == 0 ? Collectors.Configuration.YamlBinder.KeyOf(property) : prefix + "." + Collectors.Configuration.YamlBinder.KeyOf(property);
+            var path = prefix.Length == 0 ? Model.Configuration.YamlBinder.KeyOf(property) : prefix + "." + Model.Configuration.YamlBinder.KeyOf(property);
             yield return path;
             var inner = property.PropertyType.IsGenericType ? property.PropertyType.GetGenericArguments().Last() : property.PropertyType;
             inner = Nullable.GetUnderlyingType(inner) ?? inner;

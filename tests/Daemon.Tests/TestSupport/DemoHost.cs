@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
 using Microsoft.Extensions.Time.Testing;

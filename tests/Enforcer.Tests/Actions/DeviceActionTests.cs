@@ -1,5 +1,4 @@
-using GpuQos.Collectors.Model;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
@@ -7,6 +6,7 @@ using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Tests.Actions;
 
@@ -124,7 +124,7 @@ public sealed class DeviceActionTests
         Assert.Equal("the GPU is not in vGPU mode", action.Refusal(Context(host, latest, host.Backend, journal, gpu: 1)));
 
         // What the refusal spares: the driver (here the simulator, as NVML) rejects the change while VMs run.
-        Assert.Throws<Collectors.Backends.GpuBackendException>(() => action.Apply(Context(host, latest, host.Backend, journal, gpu: 2), journal.NextId()));
+        Assert.Throws<Model.Backends.GpuBackendException>(() => action.Apply(Context(host, latest, host.Backend, journal, gpu: 2), journal.NextId()));
 
         // The same GPU once its VMs are gone: allowed, set, journaled with the previous scheduler, and undone.
         var noVms = latest with { Gpus = [.. latest.Gpus.Select((g, i) => i == 2 ? g with { Partitions = [] } : g)] };
@@ -139,7 +139,7 @@ public sealed class DeviceActionTests
         Assert.Equal((VgpuSchedulerPolicy.BestEffort, 2000u), control.State);
     }
 
-    private static ActionContext Context(SimHost host, Collectors.Collection.HostSnapshot latest, Collectors.Backends.IGpuControl control, ActionJournal journal, int gpu) => new()
+    private static ActionContext Context(SimHost host, Model.Snapshots.HostSnapshot latest, Model.Backends.IGpuControl control, ActionJournal journal, int gpu) => new()
     {
         Policy = new PolicyOptions { Name = "vm-fairness", Tenant = "vdi" },
         Tenant = "vdi",

@@ -1,11 +1,10 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Nvml;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Enforcer.Tests.Actions;
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Procfs;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Tests.Actuators;
 

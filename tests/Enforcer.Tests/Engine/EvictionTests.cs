@@ -5,6 +5,7 @@ using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GpuQos.Enforcer.Tests.Engine;

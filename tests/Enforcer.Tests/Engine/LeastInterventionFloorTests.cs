@@ -5,6 +5,7 @@ using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 

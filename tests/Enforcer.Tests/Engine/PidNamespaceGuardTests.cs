@@ -1,10 +1,11 @@
-using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Tests.Attribution;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Procfs;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Tests.Engine;
 

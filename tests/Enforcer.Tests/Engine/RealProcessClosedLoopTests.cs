@@ -3,6 +3,7 @@ using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;

@@ -1,8 +1,8 @@
-using GpuQos.Collectors.Exposition;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Metrics;
 
 namespace GpuQos.Enforcer.Tests.Engine;
 

@@ -1,8 +1,8 @@
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 using Objective = GpuQos.Enforcer.Policies.KnownPolicyTypes.Objectives;
 
 namespace GpuQos.Enforcer.Tests.Evaluation;

@@ -1,9 +1,10 @@
-using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Enforcer.Tests.TestSupport;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Tests.Evaluation;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using GpuQos.Collectors.Simulation;
+using GpuQos.Backends.Simulation;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Journal;

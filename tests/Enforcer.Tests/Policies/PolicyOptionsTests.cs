@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Configuration;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.Enforcer.Tests.Policies;
 

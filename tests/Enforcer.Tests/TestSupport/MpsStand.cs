@@ -1,4 +1,4 @@
-using GpuQos.Collectors.Nvml;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Enforcer.Tests.TestSupport;
 

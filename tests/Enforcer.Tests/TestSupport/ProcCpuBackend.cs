@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Model;
 using GpuQos.Enforcer.Actuators;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Tests.TestSupport;
 

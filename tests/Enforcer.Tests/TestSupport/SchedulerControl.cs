@@ -1,5 +1,5 @@
-using GpuQos.Collectors.Backends;
-using GpuQos.Collectors.Model;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Devices;
 
 namespace GpuQos.Enforcer.Tests.TestSupport;
 

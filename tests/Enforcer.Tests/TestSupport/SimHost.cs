@@ -1,10 +1,11 @@
-using GpuQos.Collectors.Attribution;
-using GpuQos.Collectors.Backends;
+using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Model.Attribution;
+using GpuQos.Model.Backends;
+using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
-using GpuQos.Collectors.Configuration;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Kernels;
+using GpuQos.Model.Configuration;
 
 namespace GpuQos.IsolationProbes.Tests.Audit;
 

@@ -1,7 +1,7 @@
-using GpuQos.Collectors.Collection;
-using GpuQos.Collectors.Model;
 using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Scheduling;
+using GpuQos.Model.Devices;
+using GpuQos.Model.Snapshots;
 
 namespace GpuQos.IsolationProbes.Tests.Scheduling;
 

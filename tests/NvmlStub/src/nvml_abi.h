@@ -1,7 +1,7 @@
 /*
  * The part of NVML's ABI (nvml.h of NVML 13, x86-64) that GpuQos binds, written out from the NVML API
  * reference: return codes, constants and the layouts of every struct that crosses the boundary.
- * The managed bindings in src/Collectors/Nvml must match these layouts; build/layout.json (emitted by
+ * The managed bindings in src/Backends/Nvml must match these layouts; build/layout.json (emitted by
  * layout.c) lets a test prove it.
  */
 #ifndef GPUQOS_NVML_ABI_H

@@ -1,4 +1,0 @@
-namespace GpuQos.Collectors.Nvml;
-
-/// <summary>The last utilization seen for a process or vGPU instance, as 0..1 ratios.</summary>
-internal sealed record ProcessUtilization(double Sm, double Memory, double Encoder, double Decoder, ulong TimeStamp);
