@@ -1,5 +1,5 @@
 using GpuQos.Backends.Nvml;
-using GpuQos.Collectors.Tests.Nvml;
+using GpuQos.Collectors.Tests.Backends.Nvml;
 using GpuQos.Model.Backends;
 
 namespace GpuQos.Collectors.Tests.Backends;

@@ -1,6 +1,6 @@
 using GpuQos.Backends.Simulation;
 
-namespace GpuQos.Collectors.Tests.Simulation;
+namespace GpuQos.Collectors.Tests.Backends.Simulation;
 
 public sealed class FairShareTests
 {

@@ -1,7 +1,8 @@
+using GpuQos.Collectors.Tests.Attribution;
 using GpuQos.Model.Devices;
 using GpuQos.Model.Snapshots;
 
-namespace GpuQos.Collectors.Tests.Attribution;
+namespace GpuQos.Collectors.Tests.Collection;
 
 public sealed class TenantAggregationTests
 {

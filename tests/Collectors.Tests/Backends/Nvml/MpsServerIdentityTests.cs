@@ -3,7 +3,7 @@ using GpuQos.Backends.Nvml;
 using GpuQos.Model.Devices;
 using GpuQos.Model.Procfs;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>
 /// Issue #26: the MPS server is known by <c>/proc/PID/exe</c>. Its <c>comm</c> is cut to 15 characters

@@ -3,7 +3,7 @@ using GpuQos.Collectors.Collection;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Backends;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>
 /// Every error code the backend treats differently, injected through the stand-in's fixture and collected

@@ -9,7 +9,7 @@ using GpuQos.Model.Backends;
 using GpuQos.Model.Devices;
 using Microsoft.Extensions.Time.Testing;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>The NVML backend over the stand-in: what goes down to NVML, and what the demo fixture must equal.</summary>
 [Collection(NvmlStubCollection.Name)]

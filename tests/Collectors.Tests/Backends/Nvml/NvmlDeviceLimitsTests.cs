@@ -1,6 +1,6 @@
 using GpuQos.Model.Backends;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>The device ranges the enforcer checks its settings against, read through NVML from the stand-in's fixture.</summary>
 [Collection(NvmlStubCollection.Name)]

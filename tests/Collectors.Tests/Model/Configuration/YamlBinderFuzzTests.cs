@@ -1,8 +1,9 @@
 using CsCheck;
 using GpuQos.Backends.Simulation;
+using GpuQos.Collectors.Tests.Fuzzing;
 using GpuQos.Model.Configuration;
 
-namespace GpuQos.Collectors.Tests.Fuzzing;
+namespace GpuQos.Collectors.Tests.Model.Configuration;
 
 /// <summary>
 /// Property tests on the configuration and scenario parser: for random and mutated inputs it never throws,

@@ -3,7 +3,7 @@ using GpuQos.Model.Attribution;
 using GpuQos.Model.Devices;
 using GpuQos.Model.Snapshots;
 
-namespace GpuQos.Collectors.Tests.Attribution;
+namespace GpuQos.Collectors.Tests.Collection;
 
 /// <summary>
 /// The aggregation reuses its tables from GPU to GPU and cycle to cycle; on random hosts it must give what a

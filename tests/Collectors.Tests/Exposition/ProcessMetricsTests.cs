@@ -1,10 +1,11 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Exposition;
+using GpuQos.Collectors.Tests.Attribution;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Devices;
 using GpuQos.Model.Snapshots;
 
-namespace GpuQos.Collectors.Tests.Attribution;
+namespace GpuQos.Collectors.Tests.Exposition;
 
 public sealed class ProcessMetricsTests
 {

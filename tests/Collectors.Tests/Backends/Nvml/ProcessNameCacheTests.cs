@@ -1,6 +1,6 @@
 using GpuQos.Backends.Nvml;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 public sealed class ProcessNameCacheTests
 {

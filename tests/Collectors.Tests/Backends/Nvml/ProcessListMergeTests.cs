@@ -2,7 +2,7 @@ using GpuQos.Backends.Nvml;
 using GpuQos.Backends.Nvml.Interop;
 using GpuQos.Model.Devices;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>The merge rule for NVML's three process lists, on figures the stand-in cannot produce (lists that disagree).</summary>
 public sealed class ProcessListMergeTests

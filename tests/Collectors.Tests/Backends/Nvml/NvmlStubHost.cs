@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using GpuQos.Backends.Nvml;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>
 /// Builds the NVML stand-in once (<c>make -C tests/NvmlStub</c>, idempotent) and points the NVML backend at it.

@@ -1,6 +1,6 @@
 using GpuQos.Model.Devices;
 
-namespace GpuQos.Collectors.Tests.Model;
+namespace GpuQos.Collectors.Tests.Model.Devices;
 
 public sealed class MigGeometryTests
 {

@@ -1,6 +1,7 @@
+using GpuQos.Collectors.Tests.Attribution;
 using GpuQos.Model.Procfs;
 
-namespace GpuQos.Collectors.Tests.Attribution;
+namespace GpuQos.Collectors.Tests.Model.Procfs;
 
 public sealed class PidNamespaceCheckTests
 {

@@ -1,6 +1,6 @@
 using GpuQos.Model.Snapshots;
 
-namespace GpuQos.Collectors.Tests.Collection;
+namespace GpuQos.Collectors.Tests.Model.Snapshots;
 
 public sealed class TenantUsagesTests
 {

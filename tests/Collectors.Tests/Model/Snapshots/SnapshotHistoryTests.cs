@@ -5,7 +5,7 @@ using GpuQos.Model.Devices;
 using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
 
-namespace GpuQos.Collectors.Tests.Collection;
+namespace GpuQos.Collectors.Tests.Model.Snapshots;
 
 /// <summary>
 /// The history keeps earlier snapshots compact: what its readers take from processes is in the tenant usage,

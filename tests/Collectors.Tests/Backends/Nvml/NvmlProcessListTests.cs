@@ -2,7 +2,7 @@ using GpuQos.Collectors.Collection;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Devices;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>
 /// Process discovery from NVML's three lists (compute, graphics, MPS), merged by PID, over the stand-in: MPS as

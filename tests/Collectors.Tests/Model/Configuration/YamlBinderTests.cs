@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using GpuQos.Backends.Simulation;
 using GpuQos.Model.Configuration;
 
-namespace GpuQos.Collectors.Tests.Configuration;
+namespace GpuQos.Collectors.Tests.Model.Configuration;
 
 public sealed class YamlBinderTests
 {

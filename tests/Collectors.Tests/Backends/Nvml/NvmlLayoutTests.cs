@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using GpuQos.Backends.Nvml.Interop;
 
-namespace GpuQos.Collectors.Tests.Nvml;
+namespace GpuQos.Collectors.Tests.Backends.Nvml;
 
 /// <summary>Every marshalled struct has the size and field offsets the C compiler gives NVML 13's layout.</summary>
 [Collection(NvmlStubCollection.Name)]

@@ -5,7 +5,7 @@ using GpuQos.Model.Backends;
 using GpuQos.Model.Devices;
 using Microsoft.Extensions.Time.Testing;
 
-namespace GpuQos.Collectors.Tests.Simulation;
+namespace GpuQos.Collectors.Tests.Backends.Simulation;
 
 public sealed class SimulatedBackendTests
 {
