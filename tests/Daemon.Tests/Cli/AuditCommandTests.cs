@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
+using GpuQos.Daemon.Tests.Audit;
 using GpuQos.Daemon.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace GpuQos.Daemon.Tests.Audit;
+namespace GpuQos.Daemon.Tests.Cli;
 
 [Collection(CpuTimingCollection.Name)]
 public sealed class AuditCommandTests(AuditRunFixture audit, ITestOutputHelper output) : IClassFixture<AuditRunFixture>

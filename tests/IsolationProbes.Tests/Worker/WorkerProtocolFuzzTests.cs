@@ -3,7 +3,7 @@ using CsCheck;
 using GpuQos.Collectors.Tests.Fuzzing;
 using GpuQos.IsolationProbes.Worker;
 
-namespace GpuQos.IsolationProbes.Tests.Fuzzing;
+namespace GpuQos.IsolationProbes.Tests.Worker;
 
 /// <summary>
 /// Property tests on both ends of the probe-worker protocol (line-delimited JSON): the worker's request

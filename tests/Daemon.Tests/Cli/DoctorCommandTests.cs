@@ -3,7 +3,7 @@ using GpuQos.Collectors.Tests.Attribution;
 using GpuQos.Daemon.Tests.Nvml;
 using GpuQos.Daemon.Tests.TestSupport;
 
-namespace GpuQos.Daemon.Tests.Doctor;
+namespace GpuQos.Daemon.Tests.Cli;
 
 /// <summary>
 /// <c>gpuqos doctor</c> as an operator runs it: the real CLI over the NVML stand-in (or the simulated host),
