@@ -1,3 +1,4 @@
+using GpuQos.Daemon.Http.Api;
 using GpuQos.Enforcer;
 using GpuQos.IsolationProbes;
 
@@ -21,7 +22,7 @@ public static class ControlEndpoints
             }
 
             await enforcement.PauseAsync(ct);
-            return Results.Json(new { paused = enforcement.Paused }, JsonDefaults.Options);
+            return Results.Json(new EnforcementPause(enforcement.Paused), ApiJsonContext.Api.EnforcementPause);
         });
         control.MapPost("/enforcement/resume", async (IServiceProvider services, CancellationToken ct) =>
         {
@@ -31,7 +32,7 @@ public static class ControlEndpoints
             }
 
             await enforcement.ResumeAsync(ct);
-            return Results.Json(new { paused = enforcement.Paused }, JsonDefaults.Options);
+            return Results.Json(new EnforcementPause(enforcement.Paused), ApiJsonContext.Api.EnforcementPause);
         });
         control.MapPost("/actions/revert", async (IServiceProvider services, CancellationToken ct) =>
         {
@@ -41,7 +42,7 @@ public static class ControlEndpoints
             }
 
             var reverted = await enforcement.RevertAllAsync(ct);
-            return Results.Json(new { reverted }, JsonDefaults.Options);
+            return Results.Json(new RevertResult(reverted), ApiJsonContext.Api.RevertResult);
         });
         control.MapPost("/audits/run", (IServiceProvider services) =>
         {
@@ -51,11 +52,11 @@ public static class ControlEndpoints
             }
 
             return audit.TryStart()
-                ? Results.Json(new { started = true }, JsonDefaults.Options, statusCode: StatusCodes.Status202Accepted)
-                : Results.Json(new { started = false, error = "an audit is already running" }, JsonDefaults.Options, statusCode: StatusCodes.Status409Conflict);
+                ? Results.Json(new AuditStart(Started: true), ApiJsonContext.Api.AuditStart, statusCode: StatusCodes.Status202Accepted)
+                : Results.Json(new AuditStart(Started: false, "an audit is already running"), ApiJsonContext.Api.AuditStart, statusCode: StatusCodes.Status409Conflict);
         });
     }
 
     private static IResult NotAvailable(string feature) =>
-        Results.Json(new { error = $"the {feature} feature is not part of this daemon" }, JsonDefaults.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+        Results.Json(new ApiError($"the {feature} feature is not part of this daemon"), ApiJsonContext.Api.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable);
 }
