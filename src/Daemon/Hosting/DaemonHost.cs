@@ -69,6 +69,7 @@ public static class DaemonHost
         services.AddObservability(request);
         services.AddOperations(request);
         services.AddAdvisor(request);
+        services.AddApiDocument();
 
         configureServices?.Invoke(services);
         var app = builder.Build();
@@ -80,6 +81,7 @@ public static class DaemonHost
         app.MapObservability();
         app.MapOperations();
         app.MapAdvisor();
+        app.MapApiDocument();
         return app;
     }
 
