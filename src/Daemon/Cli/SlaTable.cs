@@ -11,55 +11,49 @@ namespace GpuQos.Daemon.Cli;
 /// </summary>
 internal static class SlaTable
 {
-    /// <summary>Builds the table.</summary>
-    public static Table Create(IReadOnlyList<SlaRow> rows, DateTimeOffset now, bool wide)
+    private const int Never = int.MaxValue;
+
+    /// <summary>Builds the table, clipped to <paramref name="width"/> columns unless <paramref name="wide"/>.</summary>
+    public static Table Create(IReadOnlyList<SlaRow> rows, DateTimeOffset now, bool wide, int width)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var table = new Table().Title("SLA states");
-        if (rows.Count == 0)
+        if (wide)
         {
-            return table.AddColumn("(none)");
+            return TableFit.Create(
+                "SLA states",
+                ["Policy", "Tenant", "GPU", "UUID", "State", "Mode", "Since", "Objectives", "Breaches", "In breach", "Actions", "Held back / error"],
+                [Never, Never, Never, Never, Never, Never, Never, Never, Never, Never, Never, Never],
+                [.. rows.Select(r => new[]
+                {
+                    Text(r.Policy), Text(r.Tenant), Gpu(r), Text(r.Uuid), r.State, Text(r.Mode), Text(r.Since?.ToString("O", CultureInfo.InvariantCulture)),
+                    Text(r.Objectives), r.Breaches is { } b ? StateTables.Number(b) : "-",
+                    r.BreachSeconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-", Text(r.Actions), Text(r.Error ?? r.HeldBack),
+                })],
+                Never,
+                (row, column) => column == 4 ? Color(rows[row].State) : null);
         }
 
-        table.AddColumns(wide
-            ? ["Policy", "Tenant", "GPU", "UUID", "State", "Mode", "Since", "Objectives", "Breaches", "In breach", "Actions", "Held back / error"]
-            : ["Policy", "Tenant", "GPU", "State", "Since", "Objective", "Actions / note"]);
-        foreach (var r in rows)
-        {
-            var gpu = r.Gpu is { } g ? StateTables.Number(g) : "-";
-            table.AddRow(wide
-                ?
-                [
-                    Full(r.Policy), Full(r.Tenant), gpu, Full(r.Uuid), State(r.State), Full(r.Mode),
-                    Full(r.Since?.ToString("O", CultureInfo.InvariantCulture)), Full(r.Objectives),
-                    r.Breaches is { } b ? StateTables.Number(b) : "-",
-                    r.BreachSeconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-",
-                    Full(r.Actions), Full(r.Error ?? r.HeldBack),
-                ]
-                :
-                [
-                    StateTables.Cell(r.Policy, 21), StateTables.Cell(r.Tenant, 11), gpu, State(r.State),
-                    StateTables.Cell(r.Since is null ? null : HumanUnits.Ago(r.Since, now), 10),
-                    Objective(r), StateTables.Cell(Note(r), 17),
-                ]);
-        }
-
-        return table;
+        // The names and the note give way first; the state, its age and the GPU are never clipped.
+        return TableFit.Create(
+            "SLA states",
+            ["Policy", "Tenant", "GPU", "State", "Since", "Objective", "Actions / note"],
+            [14, 8, Never, Never, Never, 18, 12],
+            [.. rows.Select(r => new[] { r.Policy, Text(r.Tenant), Gpu(r), r.State, r.Since is null ? "-" : HumanUnits.Ago(r.Since, now), Objective(r), Text(Note(r)) })],
+            width,
+            (row, column) => column switch
+            {
+                3 => Color(rows[row].State),
+                5 => Violated(rows[row]) ? "red" : null,
+                _ => null,
+            });
     }
 
-    /// <summary>The objective in human units: <c>max-memory 32.0/24.0 GiB</c>, <c>min-sm-share 12.5/30.0%</c>, red when violated.</summary>
-    internal static string Objective(SlaRow r)
-    {
-        if (r.Objective is not { } type)
-        {
-            return "-";
-        }
+    /// <summary>The objective in human units: <c>max-memory 32.0/24.0 GiB</c>, <c>min-sm-share 12.5/30.0%</c>.</summary>
+    internal static string Objective(SlaRow r) => r.Objective is { } type ? type + " " + Pair(type, r.Value, r.Target) : "-";
 
-        var text = type + " " + Pair(type, r.Value, r.Target);
-        var violated = r.Value is { } v && r.Target is { } t && (type.StartsWith("min-", StringComparison.Ordinal) ? v < t : v > t);
-        var cell = StateTables.Cell(text, 25);
-        return violated ? $"[red]{cell}[/]" : cell;
-    }
+    // A min- objective is violated below its target, any other above it.
+    private static bool Violated(SlaRow r) =>
+        r.Objective is { } type && r.Value is { } v && r.Target is { } t && (type.StartsWith("min-", StringComparison.Ordinal) ? v < t : v > t);
 
     // The unit follows the objective: bytes for memory, a share (0..1) for SM time, a count otherwise.
     private static string Pair(string type, double? value, double? target)
@@ -97,16 +91,14 @@ internal static class SlaTable
         return r.Mode == "dry-run" ? (types.Length == 0 ? "dry-run" : "dry-run: " + types) : types;
     }
 
-    private static string State(string state)
+    private static string Color(string state) => state switch
     {
-        var color = state switch
-        {
-            "ok" => "green",
-            "pending" or "recovering" => "yellow",
-            _ => "red",
-        };
-        return $"[{color}]{StateTables.Cell(state, 10)}[/]";
-    }
+        "ok" => "green",
+        "pending" or "recovering" => "yellow",
+        _ => "red",
+    };
 
-    private static string Full(string? text) => StateTables.Cell(text, int.MaxValue);
+    private static string Gpu(SlaRow r) => r.Gpu is { } g ? StateTables.Number(g) : "-";
+
+    private static string Text(string? text) => string.IsNullOrEmpty(text) ? "-" : text;
 }

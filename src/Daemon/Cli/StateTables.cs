@@ -37,12 +37,12 @@ internal static class StateTables
         console.Write(Tenants(state));
         if (state.Sla is { } sla)
         {
-            console.Write(SlaTable.Create(sla, now, wide));
+            console.Write(SlaTable.Create(sla, now, wide, console.Profile.Width));
         }
 
         if (actions is not null)
         {
-            console.Write(Actions(actions, now, wide));
+            console.Write(Actions(actions, now, wide, console.Profile.Width));
         }
     }
 
@@ -123,25 +123,26 @@ internal static class StateTables
         return table;
     }
 
-    private static Table Actions(IReadOnlyList<ActionEntry> actions, DateTimeOffset now, bool wide)
+    private static Table Actions(IReadOnlyList<ActionEntry> actions, DateTimeOffset now, bool wide, int width)
     {
-        var table = new Table().Title($"Recent actions (last {RecentActions})");
-        if (actions.Count == 0)
-        {
-            return table.AddColumn("(none)");
-        }
-
-        table.AddColumns(wide ? ["Time", "Id", "Policy", "Tenant", "GPU", "UUID", "Action", "Result", "Detail"] : ["When", "Policy", "Tenant", "GPU", "Action", "Result", "Detail"]);
+        const int never = int.MaxValue;
+        var title = $"Recent actions (last {RecentActions})";
 
         // Oldest first, so the newest action is the last line, nearest the prompt.
-        foreach (var a in actions.Take(RecentActions).Reverse())
-        {
-            table.AddRow(wide
-                ? [Cell(a.Time.ToString("O", CultureInfo.InvariantCulture), int.MaxValue), Number(a.Id), Cell(a.Policy, int.MaxValue), Cell(a.Tenant, int.MaxValue), Number(a.Gpu), Cell(a.Uuid, int.MaxValue), Cell(a.Action, int.MaxValue), Cell(a.Result, int.MaxValue), Cell(a.Detail, int.MaxValue)]
-                : [Cell(HumanUnits.Ago(a.Time, now), 10), Cell(a.Policy, 20), Cell(a.Tenant, 11), Number(a.Gpu), Cell(a.Action, 16), Cell(a.Result, 13), Cell(a.Detail, 23)]);
-        }
-
-        return table;
+        var shown = actions.Take(RecentActions).Reverse().ToList();
+        return wide
+            ? TableFit.Create(
+                title,
+                ["Time", "Id", "Policy", "Tenant", "GPU", "UUID", "Action", "Result", "Detail"],
+                [never, never, never, never, never, never, never, never, never],
+                [.. shown.Select(a => new[] { a.Time.ToString("O", CultureInfo.InvariantCulture), Number(a.Id), a.Policy, a.Tenant, Number(a.Gpu), a.Uuid, a.Action, a.Result, a.Detail })],
+                never)
+            : TableFit.Create(
+                title,
+                ["When", "Policy", "Tenant", "GPU", "Action", "Result", "Detail"],
+                [never, 14, 8, never, never, never, 16],
+                [.. shown.Select(a => new[] { HumanUnits.Ago(a.Time, now), a.Policy, a.Tenant, Number(a.Gpu), a.Action, a.Result, a.Detail })],
+                width);
     }
 
     /// <summary>Escaped, clipped text for a cell; <c>-</c> when empty.</summary>

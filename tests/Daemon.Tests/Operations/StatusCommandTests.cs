@@ -77,13 +77,16 @@ public sealed class StatusCommandTests
         foreach (var expected in new[]
         {
             "SLA states", "memory-ceiling", "enforcing", "42 s ago", "max-memory 32.0/24.0 GiB", "dry-run: priority",
-            "search-share", "min-sm-share 12.5/30.0%", "a-policy-name-much-l…", "held: cooldown", "broken-policy", "failed",
+            "search-share", "min-sm-share 12.5/30.0%", "held: cooldown", "broken-policy", "failed",
             "Recent actions", "priority", "dry-run", "3 min ago", "taken 1 s ago",
         })
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);
         }
 
+        // Too long for 120 columns: clipped with an ellipsis, not wrapped onto a second line.
+        Assert.Matches("│ a-policy-name-[a-z-]*… ", output);
+        Assert.DoesNotContain("a-policy-name-much-longer-than-the-column", output, StringComparison.Ordinal);
         Assert.DoesNotContain(Uuid, output, StringComparison.Ordinal);
         Assert.DoesNotContain("34359738368", output, StringComparison.Ordinal);
         Assert.DoesNotContain("2026-12-06T", output, StringComparison.Ordinal);
