@@ -1,16 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using GpuQos.Model.Json;
 
 namespace GpuQos.Advisor.Output;
 
 /// <summary>JSON settings for evidence and advice, shared by the daemon's endpoints and <c>gpuqos advise --json</c>.</summary>
 public static class AdviceJson
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    /// <summary>The indented document settings, defined once in <see cref="GpuQosJson"/>.</summary>
+    public static JsonSerializerOptions Options => GpuQosJson.Documents;
 }

@@ -1,123 +1,152 @@
 using System.Globalization;
-using System.Text.Json;
+using GpuQos.Daemon.Http.Api;
 using Spectre.Console;
 
 namespace GpuQos.Daemon.Cli;
 
-/// <summary>Renders <c>/api/v1/state</c> as tables: GPUs, partitions, tenants, SLA states and recent actions.</summary>
+/// <summary>
+/// Renders <see cref="StateDocument"/> as tables: GPUs, partitions, tenants, SLA states and recent actions. Values
+/// are in human units; free text is clipped so that, without <c>--wide</c>, no row is wider than 120 columns and
+/// none wraps. <c>--wide</c> adds the UUIDs and the full text.
+/// </summary>
 internal static class StateTables
 {
     /// <summary>Most recent actions shown; <c>--json</c> has them all.</summary>
     public const int RecentActions = 20;
 
-    public static void Write(IAnsiConsole console, Uri url, JsonElement state, JsonElement? actions)
+    /// <summary>Writes every table.</summary>
+    /// <param name="console">Where to write.</param>
+    /// <param name="url">The daemon's base URL, for the heading.</param>
+    /// <param name="state">The daemon's state.</param>
+    /// <param name="actions">Its recent actions, newest first; null when it runs no enforcement.</param>
+    /// <param name="now">This host's time, against which ages ("42 s ago") are told.</param>
+    /// <param name="wide">Add UUIDs and the full text of every column.</param>
+    public static void Write(IAnsiConsole console, Uri url, StateDocument state, IReadOnlyList<ActionEntry>? actions, DateTimeOffset now, bool wide)
     {
-        console.MarkupLine($"[bold]GpuQos[/] at {Markup.Escape(url.ToString())}: backend [bold]{Markup.Escape(Text(state, "backend"))}[/], cycle {Text(state, "sequence")}, {Markup.Escape(Text(state, "timestamp"))}");
-        if (state.TryGetProperty("config", out var config))
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(state);
+        var taken = wide ? state.Timestamp.ToString("O", CultureInfo.InvariantCulture) : "taken " + HumanUnits.Ago(state.Timestamp, now);
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]GpuQos[/] at {Markup.Escape(url.ToString())}: backend [bold]{Markup.Escape(state.Backend)}[/], cycle {state.Sequence}, {Markup.Escape(taken)}"));
+        if (state.Config is { } config)
         {
-            var reload = config.TryGetProperty("lastReload", out var r) ? r : default;
-            var ok = reload.ValueKind != JsonValueKind.Object || reload.GetProperty("success").GetBoolean();
-            console.MarkupLine($"configuration {Markup.Escape(Text(config, "source"))}: last reload {(ok ? "[green]applied[/]" : "[red]rejected[/] (the previous configuration is in force)")}");
+            console.MarkupLine($"configuration {Markup.Escape(config.Source)}: last reload {(config.LastReload.Success ? "[green]applied[/]" : "[red]rejected[/] (the previous configuration is in force)")}");
         }
 
-        var gpus = new Table().Title("GPUs").AddColumns("GPU", "Name", "Mode", "SM util", "Memory used", "Power", "Partitions", "Processes");
-        var partitions = new Table().Title("Partitions").AddColumns("GPU", "Partition", "Kind", "Profile", "Tenant", "SMs", "SM util", "Memory used");
-        foreach (var gpu in Array(state, "gpus"))
+        console.Write(Gpus(state, wide));
+        console.Write(Partitions(state, wide));
+        console.Write(Tenants(state));
+        if (state.Sla is { } sla)
         {
-            var device = gpu.TryGetProperty("device", out var d) ? d : default;
-            gpus.AddRow(
-                Text(gpu, "index"),
-                Markup.Escape(Text(gpu, "name")),
-                Markup.Escape(Text(gpu, "mode")) + (gpu.TryGetProperty("lost", out var lost) && lost.ValueKind == JsonValueKind.True ? " [red](lost)[/]" : ""),
-                Percent(device, "smUtilization"),
-                Bytes(device, "memoryUsedBytes") + " / " + Bytes(device, "memoryTotalBytes"),
-                device.ValueKind == JsonValueKind.Object && device.TryGetProperty("powerWatts", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble().ToString("0", CultureInfo.InvariantCulture) + " W" : "-",
-                Array(gpu, "partitions").Count.ToString(CultureInfo.InvariantCulture),
-                Array(gpu, "processes").Count.ToString(CultureInfo.InvariantCulture));
-            foreach (var partition in Array(gpu, "partitions"))
-            {
-                var reading = partition.TryGetProperty("reading", out var rd) ? rd : default;
-                partitions.AddRow(
-                    Text(gpu, "index"),
-                    Markup.Escape(Text(reading, "id")),
-                    Markup.Escape(Text(partition, "kind")),
-                    Markup.Escape(Text(reading, "profile")),
-                    Markup.Escape(Text(partition, "tenant")),
-                    Text(reading, "smCount"),
-                    Percent(reading, "smUtilization"),
-                    Bytes(reading, "memoryUsedBytes") + " / " + Bytes(reading, "memoryTotalBytes"));
-            }
+            console.Write(SlaTable.Create(sla, now, wide, console.Profile.Width));
         }
 
-        console.Write(gpus);
-        console.Write(partitions);
-        var tenants = new Table().Title("Tenants").AddColumns("Tenant", "GPU", "SM share", "Memory", "Processes");
-        foreach (var t in Array(state, "tenants"))
+        if (actions is not null)
         {
-            tenants.AddRow(Markup.Escape(Text(t, "tenant")), Text(t, "gpu"), Percent(t, "smShare"), Bytes(t, "memoryUsedBytes"), Text(t, "processes"));
-        }
-
-        console.Write(tenants);
-        if (state.TryGetProperty("sla", out var sla))
-        {
-            console.Write(Flat("SLA states", Rows(sla)));
-        }
-
-        if (actions is { } a)
-        {
-            console.Write(Flat($"Recent actions (last {RecentActions})", Rows(a).TakeLast(RecentActions).ToList()));
+            console.Write(Actions(actions, now, wide, console.Profile.Width));
         }
     }
 
-    /// <summary>A table of flat objects whose columns are the union of their keys, in first-seen order; nested values print as JSON.</summary>
-    public static Table Flat(string title, IReadOnlyList<JsonElement> rows)
+    private static Table Gpus(StateDocument state, bool wide)
     {
-        var columns = rows.SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Distinct(StringComparer.Ordinal).ToList();
-        var table = new Table().Title(title);
-        if (columns.Count == 0)
+        var table = new Table().Title("GPUs").AddColumns("GPU", "Name");
+        if (wide)
         {
-            return table.AddColumn("(none)");
+            table.AddColumn("UUID");
         }
 
-        table.AddColumns(columns.ToArray());
-        foreach (var row in rows)
+        table.AddColumns("Mode", "SM util", "Memory used", "Power", "Partitions", "Processes");
+        foreach (var gpu in state.Gpus)
         {
-            table.AddRow(columns.Select(c => Markup.Escape(row.TryGetProperty(c, out var v) ? Scalar(v) : "")).ToArray());
+            var d = gpu.Device;
+            List<string> cells = [Number(gpu.Index), Cell(gpu.Name, wide ? int.MaxValue : 28)];
+            if (wide)
+            {
+                cells.Add(Cell(gpu.Uuid, int.MaxValue));
+            }
+
+            cells.AddRange(
+            [
+                Cell(gpu.Mode, 14) + (gpu.Lost ? " [red](lost)[/]" : ""),
+                HumanUnits.Percent(d?.SmUtilization),
+                d is null ? "-" : HumanUnits.Bytes(d.MemoryUsedBytes) + " / " + HumanUnits.Bytes(d.MemoryTotalBytes),
+                d?.PowerWatts is { } p ? p.ToString("0", CultureInfo.InvariantCulture) + " W" : "-",
+                Number(gpu.Partitions.Count),
+                Number(gpu.Processes.Count),
+            ]);
+            table.AddRow([.. cells]);
         }
 
         return table;
     }
 
-    // The enforcer serves either an array, or an object holding one (e.g. {"policies": [...]}).
-    private static List<JsonElement> Rows(JsonElement value) => value.ValueKind switch
+    private static Table Partitions(StateDocument state, bool wide)
     {
-        JsonValueKind.Array => value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).ToList(),
-        JsonValueKind.Object => value.EnumerateObject().FirstOrDefault(p => p.Value.ValueKind == JsonValueKind.Array).Value is { ValueKind: JsonValueKind.Array } inner
-            ? Rows(inner)
-            : [value],
-        _ => [],
-    };
+        var table = new Table().Title("Partitions").AddColumns("GPU", "Partition", "Kind", "Profile", "Tenant", "SMs", "SM util", "Memory used");
+        if (wide)
+        {
+            table.AddColumn("UUID");
+        }
 
-    private static string Scalar(JsonElement v) => v.ValueKind switch
+        var max = wide ? int.MaxValue : 20;
+        foreach (var gpu in state.Gpus)
+        {
+            foreach (var p in gpu.Partitions)
+            {
+                var r = p.Reading;
+                List<string> cells =
+                [
+                    Number(gpu.Index), Cell(r.Id, max), Cell(p.Kind, 10), Cell(r.Profile, max), Cell(p.Tenant, max),
+                    r.SmCount is { } sms ? Number(sms) : "-",
+                    HumanUnits.Percent(r.SmUtilization),
+                    HumanUnits.Bytes(r.MemoryUsedBytes) + " / " + HumanUnits.Bytes(r.MemoryTotalBytes),
+                ];
+                if (wide)
+                {
+                    cells.Add(Cell(r.Uuid, int.MaxValue));
+                }
+
+                table.AddRow([.. cells]);
+            }
+        }
+
+        return table;
+    }
+
+    private static Table Tenants(StateDocument state)
     {
-        JsonValueKind.String => v.GetString() ?? "",
-        JsonValueKind.Null => "-",
-        _ => v.GetRawText(),
-    };
+        var table = new Table().Title("Tenants").AddColumns("Tenant", "GPU", "SM share", "Memory", "Processes");
+        foreach (var t in state.Tenants)
+        {
+            table.AddRow(Cell(t.Tenant, 30), Number(t.Gpu), HumanUnits.Percent(t.SmShare), HumanUnits.Bytes(t.MemoryUsedBytes), Number(t.Processes));
+        }
 
-    private static List<JsonElement> Array(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray()] : [];
+        return table;
+    }
 
-    private static string Text(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : "-";
+    private static Table Actions(IReadOnlyList<ActionEntry> actions, DateTimeOffset now, bool wide, int width)
+    {
+        const int never = int.MaxValue;
+        var title = $"Recent actions (last {RecentActions})";
 
-    private static string Percent(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
-            ? (v.GetDouble() * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"
-            : "-";
+        // Oldest first, so the newest action is the last line, nearest the prompt.
+        var shown = actions.Take(RecentActions).Reverse().ToList();
+        return wide
+            ? TableFit.Create(
+                title,
+                ["Time", "Id", "Policy", "Tenant", "GPU", "UUID", "Action", "Result", "Detail"],
+                [never, never, never, never, never, never, never, never, never],
+                [.. shown.Select(a => new[] { a.Time.ToString("O", CultureInfo.InvariantCulture), Number(a.Id), a.Policy, a.Tenant, Number(a.Gpu), a.Uuid, a.Action, a.Result, a.Detail })],
+                never)
+            : TableFit.Create(
+                title,
+                ["When", "Policy", "Tenant", "GPU", "Action", "Result", "Detail"],
+                [never, 14, 8, never, never, never, 16],
+                [.. shown.Select(a => new[] { HumanUnits.Ago(a.Time, now), a.Policy, a.Tenant, Number(a.Gpu), a.Action, a.Result, a.Detail })],
+                width);
+    }
 
-    private static string Bytes(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
-            ? (v.GetDouble() / (1L << 30)).ToString("0.0", CultureInfo.InvariantCulture) + " GiB"
-            : "-";
+    /// <summary>Escaped, clipped text for a cell; <c>-</c> when empty.</summary>
+    internal static string Cell(string? text, int max) => Markup.Escape(HumanUnits.Clip(text, max));
+
+    internal static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

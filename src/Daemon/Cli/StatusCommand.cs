@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json;
+using GpuQos.Daemon.Http.Api;
 using Spectre.Console;
 
 namespace GpuQos.Daemon.Cli;
@@ -14,19 +15,20 @@ internal static class StatusCommand
     {
         var url = new Option<string>("--url") { Description = "Base URL of the daemon.", DefaultValueFactory = _ => DefaultUrl, HelpName = "URL" };
         var json = new Option<bool>("--json") { Description = "Print /api/v1/state (with the recent actions under \"actions\") as JSON for scripts." };
+        var wide = new Option<bool>("--wide") { Description = "Add the UUID columns and every field in full (rows may then be wider than the terminal)." };
         var tokenFile = CommonOptions.TokenFile();
         var command = new Command("status", """
             Show a running daemon's GPUs, partitions, tenants, SLA states and recent actions. Exit code: 0 shown,
             2 the daemon could not be reached or answered with an error.
             """)
         {
-            url, json, tokenFile,
+            url, json, wide, tokenFile,
         };
-        command.SetAction(async (parse, ct) => await ShowAsync(parse.GetValue(url)!, parse.GetValue(json), parse.GetValue(tokenFile), ct));
+        command.SetAction(async (parse, ct) => await ShowAsync(parse.GetValue(url)!, parse.GetValue(json), parse.GetValue(wide), parse.GetValue(tokenFile), ct));
         return command;
     }
 
-    private static async Task<int> ShowAsync(string url, bool json, FileInfo? tokenFile, CancellationToken ct)
+    private static async Task<int> ShowAsync(string url, bool json, bool wide, FileInfo? tokenFile, CancellationToken ct)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
         {
@@ -41,7 +43,7 @@ internal static class StatusCommand
             return ExitCodes.Error;
         }
 
-        JsonElement state;
+        StateDocument state;
         try
         {
             using var response = await http.GetAsync("/api/v1/state", ct);
@@ -51,7 +53,7 @@ internal static class StatusCommand
                 return ExitCodes.Error;
             }
 
-            state = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            state = await response.Content.ReadFromJsonAsync(ApiJsonContext.Api.StateDocument, ct) ?? throw new JsonException("the daemon answered null");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {
@@ -62,13 +64,14 @@ internal static class StatusCommand
         var actions = await ActionsAsync(http, ct);
         if (json)
         {
-            var document = state.Deserialize<Dictionary<string, JsonElement>>()!;
-            if (actions is { } a)
+            // The state document as served, with the recent actions added under "actions".
+            var document = JsonSerializer.SerializeToNode(state, ApiJsonContext.Api.StateDocument)!.AsObject();
+            if (actions is not null)
             {
-                document["actions"] = a;
+                document["actions"] = JsonSerializer.SerializeToNode(actions, ApiJsonContext.Api.IReadOnlyListActionEntry);
             }
 
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(document, Http.JsonDefaults.Options));
+            await Console.Out.WriteLineAsync(document.ToJsonString(ApiJsonContext.Api.Options));
             return ExitCodes.Ok;
         }
 
@@ -79,17 +82,17 @@ internal static class StatusCommand
             console.Profile.Width = 200;
         }
 
-        StateTables.Write(console, baseUri, state, actions);
+        StateTables.Write(console, baseUri, state, actions, TimeProvider.System.GetUtcNow(), wide);
         return ExitCodes.Ok;
     }
 
     // Recent actions come from the enforcer's endpoint; a daemon without enforcement has none to show.
-    private static async Task<JsonElement?> ActionsAsync(HttpClient http, CancellationToken ct)
+    private static async Task<IReadOnlyList<ActionEntry>?> ActionsAsync(HttpClient http, CancellationToken ct)
     {
         try
         {
             using var response = await http.GetAsync("/api/v1/actions", ct);
-            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>(ct) : null;
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync(ApiJsonContext.Api.IReadOnlyListActionEntry, ct) : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {

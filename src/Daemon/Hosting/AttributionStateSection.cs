@@ -1,21 +1,15 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Daemon.Http;
+using GpuQos.Daemon.Http.Api;
 
 namespace GpuQos.Daemon.Hosting;
 
 /// <summary>The <c>attribution</c> section of <c>/api/v1/state</c>: is the kubelet answering, what is cached.</summary>
 internal sealed class AttributionStateSection(AttributionState state, AttributionOptions options) : IStateSection
 {
-    public string Name => "attribution";
-
-    public object GetState() => new
+    public StateDocument AddTo(StateDocument document) => document with
     {
-        enabled = options.Enabled,
-        podResourcesSocket = options.PodResourcesSocket,
-        kubeletUp = state.KubeletUp,
-        kubeletErrors = state.KubeletErrors,
-        pods = state.Inventory.PodCount,
-        cachedProcesses = state.CachedProcesses,
-        refreshes = state.Refreshes,
+        Attribution = new AttributionSummary(
+            options.Enabled, options.PodResourcesSocket, state.KubeletUp, state.KubeletErrors, state.Inventory.PodCount, state.CachedProcesses, state.Refreshes),
     };
 }

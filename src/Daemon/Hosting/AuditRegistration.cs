@@ -1,4 +1,6 @@
 using GpuQos.Daemon.Http;
+using GpuQos.Daemon.Http.Api;
+using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes;
 using GpuQos.IsolationProbes.Exposition;
 using GpuQos.IsolationProbes.Scheduling;
@@ -31,29 +33,34 @@ internal static class AuditRegistration
     /// <summary>Maps <c>/api/v1/audits/latest</c>: the latest report JSON, or 404 with a clear message before the first audit.</summary>
     public static void MapAudit(this WebApplication app)
     {
+        // The report is served as the exact text of report.json (ReportJson), so the API and the file never differ.
         app.MapGet("/api/v1/audits/latest", (AuditRunner runner) => runner.LatestJson is { } json
             ? Results.Text(json, "application/json")
             : Results.Json(
-                new { error = runner.Running ? "the first isolation audit is running; no report yet" : "no isolation audit has completed yet", lastError = runner.LastError },
-                statusCode: StatusCodes.Status404NotFound));
+                new ApiError(runner.Running ? "the first isolation audit is running; no report yet" : "no isolation audit has completed yet", runner.LastError),
+                ApiJsonContext.Api.ApiError,
+                statusCode: StatusCodes.Status404NotFound))
+            .Produces<AuditReport>(contentType: "application/json")
+            .Produces<ApiError>(StatusCodes.Status404NotFound, "application/json");
     }
 
     private sealed class AuditStateSection(AuditRunner runner, IServiceProvider services) : IStateSection
     {
-        public string Name => "audit";
-
-        public object GetState()
+        public StateDocument AddTo(StateDocument state)
         {
             var scheduler = services.GetService<AuditSchedulerService>();
-            return new
+            return state with
             {
-                running = runner.Running,
-                outcome = runner.Latest?.Outcome,
-                lastStarted = runner.Latest?.StartedAt,
-                lastFinished = runner.LastFinished,
-                lastError = runner.LastError,
-                nextDue = scheduler?.NextDue,
-                postponed = scheduler?.Postponed,
+                Audit = new AuditSummary
+                {
+                    Running = runner.Running,
+                    Outcome = runner.Latest?.Outcome,
+                    LastStarted = runner.Latest?.StartedAt,
+                    LastFinished = runner.LastFinished,
+                    LastError = runner.LastError,
+                    NextDue = scheduler?.NextDue,
+                    Postponed = scheduler?.Postponed,
+                },
             };
         }
     }

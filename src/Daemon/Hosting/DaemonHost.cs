@@ -71,6 +71,7 @@ public static class DaemonHost
         services.AddObservability(request);
         services.AddOperations(request);
         services.AddAdvisor(request);
+        services.AddApiDocument();
 
         configureServices?.Invoke(services);
         var app = builder.Build();
@@ -82,6 +83,7 @@ public static class DaemonHost
         app.MapObservability();
         app.MapOperations();
         app.MapAdvisor();
+        app.MapApiDocument();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
+using GpuQos.Daemon.Http.Api;
 using GpuQos.Enforcer;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
@@ -55,19 +56,14 @@ internal static class EnforcementRegistration
     public static void MapEnforcement(this WebApplication app)
     {
         app.MapGet("/api/v1/actions", (SlaEnforcer enforcer, int? limit) =>
-            Results.Json(enforcer.RecentActions().Take(Math.Clamp(limit ?? 100, 1, 10_000)).Select(a => new
-            {
-                time = a.Time,
-                id = a.Id,
-                policy = a.Policy,
-                tenant = a.Tenant,
-                gpu = a.Gpu,
-                uuid = a.Uuid,
-                action = a.Action,
-                result = a.Result,
-                detail = a.Detail,
-            }).ToArray(), JsonDefaults.Options));
+            Results.Json<IReadOnlyList<ActionEntry>>(
+                [.. enforcer.RecentActions().Take(Math.Clamp(limit ?? 100, 1, 10_000)).Select(Entry)],
+                ApiJsonContext.Api.IReadOnlyListActionEntry))
+            .Produces<IReadOnlyList<ActionEntry>>(contentType: "application/json");
     }
+
+    // The enforcer's record stays its own; the API record is mapped here, at the edge.
+    private static ActionEntry Entry(ActionRecord a) => new(a.Time, a.Id, a.Policy, a.Tenant, a.Gpu, a.Uuid, a.Action, a.Result, a.Detail);
 
     private static void AddActionFactory<T>(this IServiceCollection services)
         where T : class, IActionFactory => services.AddSingleton<IActionFactory, T>();

@@ -1,3 +1,4 @@
+using GpuQos.Daemon.Http.Api;
 using GpuQos.Daemon.Hosting;
 
 namespace GpuQos.Daemon.Http;
@@ -11,8 +12,8 @@ internal sealed partial class BearerTokenFilter(BearerToken token, ILogger<Beare
         if (!token.Configured)
         {
             return Results.Json(
-                new { error = "state-changing endpoints are disabled: no bearer token is configured (web.tokenFile)" },
-                JsonDefaults.Options,
+                new ApiError("state-changing endpoints are disabled: no bearer token is configured (web.tokenFile)"),
+                ApiJsonContext.Api.ApiError,
                 statusCode: StatusCodes.Status403Forbidden);
         }
 
@@ -20,7 +21,7 @@ internal sealed partial class BearerTokenFilter(BearerToken token, ILogger<Beare
         {
             LogRejected(http.Request.Path, http.Connection.RemoteIpAddress);
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"gpuqos\"";
-            return Results.Json(new { error = "a valid bearer token is required (Authorization: Bearer TOKEN)" }, JsonDefaults.Options, statusCode: StatusCodes.Status401Unauthorized);
+            return Results.Json(new ApiError("a valid bearer token is required (Authorization: Bearer TOKEN)"), ApiJsonContext.Api.ApiError, statusCode: StatusCodes.Status401Unauthorized);
         }
 
         LogAccepted(http.Request.Path, http.Connection.RemoteIpAddress);

@@ -1,5 +1,6 @@
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Daemon.Http.Api;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Http;
@@ -11,19 +12,18 @@ namespace GpuQos.Daemon.Http;
 public sealed class ConfigStateSection(IOptionsMonitor<GpuQosOptions> options, ReloadStatus status, RunRequest request) : IStateSection
 {
     /// <inheritdoc />
-    public string Name => "config";
-
-    /// <inheritdoc />
-    public object GetState()
+    public StateDocument AddTo(StateDocument state)
     {
+        ArgumentNullException.ThrowIfNull(state);
         var current = options.CurrentValue;
-        return new
+        return state with
         {
-            source = request.ConfigSource,
-            interval = current.Settings.Interval.TotalSeconds,
-            tenants = current.Tenants.Select(t => t.Name).ToArray(),
-            policies = current.Policies.Count,
-            lastReload = new { success = status.LastSucceeded, at = status.LastAttempt, errors = status.LastErrors },
+            Config = new ConfigState(
+                request.ConfigSource,
+                current.Settings.Interval.TotalSeconds,
+                [.. current.Tenants.Select(t => t.Name)],
+                current.Policies.Count,
+                new ReloadState(status.LastSucceeded, status.LastAttempt, status.LastErrors)),
         };
     }
 }

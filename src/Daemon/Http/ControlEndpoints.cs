@@ -1,3 +1,4 @@
+using GpuQos.Daemon.Http.Api;
 using GpuQos.Enforcer;
 using GpuQos.IsolationProbes;
 
@@ -12,7 +13,10 @@ public static class ControlEndpoints
     /// <summary>Maps the control endpoints behind the bearer-token filter.</summary>
     public static void MapControlEndpoints(this WebApplication app)
     {
-        var control = app.MapGroup("/api/v1").AddEndpointFilter<BearerTokenFilter>();
+        // What the bearer-token filter answers, declared once for the OpenAPI document.
+        var control = app.MapGroup("/api/v1").AddEndpointFilter<BearerTokenFilter>().WithMetadata(
+            new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ApiError), [Json]),
+            new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ApiError), [Json]));
         control.MapPost("/enforcement/pause", async (IServiceProvider services, CancellationToken ct) =>
         {
             if (services.GetService<IEnforcementControl>() is not { } enforcement)
@@ -21,8 +25,8 @@ public static class ControlEndpoints
             }
 
             await enforcement.PauseAsync(ct);
-            return Results.Json(new { paused = enforcement.Paused }, JsonDefaults.Options);
-        });
+            return Results.Json(new EnforcementPause(enforcement.Paused), ApiJsonContext.Api.EnforcementPause);
+        }).Produces<EnforcementPause>(contentType: Json).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable, Json);
         control.MapPost("/enforcement/resume", async (IServiceProvider services, CancellationToken ct) =>
         {
             if (services.GetService<IEnforcementControl>() is not { } enforcement)
@@ -31,8 +35,8 @@ public static class ControlEndpoints
             }
 
             await enforcement.ResumeAsync(ct);
-            return Results.Json(new { paused = enforcement.Paused }, JsonDefaults.Options);
-        });
+            return Results.Json(new EnforcementPause(enforcement.Paused), ApiJsonContext.Api.EnforcementPause);
+        }).Produces<EnforcementPause>(contentType: Json).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable, Json);
         control.MapPost("/actions/revert", async (IServiceProvider services, CancellationToken ct) =>
         {
             if (services.GetService<IEnforcementControl>() is not { } enforcement)
@@ -41,8 +45,8 @@ public static class ControlEndpoints
             }
 
             var reverted = await enforcement.RevertAllAsync(ct);
-            return Results.Json(new { reverted }, JsonDefaults.Options);
-        });
+            return Results.Json(new RevertResult(reverted), ApiJsonContext.Api.RevertResult);
+        }).Produces<RevertResult>(contentType: Json).Produces<ApiError>(StatusCodes.Status503ServiceUnavailable, Json);
         control.MapPost("/audits/run", (IServiceProvider services) =>
         {
             if (services.GetService<IAuditTrigger>() is not { } audit)
@@ -51,11 +55,16 @@ public static class ControlEndpoints
             }
 
             return audit.TryStart()
-                ? Results.Json(new { started = true }, JsonDefaults.Options, statusCode: StatusCodes.Status202Accepted)
-                : Results.Json(new { started = false, error = "an audit is already running" }, JsonDefaults.Options, statusCode: StatusCodes.Status409Conflict);
-        });
+                ? Results.Json(new AuditStart(Started: true), ApiJsonContext.Api.AuditStart, statusCode: StatusCodes.Status202Accepted)
+                : Results.Json(new AuditStart(Started: false, "an audit is already running"), ApiJsonContext.Api.AuditStart, statusCode: StatusCodes.Status409Conflict);
+        })
+        .Produces<AuditStart>(StatusCodes.Status202Accepted, Json)
+        .Produces<AuditStart>(StatusCodes.Status409Conflict, Json)
+        .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable, Json);
     }
 
+    private const string Json = "application/json";
+
     private static IResult NotAvailable(string feature) =>
-        Results.Json(new { error = $"the {feature} feature is not part of this daemon" }, JsonDefaults.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+        Results.Json(new ApiError($"the {feature} feature is not part of this daemon"), ApiJsonContext.Api.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -1,16 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using GpuQos.Model.Json;
 
 namespace GpuQos.Daemon.Http;
 
-/// <summary>JSON settings shared by the API and the CLI that reads it.</summary>
+/// <summary>JSON settings shared by the API and the CLI that reads it: <see cref="GpuQosJson.Documents"/>.</summary>
 public static class JsonDefaults
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    /// <summary>The indented document settings, defined once in <see cref="GpuQosJson"/>.</summary>
+    public static JsonSerializerOptions Options => GpuQosJson.Documents;
 }

@@ -2,6 +2,7 @@ using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Hosting;
 using GpuQos.Model.Devices;
 using GpuQos.Model.Snapshots;
+using GpuQos.Daemon.Http.Api;
 
 namespace GpuQos.Daemon.Http;
 
@@ -31,47 +32,41 @@ public static class StateEndpoints
         {
             if (store.Latest is not { } s)
             {
-                return Results.Json(new { error = "no collection cycle has completed yet" }, statusCode: 503);
+                return Results.Json(new ApiError("no collection cycle has completed yet"), ApiJsonContext.Api.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            var state = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["timestamp"] = s.Timestamp,
-                ["sequence"] = s.Sequence,
-                ["backend"] = s.Backend,
-                ["gpus"] = s.Gpus.Select(Gpu).ToArray(),
-                ["tenants"] = s.Tenants,
-                ["collectors"] = s.Collectors.Select(c => new { c.Name, durationSeconds = c.Duration.TotalSeconds, c.Success, c.Error }).ToArray(),
-            };
-            foreach (var section in sections)
-            {
-                state[section.Name] = section.GetState();
-            }
-
-            return Results.Json(state, JsonDefaults.Options);
-        });
+            var state = sections.Aggregate(Document(s), (document, section) => section.AddTo(document));
+            return Results.Json(state, ApiJsonContext.Api.StateDocument);
+        })
+        .Produces<StateDocument>(contentType: "application/json")
+        .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable, "application/json");
     }
 
-    private static object Gpu(GpuSnapshot g) => new
+    /// <summary>The snapshot part of the state document, before the features add their sections.</summary>
+    public static StateDocument Document(HostSnapshot s)
     {
-        index = g.Identity.Index,
-        uuid = g.Identity.Uuid,
-        name = g.Identity.Name,
-        mode = g.Device?.Mode.Label(),
-        lost = g.Lost,
-        device = g.Device,
-        health = g.Health,
-        partitions = g.Partitions.Select(p => new { p.Reading, p.Tenant, kind = p.Reading.Kind.Label() }),
-        processes = g.Processes.Select(p => new { p.Reading, p.Attribution }),
+        ArgumentNullException.ThrowIfNull(s);
+        return new StateDocument
+        {
+            Timestamp = s.Timestamp,
+            Sequence = s.Sequence,
+            Backend = s.Backend,
+            Gpus = [.. s.Gpus.Select(Gpu)],
+            Tenants = s.Tenants,
+            Collectors = [.. s.Collectors.Select(c => new CollectorState(c.Name, c.Duration.TotalSeconds, c.Success, c.Error))],
+        };
+    }
+
+    private static GpuState Gpu(GpuSnapshot g) => new()
+    {
+        Index = g.Identity.Index,
+        Uuid = g.Identity.Uuid,
+        Name = g.Identity.Name,
+        Mode = g.Device?.Mode.Label(),
+        Lost = g.Lost,
+        Device = g.Device,
+        Health = g.Health,
+        Partitions = [.. g.Partitions.Select(p => new PartitionState(p.Reading, p.Tenant, p.Reading.Kind.Label()))],
+        Processes = [.. g.Processes.Select(p => new ProcessState(p.Reading, p.Attribution))],
     };
-}
-
-/// <summary>A part of <c>/api/v1/state</c> contributed by a feature (SLA states, audits).</summary>
-public interface IStateSection
-{
-    /// <summary>Key in the state document.</summary>
-    string Name { get; }
-
-    /// <summary>The section's value, serialized as JSON.</summary>
-    object GetState();
 }

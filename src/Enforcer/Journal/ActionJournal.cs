@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using GpuQos.Enforcer.Actuators;
 using Microsoft.Win32.SafeHandles;
 
@@ -25,11 +24,7 @@ public sealed class ActionJournal : IDisposable
     // ,"mac":"<64 hex digits>"}
     internal const int MacSuffixLength = 8 + 64 + 2;
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    internal static readonly JsonSerializerOptions Json = Model.Json.GpuQosJson.Lines;
 
     private readonly Lock _lock = new();
     private readonly JournalKey _key;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GpuQos.Model.Json;
 
 namespace GpuQos.IsolationProbes.Worker;
 
@@ -16,12 +17,16 @@ public static class WorkerProtocol
     /// <summary>Upper bound on a request line; longer lines are refused unread.</summary>
     public const int MaxLineLength = 64 * 1024;
 
-    /// <summary>Serializer settings: camelCase, unknown members are errors.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    /// <summary>Serializer settings: the line settings (<see cref="GpuQosJson.Lines"/>), and unknown members are errors.</summary>
+    public static JsonSerializerOptions Json { get; } = Create();
+
+    private static JsonSerializerOptions Create()
     {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+        var options = GpuQosJson.CreateOptions(indented: false);
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     /// <summary>Serializes a message as one line.</summary>
     public static string Write<T>(T message) => JsonSerializer.Serialize(message, Json);

@@ -14,7 +14,7 @@ public sealed class ReadAuthenticationTests : IDisposable
 
     public static TheoryData<string> ProtectedPaths => new()
     {
-        "/metrics", "/api/v1/state", "/api/v1/actions", "/api/v1/audits/latest", "/api/v1/advice", "/api/v1/advice/evidence", "/otel/metrics", "/api/v1/not-a-route",
+        "/metrics", "/api/v1/state", "/api/v1/actions", "/api/v1/audits/latest", "/api/v1/advice", "/api/v1/advice/evidence", "/api/v1/openapi.json", "/otel/metrics", "/api/v1/not-a-route",
     };
 
     [Fact]
