@@ -60,17 +60,27 @@ archive="$(cd "$out" && pwd)/gpuqos_${tag}_amd64.oci.tar"
 SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
 export SOURCE_DATE_EPOCH
 
-# The root file system. Kept out: documentation, locales, and what dpkg and apt leave for themselves,
-# none of which the daemon reads. Added: the state directory the DaemonSet mounts over, and then, from
+# The root file system. Kept out: documentation, locales, iconv's character-set modules (gconv, 8 MiB: .NET
+# converts text itself, and the daemon runs with invariant globalization), and what dpkg and apt leave for
+# themselves, none of which the daemon reads. Added: the state directory the DaemonSet mounts over, and then, from
 # rootfs/ beside this script (the Containerfile copies the same files), the two accounts the daemon names:
 # root runs it, and probe workers drop to nobody (audit.workerUser).
 mirror=()
 [ -z "${GPUQOS_DEBIAN_MIRROR:-}" ] || mirror=("$GPUQOS_DEBIAN_MIRROR")
+# mmdebstrap runs no hooks for the extract variant: trim the directory it leaves, then pack it.
 mmdebstrap --quiet --mode=root --variant=extract \
   --include=libc6,libgcc-s1,libstdc++6,libssl3 \
-  --customize-hook='rm -rf "$1"/usr/share/doc "$1"/usr/share/locale "$1"/usr/share/lintian "$1"/usr/share/gcc "$1"/usr/share/gdb "$1"/etc/apt "$1"/etc/dpkg "$1"/var/cache/apt "$1"/var/lib/apt "$1"/var/lib/dpkg "$1"/var/log "$1"/etc/resolv.conf "$1"/etc/hostname "$1"/etc/fstab' \
-  --customize-hook='install -d -m 0750 "$1"/var/lib/gpuqos && install -d -m 1777 "$1"/tmp' \
-  bookworm "$work/rootfs.tar" "${mirror[@]}"
+  bookworm "$work/rootfs" "${mirror[@]}"
+rootfs="$work/rootfs"
+rm -rf "$rootfs"/usr/lib/x86_64-linux-gnu/gconv "$rootfs"/usr/share/doc "$rootfs"/usr/share/locale \
+  "$rootfs"/usr/share/lintian "$rootfs"/usr/share/gcc "$rootfs"/usr/share/gdb "$rootfs"/etc/apt "$rootfs"/etc/dpkg \
+  "$rootfs"/var/cache "$rootfs"/var/lib/apt "$rootfs"/var/lib/dpkg "$rootfs"/var/log \
+  "$rootfs"/etc/resolv.conf "$rootfs"/etc/hostname "$rootfs"/etc/fstab
+# Device nodes come from the runtime (a tmpfs /dev under Kubernetes), not from the image.
+find "$rootfs"/dev -mindepth 1 -delete
+install -d -m 0750 "$rootfs"/var/lib/gpuqos
+install -d -m 1777 "$rootfs"/tmp
+tar -C "$rootfs" --sort=name --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" -cf "$work/rootfs.tar" .
 
 container="$(buildah_ from --isolation chroot scratch)"
 buildah_ add "$container" "$work/rootfs.tar" / >/dev/null

@@ -12,8 +12,9 @@ public sealed class DebianPackageTests
 {
     private const string Unit = "gpuqos.service";
 
-    // Stands in for debhelper's deb-systemd-invoke, which does nothing in a chroot: it records what the
-    // maintainer scripts ask systemd to do. It sits first in PATH; deb-systemd-helper (enabling) stays real.
+    // Stands in for init-system-helpers' deb-systemd-invoke, which can do nothing in a chroot: it records what
+    // the maintainer scripts ask systemd to do. The real one is diverted aside (apt runs dpkg with a PATH of its
+    // own, so a copy earlier in PATH would not be found); deb-systemd-helper, which enables units, stays real.
     private const string InvokeRecorder = "#!/bin/sh\necho \"$*\" >> /var/log/gpuqos-invoke.log\n";
 
     [SkippableFact]
@@ -71,8 +72,9 @@ public sealed class DebianPackageTests
         await using var root = await CleanDebianRoot.CreateAsync();
         File.Copy(built.Deb, root.At("/tmp/" + Path.GetFileName(built.Deb)));
         var deb = "/tmp/" + Path.GetFileName(built.Deb);
-        File.WriteAllText(root.At("/usr/local/sbin/deb-systemd-invoke"), InvokeRecorder);
-        File.SetUnixFileMode(root.At("/usr/local/sbin/deb-systemd-invoke"), (UnixFileMode)0b111_101_101);
+        Ok(await root.RunAsync("dpkg-divert", "--local", "--rename", "--add", "/usr/bin/deb-systemd-invoke"));
+        File.WriteAllText(root.At("/usr/bin/deb-systemd-invoke"), InvokeRecorder);
+        File.SetUnixFileMode(root.At("/usr/bin/deb-systemd-invoke"), (UnixFileMode)0b111_101_101);
         var invoked = root.At("/var/log/gpuqos-invoke.log");
         var wants = root.At("/etc/systemd/system/multi-user.target.wants/" + Unit);
 
@@ -116,6 +118,34 @@ public sealed class DebianPackageTests
         Assert.False(File.Exists(root.At("/etc/gpuqos/gpuqos.yaml")), "purge left the configuration");
         Assert.False(new FileInfo(wants).Exists || new FileInfo(wants).LinkTarget is not null, "purge left the unit enabled");
         Assert.False(File.Exists(root.At("/var/lib/dpkg/info/gpuqos.list")), "dpkg still lists the package's files");
+    }
+
+    [SkippableFact]
+    public async Task BuildScript_PreRelease_GetsADebianVersionThatSortsBeforeTheRelease()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/dpkg-deb"), "dpkg-deb is missing");
+        using var dir = new Operations.TempDirectory();
+        var binary = dir.Write("gpuqos", "#!/bin/sh\necho 0.2.0-dev.3+2d3481c147f7a8c6ba3de650d07a5cc153592924\n", (UnixFileMode)0b111_101_101);
+
+        var deb = (await HostCommand.CheckedAsync(RepoPaths.Combine("deploy", "debian", "build.sh"), ["--binary", binary, "--out", dir.Path], TimeSpan.FromMinutes(3))).Trim();
+
+        Assert.Equal(Path.Combine(dir.Path, "gpuqos_0.2.0~dev.3_amd64.deb"), deb);
+        Assert.Equal("0.2.0~dev.3", (await HostCommand.CheckedAsync("dpkg-deb", ["--field", deb, "Version"], TimeSpan.FromMinutes(1))).Trim());
+        Assert.Equal(0, (await HostCommand.RunAsync("dpkg", ["--compare-versions", "0.2.0~dev.3", "lt", "0.2.0"], TimeSpan.FromMinutes(1))).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task BuildScript_BinaryThatPrintsNoVersion_FailsNamingWhatItPrinted()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/dpkg-deb"), "dpkg-deb is missing");
+        using var dir = new Operations.TempDirectory();
+        var binary = dir.Write("gpuqos", "#!/bin/sh\necho 'Unhandled exception'\n", (UnixFileMode)0b111_101_101);
+
+        var result = await HostCommand.RunAsync(RepoPaths.Combine("deploy", "debian", "build.sh"), ["--binary", binary, "--out", dir.Path], TimeSpan.FromMinutes(3));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'Unhandled exception' from " + binary + " --version is not a version", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.deb"));
     }
 
     private static CommandResult Ok(CommandResult result)
