@@ -1,4 +1,5 @@
 using GpuQos.Daemon.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace GpuQos.Daemon.Tests.Packaging;
 
@@ -8,7 +9,7 @@ namespace GpuQos.Daemon.Tests.Packaging;
 /// </summary>
 [Collection(PackagingCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class DebianPackageTests
+public sealed class DebianPackageTests(ITestOutputHelper output)
 {
     private const string Unit = "gpuqos.service";
 
@@ -69,7 +70,9 @@ public sealed class DebianPackageTests
     {
         PackagingTools.SkipIfMissing();
         var built = await BuiltPackages.GetAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var root = await CleanDebianRoot.CreateAsync();
+        output.WriteLine($"image build {built.ImageBuild.TotalSeconds:F1} s, package build {built.DebBuild.TotalSeconds:F1} s, clean root (mmdebstrap) {clock.Elapsed.TotalSeconds:F1} s");
         File.Copy(built.Deb, root.At("/tmp/" + Path.GetFileName(built.Deb)));
         var deb = "/tmp/" + Path.GetFileName(built.Deb);
         Ok(await root.RunAsync("dpkg-divert", "--local", "--rename", "--add", "/usr/bin/deb-systemd-invoke"));
@@ -118,6 +121,7 @@ public sealed class DebianPackageTests
         Assert.False(File.Exists(root.At("/etc/gpuqos/gpuqos.yaml")), "purge left the configuration");
         Assert.False(new FileInfo(wants).Exists || new FileInfo(wants).LinkTarget is not null, "purge left the unit enabled");
         Assert.False(File.Exists(root.At("/var/lib/dpkg/info/gpuqos.list")), "dpkg still lists the package's files");
+        output.WriteLine($"clean root, install, upgrade, remove and purge: {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [SkippableFact]

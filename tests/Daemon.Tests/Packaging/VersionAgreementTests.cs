@@ -35,6 +35,17 @@ public sealed class VersionAgreementTests
         Assert.Equal(PackageVersions.Release(stdout.Trim()), version);
     }
 
+    [Fact]
+    public void OperationsDoc_NamesTheBuiltImageAndTheAptInstall()
+    {
+        // The commands users copy: pinning the DaemonSet's image by digest only works with the name it has.
+        var doc = File.ReadAllText(RepoPaths.Combine("docs", "operations.md"));
+
+        Assert.Contains($"kustomize edit set image {PackageVersions.ImageRepository}=", doc, StringComparison.Ordinal);
+        Assert.Contains("sudo apt install ./artifacts/gpuqos_*.deb", doc, StringComparison.Ordinal);
+        Assert.Contains("deploy/container/build.sh", doc, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0.1.0+2d3481c147f7a8c6ba3de650d07a5cc153592924", "0.1.0", "0.1.0", "0.1.0")]
     [InlineData("0.2.0-dev.3+2d3481c147f7a8c6ba3de650d07a5cc153592924", "0.2.0", "0.2.0-dev.3", "0.2.0~dev.3")]
