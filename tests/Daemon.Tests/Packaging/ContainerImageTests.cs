@@ -137,7 +137,8 @@ public sealed class ContainerImageTests(ImageContainer image) : IClassFixture<Im
             Assert.InRange(scrapes, 5, 10);
 
             // SIGTERM to the daemon itself (buildah would SIGKILL it): it reverts, stops and exits 0.
-            var daemon = HostCommand.Descendants(run.Id).Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "gpuqos");
+            // The first gpuqos below buildah (breadth first) is the daemon; probe workers, if any, are below it.
+            var daemon = HostCommand.Descendants(run.Id).First(pid => HostCommand.Comm(pid) == "gpuqos");
             DaemonProcess.Signal(daemon, "TERM");
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await run.WaitForExitAsync(cts.Token);

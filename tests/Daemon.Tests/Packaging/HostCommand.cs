@@ -57,6 +57,19 @@ internal static class HostCommand
         return result.Stdout;
     }
 
+    /// <summary>A process's command name, or null when it has exited.</summary>
+    public static string? Comm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The processes below <paramref name="root"/> (children, grandchildren, ...), from /proc.</summary>
     public static IEnumerable<int> Descendants(int root)
     {
