@@ -2,12 +2,6 @@ using System.Diagnostics;
 
 namespace GpuQos.Daemon.Tests.Packaging;
 
-/// <summary>What a command printed and how it ended.</summary>
-internal sealed record CommandResult(string Command, int ExitCode, string Stdout, string Stderr)
-{
-    public string Describe() => $"{Command} exited {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
-}
-
 /// <summary>Runs the packaging tools (buildah, mmdebstrap, dpkg, lintian) as real processes.</summary>
 internal static class HostCommand
 {
