@@ -10,6 +10,9 @@
 #                 from Debian's cargo registry, to read the NVML stand-in in a test
 #   shellcheck    checks scripts/gpu-check.sh, which runs on GPU hosts this project does not have
 #   tmux          a real 120-column terminal in which a test runs gpuqos status and reads back what it shows
+#   mmdebstrap, buildah, lintian
+#                 build the container image offline from Debian's packages (deploy/container/build.sh), check
+#                 the .deb (deploy/debian/build.sh) and install it into a clean Debian root (tests/Daemon.Tests/Packaging)
 # It is idempotent: on a machine that has everything it only checks, and returns in a second.
 set -euo pipefail
 
@@ -30,6 +33,9 @@ command -v cargo >/dev/null 2>&1 || need+=(cargo)
 compgen -G "/usr/share/cargo/registry/nvml-wrapper-0.9.*" >/dev/null || need+=(librust-nvml-wrapper-dev)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v lintian >/dev/null 2>&1 || need+=(lintian)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
