@@ -1,4 +1,5 @@
 using System.Net;
+using GpuQos.Collectors.Accounting;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
@@ -94,6 +95,9 @@ public static class DaemonHost
         services.AddSingleton<IMetricSource, PartitionMetrics>();
         services.AddSingleton<IMetricSource, ProcessMetrics>();
         services.AddSingleton<IMetricSource, TenantMetrics>();
+        services.AddSingleton<IReservationFloors, Accounting.PolicyFloors>();
+        services.AddSingleton(sp => new UsageLedger(sp.GetRequiredService<IReservationFloors>(), () => sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<GpuQosOptions>>().CurrentValue.Settings.Interval));
+        services.AddSingleton<IMetricSource, UsageMetrics>();
         services.AddSingleton<IMetricSource, CollectorMetrics>();
     }
 }
