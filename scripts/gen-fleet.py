@@ -10,8 +10,11 @@ The counters are what the daemon's ledger would hold: the exact integral of each
 (the daemon integrates every 1 s cycle). The ground truth is the integral of the same workload over the whole
 window, per tenant and per GPU model, written beside the data; `gpuqos report usage` must match it within 1%.
 
-    scripts/gen-fleet.py --hosts 50 --days 1 --out DIR [--end UNIX] [--seed 23]
+    scripts/gen-fleet.py --hosts 50 --days 1 --out DIR [--end UNIX] [--seed 23] [--bad-hosts 0]
     promtool tsdb create-blocks-from openmetrics DIR/fleet.om DIR/tsdb
+
+--bad-hosts N makes the last N hosts broken: their SM-seconds counters grow 50 times faster than time, which no
+GPU can. The report must name them and leave them out; the ground truth leaves them out too.
 
 Writes DIR/fleet.om and DIR/truth.json. Standard library only.
 """
@@ -131,16 +134,18 @@ def main():
     p.add_argument("--days", type=float, default=1)
     p.add_argument("--end", type=int, default=None, help="Unix time of the last scrape (default: the last whole hour)")
     p.add_argument("--seed", type=int, default=23)
+    p.add_argument("--bad-hosts", type=int, default=0)
     p.add_argument("--out", required=True)
     a = p.parse_args()
-    if a.hosts < 1 or a.days <= 0:
-        sys.exit("gen-fleet: --hosts must be at least 1 and --days more than 0")
+    if a.hosts < 1 or a.days <= 0 or not 0 <= a.bad_hosts < a.hosts:
+        sys.exit("gen-fleet: --hosts must be at least 1, --days more than 0, --bad-hosts from 0 to hosts - 1")
+    bad = set(range(a.hosts - a.bad_hosts, a.hosts))
     t1 = a.end if a.end is not None else int(time.time()) // 3600 * 3600
     t0 = t1 - int(a.days * 86400)
     os.makedirs(a.out, exist_ok=True)
     hosts = [(h, *host_model(h, t0, t1, a.seed)) for h in range(a.hosts)]
     truth = {"from": t0, "until": t1, "hosts": a.hosts, "gpus": a.hosts * GPUS, "scrape_seconds": SCRAPE,
-             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}}
+             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)]}
     samples = 0
     with open(os.path.join(a.out, "fleet.om"), "w", encoding="ascii") as f:
         def family(name, kind, help_text, rows):
@@ -160,7 +165,10 @@ def main():
             for h, gpus, restart in hosts:
                 for g, uuid, model, _, series in gpus:
                     for tenant, r in sorted(series.items()):
-                        yield base(h, g, uuid) + [("tenant", tenant), ("gpu_model", model)], counter_values(r[kind], t0, t1, restart)
+                        values = counter_values(r[kind], t0, t1, restart)
+                        if h in bad and kind == "used":
+                            values = [(t, v * 50) for t, v in values]
+                        yield base(h, g, uuid) + [("tenant", tenant), ("gpu_model", model)], values
 
         def gauges(kind):
             for h, gpus, _ in hosts:
@@ -184,6 +192,8 @@ def main():
         f.write("# EOF\n")
 
     for h, gpus, restart in hosts:
+        if h in bad:
+            continue
         for g, uuid, model, _, series in gpus:
             for tenant, r in series.items():
                 used, reserved = r["used"].integral(t0, t1) / 3600, r["reserved"].integral(t0, t1) / 3600

@@ -9,6 +9,7 @@
 #                 build tests/NvmlClient, an NVML client written by others (the Rust nvml-wrapper crate), offline
 #                 from Debian's cargo registry, to read the NVML stand-in in a test
 #   shellcheck    checks scripts/gpu-check.sh, which runs on GPU hosts this project does not have
+#   python3       scripts/gen-fleet.py writes the simulated fleet the fleet test loads into Prometheus
 # It is idempotent: on a machine that has everything it only checks, and returns in a second.
 set -euo pipefail
 
@@ -28,6 +29,7 @@ command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v cargo >/dev/null 2>&1 || need+=(cargo)
 compgen -G "/usr/share/cargo/registry/nvml-wrapper-0.9.*" >/dev/null || need+=(librust-nvml-wrapper-dev)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json;
+using GpuQos.Daemon.Tests.Advisor;
+using GpuQos.Daemon.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace GpuQos.Daemon.Tests.Fleet;
+
+/// <summary>
+/// Issue 23's fleet, short: a generated fleet (hosts x 1 day of 60 s scrapes, mixed GPU modes, tenants coming and
+/// going, some daemon restarts, one broken host) in a real Prometheus, read by <c>gpuqos report usage</c> and
+/// <c>gpuqos advise --prometheus</c>. GPU-hours per tenant and per GPU model must be within 1% of the generator's
+/// ground truth, and the broken host named and left out. GPUQOS_FLEET_HOSTS sets the number of hosts (default 10:
+/// generation and create-blocks take about a minute on a shared two-core machine).
+/// </summary>
+public sealed class FleetReportTests(ITestOutputHelper output)
+{
+    private static int Hosts => int.TryParse(Environment.GetEnvironmentVariable("GPUQOS_FLEET_HOSTS"), CultureInfo.InvariantCulture, out var n) ? n : 10;
+
+    [PrometheusFact]
+    public async Task ReportUsageAndAdvise_GeneratedFleet_MatchTheGroundTruthWithinOnePercent_AndLeaveOutTheBrokenHost()
+    {
+        await using var fleet = await FleetTsdb.CreateAsync(Hosts, days: 1, badHosts: 1);
+        var until = fleet.Until.ToString(CultureInfo.InvariantCulture);
+        var badHost = fleet.Truth.GetProperty("bad_hosts")[0].GetString()!;
+
+        // Split in 6 h ranges, so that the sum over ranges is exercised too.
+        var (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(
+            ["report", "usage", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--split", "6h", "--format", "json", "--top", "0"], timeout: TimeSpan.FromMinutes(3));
+        Assert.True(code == 1, $"exit {code} (1 expected: a host left out): {stderr}");
+        Assert.Contains(badHost, stderr, StringComparison.Ordinal);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Contains(report.GetProperty("skippedHosts").EnumerateArray(), h => h.GetString()!.StartsWith(badHost, StringComparison.Ordinal));
+        Assert.Empty(report.GetProperty("failedRanges").EnumerateArray());
+        AssertWithinOnePercent(report, fleet.Truth.GetProperty("tenants"), "tenant");
+
+        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(
+            ["report", "usage", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--by", "gpu-model", "--format", "json", "--top", "0"], timeout: TimeSpan.FromMinutes(3));
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        AssertWithinOnePercent(JsonDocument.Parse(stdout).RootElement, fleet.Truth.GetProperty("gpu_models"), "GPU model");
+
+        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--json"], timeout: TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, $"advise exit {code}: {stderr}");
+        var advisedHosts = JsonDocument.Parse(stdout).RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("host").GetString()).ToList();
+        Assert.Equal(Hosts, advisedHosts.Distinct().Count());
+    }
+
+    private void AssertWithinOnePercent(JsonElement report, JsonElement truth, string what)
+    {
+        var rows = report.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r);
+        Assert.Equal(truth.EnumerateObject().Select(t => t.Name).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        foreach (var expected in truth.EnumerateObject())
+        {
+            foreach (var (field, json) in new[] { ("used_gpu_hours", "usedGpuHours"), ("reserved_gpu_hours", "reservedGpuHours") })
+            {
+                var want = expected.Value.GetProperty(field).GetDouble();
+                var got = rows[expected.Name].GetProperty(json).GetDouble();
+                output.WriteLine($"{what} {expected.Name} {field}: truth {want:F3}, report {got:F3}");
+                Assert.True(want == 0 ? got < 0.01 : Math.Abs(got - want) / want < 0.01, $"{what} {expected.Name} {field}: report {got} against truth {want}");
+            }
+        }
+    }
+}
