@@ -34,10 +34,27 @@ public sealed class FleetReportTests(ITestOutputHelper output)
         Assert.Empty(report.GetProperty("failedRanges").EnumerateArray());
         AssertWithinOnePercent(report, fleet.Truth.GetProperty("tenants"), "tenant");
 
-        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(
-            ["report", "usage", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--by", "gpu-model", "--format", "json", "--top", "0"], timeout: TimeSpan.FromMinutes(3));
+        // Priced per GPU model; the L40S is missing from the price file and is said to be.
+        var prices = Path.Combine(Path.GetTempPath(), $"gpuqos-prices-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(prices, "currency: EUR\nprices:\n  \"NVIDIA H100 80GB HBM3\": 2.5\n  \"NVIDIA A100-SXM4-40GB\": 1\n");
+        try
+        {
+            (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(
+                ["report", "usage", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--by", "gpu-model", "--format", "json", "--top", "0", "--price", prices], timeout: TimeSpan.FromMinutes(3));
+        }
+        finally
+        {
+            File.Delete(prices);
+        }
+
         Assert.True(code == 1, $"exit {code}: {stderr}");
-        AssertWithinOnePercent(JsonDocument.Parse(stdout).RootElement, fleet.Truth.GetProperty("gpu_models"), "GPU model");
+        var byModel = JsonDocument.Parse(stdout).RootElement;
+        AssertWithinOnePercent(byModel, fleet.Truth.GetProperty("gpu_models"), "GPU model");
+        var rows = byModel.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!);
+        Assert.Equal("EUR", byModel.GetProperty("currency").GetString());
+        Assert.Equal(rows["NVIDIA H100 80GB HBM3"].GetProperty("usedGpuHours").GetDouble() * 2.5, rows["NVIDIA H100 80GB HBM3"].GetProperty("usedCost").GetDouble(), 6);
+        Assert.Equal(rows["NVIDIA A100-SXM4-40GB"].GetProperty("reservedGpuHours").GetDouble(), rows["NVIDIA A100-SXM4-40GB"].GetProperty("reservedCost").GetDouble(), 6);
+        Assert.Equal(["NVIDIA L40S"], rows["NVIDIA L40S"].GetProperty("unpricedModels").EnumerateArray().Select(m => m.GetString()));
 
         (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--json"], timeout: TimeSpan.FromMinutes(5));
         Assert.True(code == 0, $"advise exit {code}: {stderr}");
