@@ -60,6 +60,15 @@ public sealed class FleetReportTests(ITestOutputHelper output)
         Assert.True(code == 0, $"advise exit {code}: {stderr}");
         var advisedHosts = JsonDocument.Parse(stdout).RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("host").GetString()).ToList();
         Assert.Equal(Hosts, advisedHosts.Distinct().Count());
+
+        // Asked for two days of one, the advice says how much Prometheus holds (the coverage query).
+        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", fleet.BaseUri.ToString(), "--since", "2d", "--json"], timeout: TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, $"advise exit {code}: {stderr}");
+        // The data starts one day before its last scrape, which is at most an hour before now (gen-fleet.py).
+        var held = System.Text.RegularExpressions.Regex.Match(stdout, "asked for 2d but Prometheus holds about (\\d+)s");
+        Assert.True(held.Success, "no coverage gap in the advice:\n" + stdout[..Math.Min(stdout.Length, 2000)]);
+        var seconds = long.Parse(held.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 86_400 - 120, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - fleet.Until + 86_400 + 120);
     }
 
     private void AssertWithinOnePercent(JsonElement report, JsonElement truth, string what)
