@@ -74,13 +74,16 @@ def host_model(h, t0, t1, seed):
         def rates(tenant):
             return series.setdefault(tenant, {"used": Rate(), "reserved": Rate(), "memory": Rate()})
 
+        pods = []
         if mode == "time-sliced":
-            # Two job streams share the GPU; each job belongs to one of a few tenants.
+            # Two job streams share the GPU; each job is a pod of one of a few tenants (its namespace).
             for stream in range(2):
-                for s, e, share in jobs(rng, t0, t1, 1800, 2400, [0.2, 0.3, 0.45]):
-                    r = rates(rng.choice(TENANTS[:8]))
+                for n, (s, e, share) in enumerate(jobs(rng, t0, t1, 1800, 2400, [0.2, 0.3, 0.45])):
+                    tenant = rng.choice(TENANTS[:8])
+                    r = rates(tenant)
                     r["used"].add(s, e, share)
                     r["memory"].add(s, e, share * 40e9)
+                    pods.append((tenant, f"job-{h:04d}-{g}-{stream}-{n}", s, e, share))
         elif mode == "mig":
             for _, weight in instances:
                 # The instance changes hands a few times; its owner reserves it whole and uses it in bursts.
@@ -99,7 +102,7 @@ def host_model(h, t0, t1, seed):
                 for bs, be, busy in jobs(rng, s, e, 600, 1800, [0.6, 0.9, 1.0]):
                     r["used"].add(bs, be, busy)
                     r["memory"].add(bs, be, busy * 30e9)
-        gpus.append((g, uuid, model, mode, series))
+        gpus.append((g, uuid, model, mode, series, pods))
     # One host in ten restarts once: its counters start again from 0.
     restart = rng.uniform(t0, t1) if rng.random() < 0.1 else None
     return gpus, restart
@@ -135,6 +138,7 @@ def main():
     p.add_argument("--end", type=int, default=None, help="Unix time of the last scrape (default: the last whole hour)")
     p.add_argument("--seed", type=int, default=23)
     p.add_argument("--bad-hosts", type=int, default=0)
+    p.add_argument("--pods", action="store_true", help="also each pod's process series and the targets' up")
     p.add_argument("--out", required=True)
     a = p.parse_args()
     if a.hosts < 1 or a.days <= 0 or not 0 <= a.bad_hosts < a.hosts:
@@ -145,7 +149,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     hosts = [(h, *host_model(h, t0, t1, a.seed)) for h in range(a.hosts)]
     truth = {"from": t0, "until": t1, "hosts": a.hosts, "gpus": a.hosts * GPUS, "scrape_seconds": SCRAPE,
-             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)]}
+             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}}
     samples = 0
     with open(os.path.join(a.out, "fleet.om"), "w", encoding="ascii") as f:
         def family(name, kind, help_text, rows):
@@ -163,7 +167,7 @@ def main():
 
         def counters(kind):
             for h, gpus, restart in hosts:
-                for g, uuid, model, _, series in gpus:
+                for g, uuid, model, _, series, _ in gpus:
                     for tenant, r in sorted(series.items()):
                         values = counter_values(r[kind], t0, t1, restart)
                         if h in bad and kind == "used":
@@ -172,7 +176,7 @@ def main():
 
         def gauges(kind):
             for h, gpus, _ in hosts:
-                for g, uuid, model, mode, series in gpus:
+                for g, uuid, model, mode, series, _ in gpus:
                     for tenant, r in sorted(series.items()):
                         pts = [(t, r[kind].at(t)) for t in scrapes(t0, t1)]
                         pts = [(t, v) for t, v in pts if v > 0 or (kind == "memory" and r["reserved"].at(t) > 0)]
@@ -185,16 +189,24 @@ def main():
         family("gpuqos_tenant_memory_used_bytes", "gauge", "Device memory held by the tenant on the GPU.", gauges("memory"))
         family("gpuqos_gpu_info", "gauge", "GPU identity and sharing mode; always 1.",
                ((base(h, g, uuid) + [("name", model), ("pci_bus_id", f"00000000:{g + 1:02x}:00.0"), ("mode", mode)],
-                 [(t, 1) for t in scrapes(t0, t1)]) for h, gpus, _ in hosts for g, uuid, model, mode, _ in gpus))
+                 [(t, 1) for t in scrapes(t0, t1)]) for h, gpus, _ in hosts for g, uuid, model, mode, _, _ in gpus))
         family("gpuqos_gpu_sm_utilization_ratio", "gauge", "Fraction of time a kernel was running on the GPU.",
                ((base(h, g, uuid), [(t, min(1.0, sum(r["used"].at(t) for r in series.values()))) for t in scrapes(t0, t1)])
-                for h, gpus, _ in hosts for g, uuid, model, mode, series in gpus if mode != "mig"))
+                for h, gpus, _ in hosts for g, uuid, model, mode, series, _ in gpus if mode != "mig"))
+        if a.pods:
+            family("gpuqos_process_sm_utilization_ratio", "gauge", "Fraction of the GPU's SM time the process used.",
+                   ((base(h, g, uuid) + [("pid", str(1000 + i)), ("namespace", ns), ("pod", pod), ("tenant", ns)],
+                     [(t, share) for t in scrapes(t0, t1) if s0 <= t < e0])
+                    for h, gpus, _ in hosts for g, uuid, _, _, _, pods in gpus for i, (ns, pod, s0, e0, share) in enumerate(pods)
+                    if any(s0 <= t < e0 for t in range(int(s0) // SCRAPE * SCRAPE, int(e0) + 1, SCRAPE))))
+            family("up", "gauge", "Whether the target was scraped.",
+                   (([("instance", f"host-{h:04d}:9450"), ("job", "gpuqos")], [(t, 1) for t in scrapes(t0, t1)]) for h, _, _ in hosts))
         f.write("# EOF\n")
 
     for h, gpus, restart in hosts:
         if h in bad:
             continue
-        for g, uuid, model, _, series in gpus:
+        for g, uuid, model, _, series, _ in gpus:
             for tenant, r in series.items():
                 used, reserved = r["used"].integral(t0, t1) / 3600, r["reserved"].integral(t0, t1) / 3600
                 gauge = sum(r["used"].at(t) for t in scrapes(t0 + SCRAPE, t1)) * SCRAPE / 3600
@@ -203,6 +215,9 @@ def main():
                     row["used_gpu_hours"] += used
                     row["reserved_gpu_hours"] += reserved
                 truth["gauge_tenants"][tenant] = truth["gauge_tenants"].get(tenant, 0.0) + gauge
+        for g, uuid, model, _, series, pods in gpus:
+            for ns, pod, s0, e0, share in pods:
+                truth["pods"][f"{ns}/{pod}"] = share * (min(e0, t1) - max(s0, t0)) / 3600
     truth["samples"] = samples
     with open(os.path.join(a.out, "truth.json"), "w", encoding="ascii") as f:
         json.dump(truth, f, indent=2, sort_keys=True)

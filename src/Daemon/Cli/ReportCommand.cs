@@ -23,7 +23,7 @@ internal static class ReportCommand
         var by = new Option<string>("--by") { Description = "Rows per tenant or per GPU model.", DefaultValueFactory = _ => "tenant", HelpName = "tenant|gpu-model" };
         var format = new Option<string>("--format") { Description = "table for people, csv or json for scripts (on stdout; the progress bar goes to stderr).", DefaultValueFactory = _ => "table", HelpName = "table|csv|json" };
         var price = new Option<FileInfo?>("--price") { Description = "YAML file of prices per GPU-hour per GPU model, for showback:  currency: USD / prices: {\"NVIDIA H100 80GB HBM3\": 2.5}", HelpName = "FILE" };
-        var top = new Option<int>("--top") { Description = "How many pods to list by SM time (0: none).", DefaultValueFactory = _ => 10, HelpName = "N" };
+        var top = new Option<int>("--top") { Description = "How many pods to list by SM time, estimated from the sampled process gauges and the targets' up series (0: none).", DefaultValueFactory = _ => 10, HelpName = "N" };
         var split = new Option<string>("--split") { Description = "Longest range one query covers; a longer window is read range by range.", DefaultValueFactory = _ => "1d", HelpName = "DURATION" };
         var command = new Command("usage", """
             GPU-hours used and reserved per tenant (or GPU model) over a window, their ratio, the top pods, and with

@@ -18,10 +18,20 @@ public static class UsageQueries
     public static string Increase(string counter, TimeSpan range) =>
         $"sum by (instance, uuid, tenant, gpu_model) (increase({counter}{{tenant!=\"\"}}[{Range(range)}]))";
 
-    /// <summary>The pods that used the most SM time over the range, in GPU-seconds, from the process gauges sampled each minute.</summary>
-    public static string TopPods(int count, TimeSpan range) =>
-        $"topk({count}, sum by (namespace, pod) (sum_over_time(gpuqos_process_sm_utilization_ratio{{pod!=\"\"}}[{Range(range)}:1m]))) * 60";
+    /// <summary>
+    /// Each pod's SM time over the range, in GPU-seconds: the sum of each process's sampled share
+    /// times its target's scrape interval (the range over the target's number of scrapes, from <c>up</c>). An
+    /// estimate, as the gauges are samples; no subquery, so the cost is the process series' samples and no more
+    /// (a <c>[range:1m]</c> subquery costs a step per minute for every series, which made the advisor's coverage
+    /// query time out on 50 hosts).
+    /// </summary>
+    /// <remarks>Every pod comes back, not a <c>topk</c>: a pod outside one range's top would lose that range's time.</remarks>
+    public static string PodUse(TimeSpan range) =>
+        $"sum by (instance, namespace, pod) (sum_over_time(gpuqos_process_sm_utilization_ratio{{pod!=\"\"}}[{Range(range)}])"
+        + $" * on (instance) group_left () ({Seconds(range)} / max by (instance) (count_over_time(up[{Range(range)}]))))";
 
     /// <summary>A range in whole seconds, as PromQL spells it.</summary>
-    public static string Range(TimeSpan range) => ((long)Math.Ceiling(range.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
+    public static string Range(TimeSpan range) => Seconds(range) + "s";
+
+    private static string Seconds(TimeSpan range) => ((long)Math.Ceiling(range.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

@@ -23,7 +23,7 @@ public sealed class UsageReader(PrometheusClient prometheus)
     {
         var ranges = Ranges(request.From, request.Until, request.Split);
         var totals = new Dictionary<(string Instance, string Uuid, string Tenant, string Model), (double Used, double Reserved)>();
-        var pods = new Dictionary<(string Namespace, string Pod), double>();
+        var pods = new Dictionary<(string Instance, string Namespace, string Pod), double>();
         var badHosts = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var failed = new List<string>();
         for (var i = 0; i < ranges.Count; i++)
@@ -39,9 +39,9 @@ public sealed class UsageReader(PrometheusClient prometheus)
                 Add(totals, reserved, reserved: true);
                 if (request.Top > 0)
                 {
-                    foreach (var s in await QueryTwiceAsync(UsageQueries.TopPods(request.Top * 3, length), end, ct))
+                    foreach (var s in await QueryTwiceAsync(UsageQueries.PodUse(length), end, ct))
                     {
-                        var key = (s.Label("namespace"), s.Label("pod"));
+                        var key = (s.Label("instance"), s.Label("namespace"), s.Label("pod"));
                         pods[key] = pods.GetValueOrDefault(key) + (double.IsFinite(s.Value) ? s.Value : 0);
                     }
                 }
@@ -60,7 +60,9 @@ public sealed class UsageReader(PrometheusClient prometheus)
             .Select(g => Row(g.Key, [.. g.Select(t => (t.Key.Model, t.Value.Used, t.Value.Reserved))], request.Prices))
             .OrderByDescending(r => r.UsedGpuHours).ThenBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
-        var top = pods.OrderByDescending(p => p.Value).Take(request.Top).Select(p => new PodUsage(p.Key.Namespace, p.Key.Pod, p.Value / 3600)).ToList();
+        var top = pods.Where(p => !badHosts.ContainsKey(p.Key.Instance))
+            .GroupBy(p => (p.Key.Namespace, p.Key.Pod)).Select(g => (g.Key, Value: g.Sum(p => p.Value)))
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key.Pod, StringComparer.Ordinal).Take(request.Top).Select(p => new PodUsage(p.Key.Namespace, p.Key.Pod, p.Value / 3600)).ToList();
         return new UsageReport(request.From, request.Until, request.By, rows, top, request.Prices?.Currency,
             [.. badHosts.Select(h => $"{h.Key}: {h.Value}")], failed);
     }

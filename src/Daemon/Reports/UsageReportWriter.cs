@@ -74,7 +74,7 @@ public static class UsageReportWriter
 
         if (report.TopPods.Count > 0)
         {
-            var pods = new Table().Title("Top pods by SM time (sampled from the process gauges each minute: an estimate)");
+            var pods = new Table().Title("Top pods by SM time (an estimate from the sampled process gauges)");
             pods.AddColumn("namespace").AddColumn("pod").AddColumn(new TableColumn("GPU-hours").RightAligned());
             foreach (var p in report.TopPods)
             {

@@ -26,13 +26,26 @@ public sealed class FleetReportTests(ITestOutputHelper output)
 
         // Split in 6 h ranges, so that the sum over ranges is exercised too.
         var (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(
-            ["report", "usage", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--split", "6h", "--format", "json", "--top", "0"], timeout: TimeSpan.FromMinutes(3));
+            ["report", "usage", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--split", "6h", "--format", "json", "--top", "5"], timeout: TimeSpan.FromMinutes(3));
         Assert.True(code == 1, $"exit {code} (1 expected: a host left out): {stderr}");
         Assert.Contains(badHost, stderr, StringComparison.Ordinal);
         var report = JsonDocument.Parse(stdout).RootElement;
         Assert.Contains(report.GetProperty("skippedHosts").EnumerateArray(), h => h.GetString()!.StartsWith(badHost, StringComparison.Ordinal));
         Assert.Empty(report.GetProperty("failedRanges").EnumerateArray());
         AssertWithinOnePercent(report, fleet.Truth.GetProperty("tenants"), "tenant");
+
+        // The top pods are an estimate from the process gauges sampled every 60 s: within 3% of their true time,
+        // and none bigger left out.
+        var truePods = fleet.Truth.GetProperty("pods").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        var topPods = report.GetProperty("topPods").EnumerateArray().Select(p => (Key: p.GetProperty("namespace").GetString() + "/" + p.GetProperty("pod").GetString(), Hours: p.GetProperty("gpuHours").GetDouble())).ToList();
+        Assert.Equal(5, topPods.Count);
+        foreach (var (key, hours) in topPods)
+        {
+            output.WriteLine($"pod {key}: truth {truePods[key]:F3}, report {hours:F3}");
+            Assert.True(Math.Abs(hours - truePods[key]) / truePods[key] < 0.03, $"pod {key}: report {hours} against truth {truePods[key]}");
+        }
+
+        Assert.True(topPods[^1].Hours >= truePods.Values.OrderDescending().ElementAt(4) * 0.97, "a bigger pod was left out of the top 5");
 
         // Priced per GPU model; the L40S is missing from the price file and is said to be.
         var prices = Path.Combine(Path.GetTempPath(), $"gpuqos-prices-{Guid.NewGuid():N}.yaml");

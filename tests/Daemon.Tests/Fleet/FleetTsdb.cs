@@ -41,7 +41,7 @@ public sealed class FleetTsdb : IAsyncDisposable
         try
         {
             await RunAsync("python3", [RepoPaths.Combine("scripts", "gen-fleet.py"), "--hosts", hosts.ToString(CultureInfo.InvariantCulture),
-                "--days", days.ToString(CultureInfo.InvariantCulture), "--bad-hosts", badHosts.ToString(CultureInfo.InvariantCulture), "--out", directory]);
+                "--days", days.ToString(CultureInfo.InvariantCulture), "--bad-hosts", badHosts.ToString(CultureInfo.InvariantCulture), "--pods", "--out", directory]);
             await RunAsync("promtool", ["tsdb", "create-blocks-from", "openmetrics", Path.Combine(directory, "fleet.om"), Path.Combine(directory, "tsdb")]);
             File.Delete(Path.Combine(directory, "fleet.om"));
             var truth = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "truth.json"))).RootElement.Clone();
