@@ -21,7 +21,12 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
     public const int MaxGapIntervals = 5;
 
     private readonly Dictionary<(string Uuid, string Tenant), UsageAccount> _accounts = [];
+    private readonly List<UsageAccount> _ordered = [];
+    private readonly Dictionary<string, int?> _smsOfGpu = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private static readonly Comparer<UsageAccount> ByGpuThenTenant = Comparer<UsageAccount>.Create((a, b) =>
+        string.CompareOrdinal(a.Uuid, b.Uuid) is var byGpu and not 0 ? byGpu : string.CompareOrdinal(a.Tenant, b.Tenant));
+
     private long _lastSequence = -1;
     private DateTimeOffset? _lastTimestamp;
 
@@ -31,17 +36,11 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
     {
     }
 
-    /// <summary>A copy of every account, ordered by GPU UUID, then tenant.</summary>
-    public IReadOnlyList<UsageAccount> Accounts
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _accounts.Values.OrderBy(a => a.Uuid, StringComparer.Ordinal).ThenBy(a => a.Tenant, StringComparer.Ordinal)];
-            }
-        }
-    }
+    /// <summary>
+    /// Every account, ordered by GPU UUID, then tenant: the live list, for the collection thread that integrates
+    /// (it is written once per cycle, so a cycle's exposition reads it without a copy).
+    /// </summary>
+    public IReadOnlyList<UsageAccount> Accounts => _ordered;
 
     /// <summary>Adds the snapshot's use over the time since the previous one; a snapshot seen before adds nothing.</summary>
     public void Integrate(HostSnapshot snapshot)
@@ -75,7 +74,12 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
     private void Integrate(HostSnapshot snapshot, GpuSnapshot gpu, double seconds)
     {
         // What MIG can hand out of the GPU (A100: 98 of 108 SMs in 7g), so that seven 1g instances make one GPU.
-        var smsOfGpu = GpuModels.Find(gpu.Identity.Name) is { SupportsMig: true } model ? model.MigProfiles.Max(p => p.SmCount) : (int?)null;
+        if (!_smsOfGpu.TryGetValue(gpu.Identity.Uuid, out var smsOfGpu))
+        {
+            smsOfGpu = GpuModels.Find(gpu.Identity.Name) is { SupportsMig: true } model ? model.MigProfiles.Max(p => p.SmCount) : null;
+            _smsOfGpu[gpu.Identity.Uuid] = smsOfGpu;
+        }
+
         foreach (var usage in snapshot.Tenants)
         {
             if (usage.Gpu != gpu.Identity.Index)
@@ -98,6 +102,8 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
         {
             account = new UsageAccount(gpu.IndexLabel, gpu.Uuid, gpu.Name, tenant);
             _accounts.Add((gpu.Uuid, tenant), account);
+            var at = _ordered.BinarySearch(account, ByGpuThenTenant);
+            _ordered.Insert(at < 0 ? ~at : at, account);
         }
 
         account.Gpu = gpu.IndexLabel;
