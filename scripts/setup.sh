@@ -13,6 +13,7 @@
 #   mmdebstrap, buildah, lintian
 #                 build the container image offline from Debian's packages (deploy/container/build.sh), check
 #                 the .deb (deploy/debian/build.sh) and install it into a clean Debian root (tests/Daemon.Tests/Packaging)
+#   python3       scripts/gen-fleet.py writes the simulated fleet the fleet test loads into Prometheus
 # It is idempotent: on a machine that has everything it only checks, and returns in a second.
 set -euo pipefail
 
@@ -36,6 +37,7 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v lintian >/dev/null 2>&1 || need+=(lintian)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

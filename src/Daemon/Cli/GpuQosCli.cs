@@ -19,6 +19,7 @@ public static class GpuQosCli
             ValidateCommand.Create(),
             StatusCommand.Create(),
             AdviseCommand.Create(),
+            ReportCommand.Create(),
             AuditCommand.Create(),
             DoctorCommand.Create(),
             ProbeWorkerCommand.Create(),

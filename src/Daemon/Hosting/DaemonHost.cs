@@ -1,11 +1,12 @@
 using System.Net;
+using GpuQos.Collectors.Accounting;
+using GpuQos.Model.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Http;
 using GpuQos.Model.Attribution;
-using GpuQos.Model.Backends;
 using GpuQos.Model.Metrics;
 using GpuQos.Model.Snapshots;
 
@@ -98,6 +99,9 @@ public static class DaemonHost
         services.AddSingleton<IMetricSource, PartitionMetrics>();
         services.AddSingleton<IMetricSource, ProcessMetrics>();
         services.AddSingleton<IMetricSource, TenantMetrics>();
+        services.AddSingleton<IReservationFloors, Accounting.PolicyFloors>();
+        services.AddSingleton(sp => new UsageLedger(sp.GetRequiredService<IReservationFloors>(), () => sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<GpuQosOptions>>().CurrentValue.Settings.Interval));
+        services.AddSingleton<IMetricSource, UsageMetrics>();
         services.AddSingleton<IMetricSource, CollectorMetrics>();
     }
 }

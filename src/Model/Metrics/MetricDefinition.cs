@@ -23,6 +23,7 @@ public sealed record MetricDefinition(string Name, MetricType Type, string Help,
     {
         _ when Name.EndsWith("_bytes", StringComparison.Ordinal) || Name.EndsWith("_bytes_total", StringComparison.Ordinal) => "bytes",
         _ when Name.EndsWith("_bytes_per_second", StringComparison.Ordinal) => "bytes/second",
+        _ when Name.EndsWith("_byte_seconds_total", StringComparison.Ordinal) => "byte-seconds",
         _ when Name.EndsWith("_seconds", StringComparison.Ordinal) || Name.EndsWith("_seconds_total", StringComparison.Ordinal) => "seconds",
         _ when Name.EndsWith("_ratio", StringComparison.Ordinal) => "ratio (0..1)",
         _ when Name.EndsWith("_hertz", StringComparison.Ordinal) => "hertz",

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Writes a simulated GpuQos fleet as OpenMetrics text, with its own ground truth, for a real Prometheus TSDB.
+
+N hosts x D days of 60 s scrapes of what `gpuqos run` exposes for usage accounting and for the advisor: per
+host 8 GPUs in mixed modes (time-sliced H100s, A100s in MIG mode with their instances owned by tenants,
+exclusive L40S), tenants that come and go (jobs of random lengths starting at arbitrary instants, MIG
+instances and exclusive GPUs changing hands), and some daemon restarts (the counters start again at 0).
+
+The counters are what the daemon's ledger would hold: the exact integral of each tenant's use up to the scrape
+(the daemon integrates every 1 s cycle). The ground truth is the integral of the same workload over the whole
+window, per tenant and per GPU model, written beside the data; `gpuqos report usage` must match it within 1%.
+
+    scripts/gen-fleet.py --hosts 50 --days 1 --out DIR [--end UNIX] [--seed 23] [--bad-hosts 0]
+    promtool tsdb create-blocks-from openmetrics DIR/fleet.om DIR/tsdb
+
+--bad-hosts N makes the last N hosts broken: their SM-seconds counters grow 50 times faster than time, which no
+GPU can. The report must name them and leave them out; the ground truth leaves them out too.
+
+Writes DIR/fleet.om and DIR/truth.json. Standard library only.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+SCRAPE = 60
+GPUS = 8
+TENANTS = [f"team-{i:02d}" for i in range(16)]
+# (gpu_model, mode, MIG instances as (profile, weight)); a 1g instance of an A100 is 1/7 of the GPU.
+KINDS = [
+    ("NVIDIA H100 80GB HBM3", "time-sliced", None),
+    ("NVIDIA A100-SXM4-40GB", "mig", [("3g.20gb", 3 / 7), ("2g.10gb", 2 / 7), ("1g.5gb", 1 / 7), ("1g.5gb", 1 / 7)]),
+    ("NVIDIA L40S", "exclusive", None),
+]
+
+
+class Rate:
+    """A piecewise-constant rate over time: (start, end, value) pieces, which may overlap (they add up)."""
+
+    def __init__(self):
+        self.pieces = []
+
+    def add(self, start, end, value):
+        if end > start and value > 0:
+            self.pieces.append((start, end, value))
+
+    def at(self, t):
+        return sum(v for s, e, v in self.pieces if s <= t < e)
+
+    def integral(self, a, b):
+        return sum(v * (min(e, b) - max(s, a)) for s, e, v in self.pieces if e > a and s < b)
+
+
+def jobs(rng, start, end, mean_gap, mean_len, shares):
+    """Random jobs in [start, end): (start, end, share), one after another with gaps."""
+    t = start + rng.random() * mean_gap
+    while t < end:
+        length = rng.expovariate(1 / mean_len) + 30
+        yield t, min(end, t + length), rng.choice(shares)
+        t += length + rng.expovariate(1 / mean_gap)
+
+
+def host_model(h, t0, t1, seed):
+    """Every (gpu, tenant) series of host h: used and reserved rates, memory, and the GPU's identity."""
+    rng = random.Random(seed * 1_000_003 + h)
+    gpus = []
+    for g in range(GPUS):
+        model, mode, instances = KINDS[(h + g) % len(KINDS)]
+        uuid = f"GPU-{h:05d}-{g}"
+        series = {}
+
+        def rates(tenant):
+            return series.setdefault(tenant, {"used": Rate(), "reserved": Rate(), "memory": Rate()})
+
+        pods = []
+        if mode == "time-sliced":
+            # Two job streams share the GPU; each job is a pod of one of a few tenants (its namespace).
+            for stream in range(2):
+                for n, (s, e, share) in enumerate(jobs(rng, t0, t1, 1800, 2400, [0.2, 0.3, 0.45])):
+                    tenant = rng.choice(TENANTS[:8])
+                    r = rates(tenant)
+                    r["used"].add(s, e, share)
+                    r["memory"].add(s, e, share * 40e9)
+                    pods.append((tenant, f"job-{h:04d}-{g}-{stream}-{n}", s, e, share))
+        elif mode == "mig":
+            for _, weight in instances:
+                # The instance changes hands a few times; its owner reserves it whole and uses it in bursts.
+                bounds = sorted([t0, t1] + [rng.uniform(t0, t1) for _ in range(rng.randint(0, 2))])
+                for a, b in zip(bounds, bounds[1:]):
+                    r = rates(rng.choice(TENANTS[4:12]))
+                    r["reserved"].add(a, b, weight)
+                    for s, e, busy in jobs(rng, a, b, 900, 1200, [0.5, 0.8, 1.0]):
+                        r["used"].add(s, e, busy * weight)
+                        r["memory"].add(s, e, busy * weight * 35e9)
+        else:
+            # Held exclusively by one tenant at a time, with idle stretches between holders.
+            for s, e, _ in jobs(rng, t0, t1, 3600, 5 * 3600, [1.0]):
+                r = rates(rng.choice(TENANTS[8:]))
+                r["reserved"].add(s, e, 1.0)
+                for bs, be, busy in jobs(rng, s, e, 600, 1800, [0.6, 0.9, 1.0]):
+                    r["used"].add(bs, be, busy)
+                    r["memory"].add(bs, be, busy * 30e9)
+        gpus.append((g, uuid, model, mode, series, pods))
+    # One host in ten restarts once: its counters start again from 0.
+    restart = rng.uniform(t0, t1) if rng.random() < 0.1 else None
+    return gpus, restart
+
+
+def scrapes(t0, t1):
+    t = t0
+    while t <= t1:
+        yield t
+        t += SCRAPE
+
+
+def counter_values(rate, t0, t1, restart):
+    """The counter at each scrape: the integral since the daemon (re)started, integrated scrape to scrape."""
+    total, last, out = 0.0, t0, []
+    for t in scrapes(t0, t1):
+        if restart is not None and last < restart <= t:
+            total, last = 0.0, restart
+        total += rate.integral(last, t)
+        last = t
+        out.append((t, total))
+    return out
+
+
+def fmt(v):
+    return repr(float(v)) if v != int(v) or abs(v) >= 1e15 else str(int(v))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--hosts", type=int, default=50)
+    p.add_argument("--days", type=float, default=1)
+    p.add_argument("--end", type=int, default=None, help="Unix time of the last scrape (default: the last whole hour)")
+    p.add_argument("--seed", type=int, default=23)
+    p.add_argument("--bad-hosts", type=int, default=0)
+    p.add_argument("--pods", action="store_true", help="also each pod's process series and the targets' up")
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    if a.hosts < 1 or a.days <= 0 or not 0 <= a.bad_hosts < a.hosts:
+        sys.exit("gen-fleet: --hosts must be at least 1, --days more than 0, --bad-hosts from 0 to hosts - 1")
+    bad = set(range(a.hosts - a.bad_hosts, a.hosts))
+    t1 = a.end if a.end is not None else int(time.time()) // 3600 * 3600
+    t0 = t1 - int(a.days * 86400)
+    os.makedirs(a.out, exist_ok=True)
+    hosts = [(h, *host_model(h, t0, t1, a.seed)) for h in range(a.hosts)]
+    truth = {"from": t0, "until": t1, "hosts": a.hosts, "gpus": a.hosts * GPUS, "scrape_seconds": SCRAPE,
+             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}}
+    samples = 0
+    with open(os.path.join(a.out, "fleet.om"), "w", encoding="ascii") as f:
+        def family(name, kind, help_text, rows):
+            nonlocal samples
+            f.write(f"# HELP {name} {help_text}\n# TYPE {name} {kind}\n")
+            for labels, points in rows:
+                lab = ",".join(f'{k}="{v}"' for k, v in labels)
+                metric = name + ("_total" if kind == "counter" else "")
+                for t, v in points:
+                    f.write(f"{metric}{{{lab}}} {fmt(v)} {t}\n")
+                    samples += 1
+
+        def base(h, g, uuid):
+            return [("instance", f"host-{h:04d}:9450"), ("job", "gpuqos"), ("gpu", str(g)), ("uuid", uuid)]
+
+        def counters(kind):
+            for h, gpus, restart in hosts:
+                for g, uuid, model, _, series, _ in gpus:
+                    for tenant, r in sorted(series.items()):
+                        values = counter_values(r[kind], t0, t1, restart)
+                        if h in bad and kind == "used":
+                            values = [(t, v * 50) for t, v in values]
+                        yield base(h, g, uuid) + [("tenant", tenant), ("gpu_model", model)], values
+
+        def gauges(kind):
+            for h, gpus, _ in hosts:
+                for g, uuid, model, mode, series, _ in gpus:
+                    for tenant, r in sorted(series.items()):
+                        pts = [(t, r[kind].at(t)) for t in scrapes(t0, t1)]
+                        pts = [(t, v) for t, v in pts if v > 0 or (kind == "memory" and r["reserved"].at(t) > 0)]
+                        if pts:
+                            yield base(h, g, uuid) + [("tenant", tenant)], pts
+
+        family("gpuqos_tenant_sm_seconds", "counter", "GPU-seconds of SM time used.", counters("used"))
+        family("gpuqos_tenant_reserved_seconds", "counter", "GPU-seconds reserved.", counters("reserved"))
+        family("gpuqos_tenant_sm_share_ratio", "gauge", "The tenant's share of the GPU's SM time.", gauges("used"))
+        family("gpuqos_tenant_memory_used_bytes", "gauge", "Device memory held by the tenant on the GPU.", gauges("memory"))
+        family("gpuqos_gpu_info", "gauge", "GPU identity and sharing mode; always 1.",
+               ((base(h, g, uuid) + [("name", model), ("pci_bus_id", f"00000000:{g + 1:02x}:00.0"), ("mode", mode)],
+                 [(t, 1) for t in scrapes(t0, t1)]) for h, gpus, _ in hosts for g, uuid, model, mode, _, _ in gpus))
+        family("gpuqos_gpu_sm_utilization_ratio", "gauge", "Fraction of time a kernel was running on the GPU.",
+               ((base(h, g, uuid), [(t, min(1.0, sum(r["used"].at(t) for r in series.values()))) for t in scrapes(t0, t1)])
+                for h, gpus, _ in hosts for g, uuid, model, mode, series, _ in gpus if mode != "mig"))
+        if a.pods:
+            family("gpuqos_process_sm_utilization_ratio", "gauge", "Fraction of the GPU's SM time the process used.",
+                   ((base(h, g, uuid) + [("pid", str(1000 + i)), ("namespace", ns), ("pod", pod), ("tenant", ns)],
+                     [(t, share) for t in scrapes(t0, t1) if s0 <= t < e0])
+                    for h, gpus, _ in hosts for g, uuid, _, _, _, pods in gpus for i, (ns, pod, s0, e0, share) in enumerate(pods)
+                    if any(s0 <= t < e0 for t in range(int(s0) // SCRAPE * SCRAPE, int(e0) + 1, SCRAPE))))
+            family("up", "gauge", "Whether the target was scraped.",
+                   (([("instance", f"host-{h:04d}:9450"), ("job", "gpuqos")], [(t, 1) for t in scrapes(t0, t1)]) for h, _, _ in hosts))
+        f.write("# EOF\n")
+
+    for h, gpus, restart in hosts:
+        if h in bad:
+            continue
+        for g, uuid, model, _, series, _ in gpus:
+            for tenant, r in series.items():
+                used, reserved = r["used"].integral(t0, t1) / 3600, r["reserved"].integral(t0, t1) / 3600
+                gauge = sum(r["used"].at(t) for t in scrapes(t0 + SCRAPE, t1)) * SCRAPE / 3600
+                for key, table in ((tenant, truth["tenants"]), (model, truth["gpu_models"])):
+                    row = table.setdefault(key, {"used_gpu_hours": 0.0, "reserved_gpu_hours": 0.0})
+                    row["used_gpu_hours"] += used
+                    row["reserved_gpu_hours"] += reserved
+                truth["gauge_tenants"][tenant] = truth["gauge_tenants"].get(tenant, 0.0) + gauge
+        for g, uuid, model, _, series, pods in gpus:
+            for ns, pod, s0, e0, share in pods:
+                truth["pods"][f"{ns}/{pod}"] = share * (min(e0, t1) - max(s0, t0)) / 3600
+    truth["samples"] = samples
+    with open(os.path.join(a.out, "truth.json"), "w", encoding="ascii") as f:
+        json.dump(truth, f, indent=2, sort_keys=True)
+    print(f"gen-fleet: {a.hosts} hosts x {a.days:g} days, {samples} samples, to {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace GpuQos.Daemon.Reports;
+
+/// <summary>
+/// The PromQL of <c>gpuqos report usage</c>. Everything is summed on the server (<c>increase</c>, <c>sum by</c>):
+/// what comes back is one sample per host, GPU and tenant per range, never the raw series.
+/// </summary>
+public static class UsageQueries
+{
+    /// <summary>The counter of SM time used, in GPU-seconds.</summary>
+    public const string Used = "gpuqos_tenant_sm_seconds_total";
+
+    /// <summary>The counter of time reserved, in GPU-seconds.</summary>
+    public const string Reserved = "gpuqos_tenant_reserved_seconds_total";
+
+    /// <summary>What each tenant added to <paramref name="counter"/> on each host's GPUs over <paramref name="range"/> before the evaluation time.</summary>
+    public static string Increase(string counter, TimeSpan range) =>
+        $"sum by (instance, uuid, tenant, gpu_model) (increase({counter}{{tenant!=\"\"}}[{Range(range)}]))";
+
+    /// <summary>
+    /// Each pod's SM time over the range, in GPU-seconds: the sum of each process's sampled share
+    /// times its target's scrape interval (the range over the target's number of scrapes, from <c>up</c>). An
+    /// estimate, as the gauges are samples; no subquery, so the cost is the process series' samples and no more
+    /// (a <c>[range:1m]</c> subquery costs a step per minute for every series, which made the advisor's coverage
+    /// query time out on 50 hosts).
+    /// </summary>
+    /// <remarks>Every pod comes back, not a <c>topk</c>: a pod outside one range's top would lose that range's time.</remarks>
+    public static string PodUse(TimeSpan range) =>
+        $"sum by (instance, namespace, pod) (sum_over_time(gpuqos_process_sm_utilization_ratio{{pod!=\"\"}}[{Range(range)}])"
+        + $" * on (instance) group_left () ({Seconds(range)} / max by (instance) (count_over_time(up[{Range(range)}]))))";
+
+    /// <summary>A range in whole seconds, as PromQL spells it.</summary>
+    public static string Range(TimeSpan range) => Seconds(range) + "s";
+
+    private static string Seconds(TimeSpan range) => ((long)Math.Ceiling(range.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
