@@ -1,6 +1,5 @@
 using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Attribution.Kubelet;
-using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
@@ -33,10 +32,10 @@ internal static class AttributionRegistration
         {
             var tenants = new TenantCatalogSwitch(new TenantCatalog(request.Options.Tenants));
 
-            // A reload compiles the selectors on its own thread and only stages them; the switch happens after a
-            // snapshot is published, before the next cycle collects, so no snapshot mixes two catalogues.
+            // A reload compiles the selectors on its own thread and only stages them; the tenant-catalogue snapshot
+            // consumer switches after a snapshot is published, before the next cycle collects, so no snapshot mixes
+            // two catalogues.
             sp.GetRequiredService<IOptionsMonitor<GpuQosOptions>>().OnChange((next, _) => tenants.Stage(new TenantCatalog(next.Tenants)));
-            sp.GetRequiredService<SnapshotStore>().Published += _ => tenants.Commit();
             return tenants;
         });
         services.AddSingleton(new ProcfsReader(request.ProcfsRoot ?? options.ProcfsRoot, new UserDirectory(options.PasswdFile)));

@@ -69,6 +69,7 @@ public static class DaemonHost
         services.AddObservability(request);
         services.AddOperations(request);
         services.AddAdvisor(request);
+        services.AddSnapshotConsumers(request);
 
         configureServices?.Invoke(services);
         var app = builder.Build();

@@ -47,6 +47,8 @@ internal static class EnforcementRegistration
         });
         services.AddSingleton<IEnforcementControl>(sp => sp.GetRequiredService<SlaEnforcer>());
         services.AddSingleton<IMetricSource, EnforcementMetrics>();
+        services.AddSingleton<EnforcementHandOff>();
+        services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<EnforcementHandOff>());
         services.AddSingleton<IStateSection, SlaStateSection>();
         services.AddHostedService<EnforcementService>();
     }

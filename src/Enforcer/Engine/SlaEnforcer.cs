@@ -53,6 +53,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private List<CompiledPolicy> _policies;
     private bool _disposed;
 
+    // What readers see, published at the end of every change (SlaEnforcer.Views.cs).
+    private volatile EnforcerView _view = EnforcerView.Empty;
+    private bool _recordedSinceView;
+
     /// <summary>Creates the enforcer and opens its journal. Call <see cref="Recover"/> before the first cycle.</summary>
     /// <param name="options">Global settings.</param>
     /// <param name="policies">The configured policies.</param>
@@ -140,6 +144,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
         var failed = _policies.Count(p => p.Error is not null);
         EnforcerLog.Started(_logger, _policies.Count, failed, options.Mode == EnforcementMode.DryRun ? "dry-run" : "enforce", journal);
+        PublishView();
     }
 
     /// <inheritdoc />
@@ -186,6 +191,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             }
 
             NoteJournalRecovered();
+            PublishView();
         }
     }
 
@@ -491,6 +497,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
         var key = (record.Action, record.Policy, record.Result);
         _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        _recordedSinceView = true;
     }
 
     private static string Describe(IReadOnlyList<ObjectiveResult> results) =>

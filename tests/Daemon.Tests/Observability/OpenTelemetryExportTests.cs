@@ -1,4 +1,3 @@
-using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
@@ -108,7 +107,7 @@ public sealed class OpenTelemetryExportTests
         var bad = new MetricDefinition("gpuqos_test_bad", MetricType.Gauge, "test", ["key"], "test");
         var healthy = new Source([good]) { Cycle = w => w.Write(good, 1) };
         var faulty = new Source([bad]) { Cycle = w => { w.Write(bad, 10, "a"); w.Write(bad, 20, "b"); } };
-        using var otel = new OpenTelemetryMetrics([healthy, faulty], new SnapshotStore(1));
+        using var otel = new OpenTelemetryMetrics([healthy, faulty]);
         otel.Update();
 
         healthy.Cycle = w => w.Write(good, 2);
