@@ -136,10 +136,7 @@ public sealed partial class SlaEnforcer
             }
 
             _disposed = true;
-            foreach (var actuator in _actuators.Values)
-            {
-                actuator.Dispose();
-            }
+            _actuators.Release();
 
             _journal?.Dispose();
             if (clean && _ownJournal)

@@ -2,7 +2,6 @@ using GpuQos.Collectors.Attribution;
 using GpuQos.Collectors.Backends;
 using GpuQos.Collectors.Collection;
 using GpuQos.Enforcer.Actions;
-using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
@@ -33,11 +32,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
     // One step's objective results before they are compared with the track's last ones.
     private ObjectiveResult[] _results = [];
-    private readonly Dictionary<string, IProcessActuator> _actuators = new(StringComparer.Ordinal);
-    private readonly IProcessActuator _processes;
-    private readonly CgroupFreezer _freezer;
+    private readonly EnforcementActuators _actuators;
     private readonly ActionReverter _reverter;
     private readonly ActionJournal? _journal;
+    private readonly ActionExecutor _executor;
     private readonly JournalTrust _trust;
     private readonly PidNamespaceGuard _pidNamespace;
 
@@ -57,14 +55,15 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private volatile EnforcerView _view = EnforcerView.Empty;
     private bool _recordedSinceView;
 
-    /// <summary>Creates the enforcer and opens its journal. Call <see cref="Recover"/> before the first cycle.</summary>
+    /// <summary>Creates the enforcer over its journal and actuators. Call <see cref="Recover"/> before the first cycle.</summary>
     /// <param name="options">Global settings.</param>
     /// <param name="policies">The configured policies.</param>
     /// <param name="factories">One factory per action type.</param>
     /// <param name="backend">The backend whose GPUs are controlled.</param>
+    /// <param name="actuators">What actions act through, chosen for the backend; released at <see cref="Dispose"/>.</param>
+    /// <param name="journal">The action journal as opened at start; when it did not open, nothing acts.</param>
     /// <param name="time">The clock the state machines run on.</param>
     /// <param name="logger">Where decisions and actions are logged.</param>
-    /// <param name="processes">Process actuator; by default the simulated host's when the backend is simulated, else real signals.</param>
     /// <param name="trust">Who may own the journal <see cref="Recover"/> replays; by default root or the effective user.</param>
     /// <param name="pidNamespace">
     /// Whether the backend's PIDs are this process's (NVML reports the host's); null when they always are.
@@ -75,9 +74,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         IReadOnlyList<PolicyOptions> policies,
         IEnumerable<IActionFactory> factories,
         IGpuBackend backend,
+        EnforcementActuators actuators,
+        EnforcementJournal journal,
         TimeProvider time,
         ILogger<SlaEnforcer> logger,
-        IProcessActuator? processes = null,
         JournalTrust? trust = null,
         PidNamespaceCheck? pidNamespace = null)
     {
@@ -85,48 +85,27 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(actuators);
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(time);
         _options = options;
         _backend = backend;
         _time = time;
         _logger = logger;
         _factories = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
         _policies = policies.Select(p => CompiledPolicy.Build(p, _factories)).ToList();
-        if (processes is not null)
-        {
-            _actuators[processes.Kind] = processes;
-        }
-
-        if (backend is ISimulatedProcessControl sim && !_actuators.ContainsKey("sim"))
-        {
-            _actuators["sim"] = new SimulatedProcessActuator(sim);
-        }
-
-        if (!_actuators.ContainsKey("os"))
-        {
-            // Always present: a journal left by a run on real processes is undone with real signals.
-            _actuators["os"] = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: ProcessExclusions.ForDaemon(options.ActOnMpsServer));
-        }
-
+        _actuators = actuators;
         _pidNamespace = new PidNamespaceGuard(pidNamespace);
-        _processes = processes ?? (backend is ISimulatedProcessControl ? _actuators["sim"] : _actuators["os"]);
-        _freezer = new CgroupFreezer(options.CgroupRoot);
-        _reverter = new ActionReverter(backend.Control, _actuators, _freezer, () => MpsOf(_options));
-        _ownJournal = options.Journal is null && backend is ISimulatedProcessControl;
-        var journal = options.Journal ?? (_ownJournal
-            ? Path.Combine(Path.GetTempPath(), $"gpuqos-sim-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl")
-            : EnforcementOptionsDefaults.Journal);
-        try
-        {
-            // The simulated host's own journal is never replayed by a later run, so its key need not outlive it.
-            _journal = new ActionJournal(journal, _ownJournal ? JournalKey.Ephemeral() : null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        _reverter = new ActionReverter(backend.Control, actuators.ByKind, actuators.Freezer, () => actuators.MpsFor(_options));
+        _ownJournal = journal.Ephemeral;
+        _journal = journal.Journal;
+        if (journal.Error is { } ex)
         {
             // Acting without a journal could leave damage behind after a crash, so nothing acts; monitoring goes on.
-            _journalError = $"the action journal {journal} cannot be opened ({ex.Message}); enforcement is off";
+            _journalError = $"the action journal {journal.Path} cannot be opened ({ex.Message}); enforcement is off";
             if (ex is JournalTrustException refused)
             {
-                EnforcerLog.JournalRefused(_logger, journal, refused.Reason);
+                EnforcerLog.JournalRefused(_logger, journal.Path, refused.Reason);
             }
 
             foreach (var p in _policies)
@@ -135,7 +114,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             }
         }
 
-        JournalPath = journal;
+        _executor = new ActionExecutor(_journal);
+        JournalPath = journal.Path;
         HistoryWindow = WindowOf(_policies);
         foreach (var p in _policies.Where(p => p.Error is not null))
         {
@@ -143,7 +123,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
 
         var failed = _policies.Count(p => p.Error is not null);
-        EnforcerLog.Started(_logger, _policies.Count, failed, options.Mode == EnforcementMode.DryRun ? "dry-run" : "enforce", journal);
+        EnforcerLog.Started(_logger, _policies.Count, failed, options.Mode == EnforcementMode.DryRun ? "dry-run" : "enforce", journal.Path);
         PublishView();
     }
 
@@ -239,21 +219,20 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         var results = track.Results;
         ActionContext? context = null;
         var slack = true;
+        var dryRun = ModeOf(p) == EnforcementMode.DryRun;
         foreach (var active in track.Active)
         {
             context ??= Context(p, gpu, latest, results);
-            active.Update(context);
-            foreach (var applied in active.TakeApplied())
+            foreach (var plan in active.Update(context))
             {
-                var result = context.DryRun ? ActionResults.DryRun : ActionResults.Applied;
-                Record(key, identity.Uuid, active.Id, active.Type, result, applied);
-                EnforcerLog.ActionTaken(_logger, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu, result, applied);
+                CarryOut(key, identity.Uuid, active, plan, dryRun);
             }
         }
 
+        // In dry-run nothing was applied, so nothing bites.
         foreach (var active in track.Active)
         {
-            slack &= active.Slack(context!);
+            slack &= dryRun || active.Slack(context!);
         }
 
         var before = track.Machine.State;
@@ -300,12 +279,16 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             }
 
             var id = Journal.NextId();
+            var dryRun = ModeOf(policy.Options) == EnforcementMode.DryRun;
             try
             {
-                if (action.Apply(context, id) is { } active)
+                if (action.Plan(context, id) is { } plan)
                 {
+                    // Journal first (fsynced), then apply, or record a dry run: here, for every action type.
+                    _executor.Execute(plan, dryRun);
+                    var active = plan.Active ?? throw new InvalidOperationException($"the {action.Type} action planned nothing to keep in force");
                     track.Active.Add(active);
-                    var result = context.DryRun ? ActionResults.DryRun : ActionResults.Applied;
+                    var result = dryRun ? ActionResults.DryRun : ActionResults.Applied;
                     Record(key, uuid, id, action.Type, result, active.Detail);
                     EnforcerLog.ActionTaken(_logger, action.Type, id, key.Policy, key.Tenant, key.Gpu, result, active.Detail);
                 }
@@ -464,17 +447,40 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         Results = results,
         Options = _options,
         Control = _backend.Control,
-        Mps = MpsOf(_options),
-        Processes = _processes,
-        Freezer = _freezer,
-        Journal = Journal,
+        Mps = _actuators.MpsFor(_options),
+        Processes = _actuators.Processes,
+        Freezer = _actuators.Freezer,
         Time = _time,
-        DryRun = ModeOf(policy) == EnforcementMode.DryRun,
     };
 
-    // The simulated host has no MPS control daemon; elsewhere the configured one (cheap: nothing runs until a command).
-    private Collectors.Nvml.MpsControl? MpsOf(EnforcementOptions options) =>
-        _backend is ISimulatedProcessControl ? null : new Collectors.Nvml.MpsControl(options.Mps.ControlBinary, options.Mps.PipeDirectory, options.Mps.Timeout);
+    /// <summary>
+    /// Carries out a step an action in force planned: journaled and applied, or recorded as a dry run, as a first
+    /// plan is. A step the journal cannot take is not applied; the action plans it again next cycle.
+    /// </summary>
+    private void CarryOut(SlaKey key, string uuid, IActiveAction active, ActionPlan plan, bool dryRun)
+    {
+        try
+        {
+            _executor.Execute(plan, dryRun);
+        }
+        catch (JournalWriteException ex)
+        {
+            NoteJournalFailure(ex);
+            if (plan.Detail is not null)
+            {
+                Record(key, uuid, active.Id, active.Type, ActionResults.Refused, ex.Message);
+            }
+
+            return;
+        }
+
+        if (plan.Detail is { } detail)
+        {
+            var result = dryRun ? ActionResults.DryRun : ActionResults.Applied;
+            Record(key, uuid, active.Id, active.Type, result, detail);
+            EnforcerLog.ActionTaken(_logger, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu, result, detail);
+        }
+    }
 
     // Only reached for running policies, which exist only when the journal opened.
     private ActionJournal Journal => _journal ?? throw new InvalidOperationException("the action journal is not open");

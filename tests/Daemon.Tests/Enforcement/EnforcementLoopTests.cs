@@ -4,11 +4,9 @@ using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Hosting;
 using GpuQos.Daemon.Tests.TestSupport;
-using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Engine;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GpuQos.Daemon.Tests.Enforcement;
@@ -26,8 +24,9 @@ public sealed class EnforcementLoopTests
         var options = ConfigLoader.Resolve(null, demoHost: true).Options;
         using var gated = new GatedProcessActuator(new SimulatedProcessActuator(backend));
         var request = new RunRequest(options, "test", BackendKind.Sim, null, "127.0.0.1:0");
-        await using var app = DaemonHost.Build(request, backend, time, configureServices: services => services.AddSingleton(sp => new SlaEnforcer(
-            options.Enforcement, options.Policies, sp.GetServices<IActionFactory>(), backend, time, NullLogger<SlaEnforcer>.Instance, processes: gated)));
+        using var freezerRoot = new TempDir();
+        var actuators = new EnforcementActuators(gated, [], new CgroupFreezer(freezerRoot.Path), _ => null);
+        await using var app = DaemonHost.Build(request, backend, time, configureServices: services => services.AddSingleton(actuators));
         var collection = app.Services.GetRequiredService<CollectionService>();
         var handOff = app.Services.GetRequiredService<EnforcementHandOff>();
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
