@@ -45,14 +45,14 @@ public sealed partial class SlaEnforcer
         {
             var reason = ex is JournalTrustException trust ? trust.Reason : ex.Message;
             EnforcerLog.JournalRefused(_logger, _journal.Path, reason);
-            Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal not replayed: " + reason));
+            _log.Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal not replayed: " + reason));
             return 0;
         }
 
         foreach (var line in replay.Refused)
         {
             EnforcerLog.JournalLineRefused(_logger, _journal.Path, line);
-            Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal " + line));
+            _log.Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal " + line));
         }
 
         var outstanding = replay.Outstanding;
@@ -64,12 +64,12 @@ public sealed partial class SlaEnforcer
             {
                 _reverter.Revert(entry);
                 var note = CloseInJournal(entry);
-                Record(entry, uuid, ActionResults.Recovered, "undone at start: " + entry.Detail + note);
+                _log.Record(entry, uuid, ActionResults.Recovered, "undone at start: " + entry.Detail + note);
                 undone++;
             }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)
             {
-                Record(entry, uuid, ActionResults.RevertFailed, ex.Message);
+                _log.Record(entry, uuid, ActionResults.RevertFailed, ex.Message);
                 EnforcerLog.ActionFailed(_logger, ex, entry.Action, entry.Id, entry.Policy, entry.Tenant, entry.Gpu);
             }
         }

@@ -30,12 +30,11 @@ public sealed partial class SlaEnforcer
     private void PublishView()
     {
         var previous = _view;
-        var actionsChanged = _recordedSinceView;
-        _recordedSinceView = false;
+        var actionsChanged = _log.TakeChanged();
         _view = new EnforcerView(
             BuildStatus(),
-            actionsChanged ? [.. _recent.Reverse()] : previous.RecentActions,
-            actionsChanged ? [.. _counts] : previous.ActionCounts,
+            actionsChanged ? _log.NewestFirst() : previous.RecentActions,
+            actionsChanged ? _log.Counts() : previous.ActionCounts,
             [.. _policies.Where(p => p.Error is not null).Select(p => new PolicyFailure(p.Options.Name, p.Error!))],
             [.. _policies.Select(p => (p.Options.Tenant, p.Options.Name, p.Options.Slo))],
             [.. _policies.Select(p => p.Options.Name)]);

@@ -35,15 +35,14 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private readonly EnforcementActuators _actuators;
     private readonly ActionReverter _reverter;
     private readonly ActionJournal? _journal;
-    private readonly ActionExecutor _executor;
+    private readonly ActionRunner _runner;
     private readonly JournalTrust _trust;
     private readonly PidNamespaceGuard _pidNamespace;
 
     // Why nothing may act when the journal did not open; policies added by a reload get it too.
     private readonly string? _journalError;
     private readonly bool _ownJournal;
-    private readonly Queue<ActionRecord> _recent = new();
-    private readonly Dictionary<(string Action, string Policy, string Result), long> _counts = [];
+    private readonly ActionLog _log;
     private readonly Lock _lock = new();
     private EnforcementOptions _options;
 
@@ -53,7 +52,6 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
     // What readers see, published at the end of every change (SlaEnforcer.Views.cs).
     private volatile EnforcerView _view = EnforcerView.Empty;
-    private bool _recordedSinceView;
 
     /// <summary>Creates the enforcer over its journal and actuators. Call <see cref="Recover"/> before the first cycle.</summary>
     /// <param name="options">Global settings.</param>
@@ -95,6 +93,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         _factories = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
         _policies = policies.Select(p => CompiledPolicy.Build(p, _factories)).ToList();
         _actuators = actuators;
+        _log = new ActionLog(time, () => _options.ActionHistory);
         _pidNamespace = new PidNamespaceGuard(pidNamespace);
         _reverter = new ActionReverter(backend.Control, actuators.ByKind, actuators.Freezer, () => actuators.MpsFor(_options));
         _ownJournal = journal.Ephemeral;
@@ -114,7 +113,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             }
         }
 
-        _executor = new ActionExecutor(_journal);
+        _runner = new ActionRunner(new ActionExecutor(_journal), _journal, _pidNamespace, _log, NoteJournalFailure, _logger);
         JournalPath = journal.Path;
         HistoryWindow = WindowOf(_policies);
         foreach (var p in _policies.Where(p => p.Error is not null))
@@ -145,7 +144,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetUtcNow();
             _history.Advance(history);
-            var tenantGpus = GpusByTenant(latest);
+            var tenantGpus = PolicyGpus.ByTenant(latest);
             foreach (var policy in _policies)
             {
                 if (policy.Error is not null)
@@ -155,7 +154,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
                 try
                 {
-                    GpusFor(policy, latest, tenantGpus, _gpus);
+                    PolicyGpus.Of(policy, latest, tenantGpus, _gpus);
                     foreach (var gpu in _gpus)
                     {
                         Step(policy, gpu, latest, now);
@@ -225,7 +224,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             context ??= Context(p, gpu, latest, results);
             foreach (var plan in active.Update(context))
             {
-                CarryOut(key, identity.Uuid, active, plan, dryRun);
+                _runner.CarryOut(key, identity.Uuid, active, plan, dryRun);
             }
         }
 
@@ -269,44 +268,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             return;
         }
 
-        foreach (var action in policy.Actions)
-        {
-            if ((_pidNamespace.Refusal(action, context) ?? action.Refusal(context)) is { } refusal)
-            {
-                Record(key, uuid, 0, action.Type, ActionResults.Refused, refusal);
-                EnforcerLog.ActionRefused(_logger, action.Type, key.Policy, key.Tenant, key.Gpu, refusal);
-                continue;
-            }
-
-            var id = Journal.NextId();
-            var dryRun = ModeOf(policy.Options) == EnforcementMode.DryRun;
-            try
-            {
-                if (action.Plan(context, id) is { } plan)
-                {
-                    // Journal first (fsynced), then apply, or record a dry run: here, for every action type.
-                    _executor.Execute(plan, dryRun);
-                    var active = plan.Active ?? throw new InvalidOperationException($"the {action.Type} action planned nothing to keep in force");
-                    track.Active.Add(active);
-                    var result = dryRun ? ActionResults.DryRun : ActionResults.Applied;
-                    Record(key, uuid, id, action.Type, result, active.Detail);
-                    EnforcerLog.ActionTaken(_logger, action.Type, id, key.Policy, key.Tenant, key.Gpu, result, active.Detail);
-                }
-            }
-            catch (JournalWriteException ex)
-            {
-                // Journal before act: nothing was applied; the breach asks again next cycle, so space coming back heals it.
-                Record(key, uuid, id, action.Type, ActionResults.Refused, ex.Message);
-                NoteJournalFailure(ex);
-            }
-            catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
-            {
-                // The journal line may already be written. It stays open until a clean stop empties the journal or
-                // the next start undoes it, which is harmless for an action that never took effect.
-                Record(key, uuid, id, action.Type, ActionResults.Failed, ex.Message);
-                EnforcerLog.ActionFailed(_logger, ex, action.Type, id, key.Policy, key.Tenant, key.Gpu);
-            }
-        }
+        _runner.Act(policy, key, track, context, uuid, ModeOf(policy.Options) == EnforcementMode.DryRun);
 
         if (track.Active.Count > 0)
         {
@@ -328,13 +290,13 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             {
                 _reverter.Revert(active.Entry);
                 var note = CloseInJournal(active.Entry);
-                Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}{note}");
+                _log.Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}{note}");
                 count++;
             }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)
             {
                 // Left in the journal: the next start tries again.
-                Record(key, track.Uuid, active.Id, active.Type, ActionResults.RevertFailed, ex.Message);
+                _log.Record(key, track.Uuid, active.Id, active.Type, ActionResults.RevertFailed, ex.Message);
                 EnforcerLog.ActionFailed(_logger, ex, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu);
             }
         }
@@ -352,92 +314,6 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
     }
 
-    /// <summary>
-    /// The GPUs a policy is evaluated on: those it names, or those its tenant uses now plus those it already
-    /// tracks (so a tenant that left is still seen to recover). Live and in range, in order.
-    /// </summary>
-    private static void GpusFor(CompiledPolicy policy, HostSnapshot latest, Dictionary<string, List<int>> tenantGpus, List<int> gpus)
-    {
-        gpus.Clear();
-        if (policy.Options.Gpus.Count > 0)
-        {
-            gpus.AddRange(policy.Options.Gpus);
-        }
-        else
-        {
-            if (tenantGpus.TryGetValue(policy.Options.Tenant, out var used))
-            {
-                gpus.AddRange(used);
-            }
-
-            gpus.AddRange(policy.Tracks.Keys);
-        }
-
-        // GPU indexes below 64 (every host there is) are deduplicated and ordered as bits of one word; this
-        // runs for each of the policies every cycle.
-        var bits = 0UL;
-        var wide = false;
-        foreach (var g in gpus)
-        {
-            if (g is >= 0 and < 64)
-            {
-                bits |= 1UL << g;
-            }
-            else
-            {
-                wide |= g >= 64;
-            }
-        }
-
-        if (wide)
-        {
-            gpus.Sort();
-        }
-        else
-        {
-            gpus.Clear();
-            for (; bits != 0; bits &= bits - 1)
-            {
-                gpus.Add(System.Numerics.BitOperations.TrailingZeroCount(bits));
-            }
-        }
-
-        var kept = 0;
-        for (var i = 0; i < gpus.Count; i++)
-        {
-            var g = gpus[i];
-            if (g >= 0 && g < latest.Gpus.Count && !latest.Gpus[g].Lost && (kept == 0 || gpus[kept - 1] != g))
-            {
-                gpus[kept++] = g;
-            }
-        }
-
-        gpus.RemoveRange(kept, gpus.Count - kept);
-    }
-
-    // Built once per cycle: asking each of a thousand policies to scan every tenant and every track made the
-    // evaluation quadratic in the number of policies.
-    private static Dictionary<string, List<int>> GpusByTenant(HostSnapshot latest)
-    {
-        var result = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        foreach (var t in latest.Tenants)
-        {
-            AddGpu(result, t.Tenant, t.Gpu);
-        }
-
-        return result;
-    }
-
-    private static void AddGpu(Dictionary<string, List<int>> map, string key, int gpu)
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            map[key] = list = [];
-        }
-
-        list.Add(gpu);
-    }
-
     private ActionContext Context(PolicyOptions policy, int gpu, HostSnapshot latest, IReadOnlyList<ObjectiveResult> results) => new()
     {
         Policy = policy,
@@ -453,58 +329,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         Time = _time,
     };
 
-    /// <summary>
-    /// Carries out a step an action in force planned: journaled and applied, or recorded as a dry run, as a first
-    /// plan is. A step the journal cannot take is not applied; the action plans it again next cycle.
-    /// </summary>
-    private void CarryOut(SlaKey key, string uuid, IActiveAction active, ActionPlan plan, bool dryRun)
-    {
-        try
-        {
-            _executor.Execute(plan, dryRun);
-        }
-        catch (JournalWriteException ex)
-        {
-            NoteJournalFailure(ex);
-            if (plan.Detail is not null)
-            {
-                Record(key, uuid, active.Id, active.Type, ActionResults.Refused, ex.Message);
-            }
-
-            return;
-        }
-
-        if (plan.Detail is { } detail)
-        {
-            var result = dryRun ? ActionResults.DryRun : ActionResults.Applied;
-            Record(key, uuid, active.Id, active.Type, result, detail);
-            EnforcerLog.ActionTaken(_logger, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu, result, detail);
-        }
-    }
-
     // Only reached for running policies, which exist only when the journal opened.
     private ActionJournal Journal => _journal ?? throw new InvalidOperationException("the action journal is not open");
 
     private EnforcementMode ModeOf(PolicyOptions policy) => policy.Mode ?? _options.Mode;
-
-    private void Record(SlaKey key, string uuid, long id, string action, string result, string detail) =>
-        Add(new ActionRecord(_time.GetUtcNow(), id, key.Policy, key.Tenant, key.Gpu, uuid, action, result, detail));
-
-    private void Record(JournalEntry entry, string uuid, string result, string detail) =>
-        Add(new ActionRecord(_time.GetUtcNow(), entry.Id, entry.Policy, entry.Tenant, entry.Gpu, uuid, entry.Action, result, detail));
-
-    private void Add(ActionRecord record)
-    {
-        _recent.Enqueue(record);
-        while (_recent.Count > _options.ActionHistory)
-        {
-            _recent.Dequeue();
-        }
-
-        var key = (record.Action, record.Policy, record.Result);
-        _counts[key] = _counts.GetValueOrDefault(key) + 1;
-        _recordedSinceView = true;
-    }
 
     private static string Describe(IReadOnlyList<ObjectiveResult> results) =>
         string.Join("; ", results.Select(r => FormattableString.Invariant($"{r.Type} value {r.Value:0.###} target {r.Target:0.###}{(r.Violated ? " violated" : "")}")));
