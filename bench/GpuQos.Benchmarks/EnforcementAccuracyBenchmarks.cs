@@ -41,7 +41,7 @@ public class EnforcementAccuracyBenchmarks
             using var backend = new EnforcementProcessBackend([(a.Id, "tenant-a"), (b.Id, "tenant-b")]);
             var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new EnforcementUserAttributor(), TimeProvider.System, new BackendErrorCounter());
             var store = new SnapshotStore(100);
-            using var enforcer = new SlaEnforcer(
+            using var enforcer = BenchEnforcer.Create(
                 new EnforcementOptions { Journal = Path.Combine(dir.FullName, "actions.jsonl") },
                 [Cap("tenant-a", capA), Cap("tenant-b", 1 - capA)],
                 [new ThrottleActionFactory()],

@@ -53,7 +53,7 @@ public class FloorSplitBenchmarks
                 Objectives = [new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.MinSmShare, Share = floor, Window = TimeSpan.FromSeconds(1) }],
                 Actions = [new ActionOptions { Type = KnownPolicyTypes.Actions.Throttle }],
             };
-            using var enforcer = new SlaEnforcer(
+            using var enforcer = BenchEnforcer.Create(
                 new EnforcementOptions { Journal = Path.Combine(dir.FullName, "actions.jsonl") },
                 [policy],
                 [new ThrottleActionFactory()],

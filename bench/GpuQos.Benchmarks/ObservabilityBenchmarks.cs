@@ -35,7 +35,7 @@ public class ObservabilityBenchmarks : IDisposable
             new ProcessMetrics(store), new TenantMetrics(store), new CollectorMetrics(store, errors),
         ];
         _dcgm = new DcgmCompatMetrics(store, new DcgmCompatHost("bench"));
-        _otel = new OpenTelemetryMetrics(sources, store);
+        _otel = new OpenTelemetryMetrics(sources);
         _exporter = new PrometheusExporter([_dcgm]);
         store.Publish(pipeline.Collect());
         _exporter.Update();

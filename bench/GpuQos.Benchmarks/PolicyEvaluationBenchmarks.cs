@@ -46,7 +46,7 @@ public class PolicyEvaluationBenchmarks : IDisposable
             }
         }
         _dir = Directory.CreateTempSubdirectory("gpuqos-bench-");
-        _enforcer = new SlaEnforcer(
+        _enforcer = BenchEnforcer.Create(
             new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, "actions.jsonl") },
             [.. Enumerable.Range(0, Tenants).SelectMany(t => Policies($"tenant{t}"))],
             [],

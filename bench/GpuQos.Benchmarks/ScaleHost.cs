@@ -40,7 +40,7 @@ internal sealed class ScaleHost : IDisposable
     public SlaEnforcer DryRunEnforcer()
     {
         _dir ??= Directory.CreateTempSubdirectory("gpuqos-bench-");
-        var enforcer = new SlaEnforcer(
+        var enforcer = BenchEnforcer.Create(
             new EnforcementOptions { Mode = EnforcementMode.DryRun, Journal = Path.Combine(_dir.FullName, $"actions-{_enforcers.Count}.jsonl") },
             [.. Enumerable.Range(0, 100).SelectMany(t => Policies($"tenant{t}"))],
             [],

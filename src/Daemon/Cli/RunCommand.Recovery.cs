@@ -22,7 +22,7 @@ internal static partial class RunCommand
         }
 
         var full = Path.GetFullPath(journal);
-        var result = HostRecovery.Resume(full, enforcement);
+        var result = HostRecovery.Resume(full, enforcement, TimeProvider.System);
         if (result.Undone > 0)
         {
             await Console.Out.WriteLineAsync($"gpuqos: resumed {result.Undone} process action(s) a previous run left in force (journal {full})");

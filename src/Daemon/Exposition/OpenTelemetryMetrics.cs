@@ -8,12 +8,12 @@ namespace GpuQos.Daemon.Exposition;
 /// <summary>
 /// The metric catalogue as OpenTelemetry instruments. Each <see cref="MetricDefinition"/> of every registered
 /// <see cref="IMetricSource"/> becomes one observable gauge or counter, named and labelled exactly as on
-/// <c>/metrics</c>; no definition is written a second time. Once per collection cycle (on
-/// <see cref="SnapshotStore.Published"/>) the sources write their samples into a fresh table, which replaces
+/// <c>/metrics</c>; no definition is written a second time. Once per collection cycle (as the snapshot consumer
+/// after exposition) the sources write their samples into a fresh table, which replaces
 /// the previous one whole; the instruments' callbacks only read that table, so an OTLP export or an
 /// OpenTelemetry scrape never reaches the backend and never sees half a cycle.
 /// </summary>
-public sealed class OpenTelemetryMetrics : IMetricWriter, IDisposable
+public sealed class OpenTelemetryMetrics : IMetricWriter, ISnapshotConsumer, IDisposable
 {
     /// <summary>The meter every GpuQos instrument belongs to.</summary>
     public const string MeterName = "GpuQos";
@@ -21,16 +21,14 @@ public sealed class OpenTelemetryMetrics : IMetricWriter, IDisposable
     private static readonly IReadOnlyList<Measurement<double>> None = [];
 
     private readonly IMetricSource[] _sources;
-    private readonly SnapshotStore _store;
     private readonly Meter _meter;
     private readonly Lock _writing = new();
     private Dictionary<string, List<Measurement<double>>> _latest = new(StringComparer.Ordinal);
     private Dictionary<string, List<Measurement<double>>>? _next;
 
-    public OpenTelemetryMetrics(IEnumerable<IMetricSource> sources, SnapshotStore store)
+    public OpenTelemetryMetrics(IEnumerable<IMetricSource> sources)
     {
         _sources = sources.ToArray();
-        _store = store;
         _meter = new Meter(MeterName, VersionInfo.Version);
         foreach (var definition in _sources.SelectMany(s => s.Metrics))
         {
@@ -44,9 +42,13 @@ public sealed class OpenTelemetryMetrics : IMetricWriter, IDisposable
                 _meter.CreateObservableGauge(name, () => Read(name), unit: null, description: definition.Help);
             }
         }
-
-        _store.Published += OnPublished;
     }
+
+    /// <inheritdoc />
+    public string Name => "opentelemetry";
+
+    /// <inheritdoc />
+    public void Consume(HostSnapshot snapshot) => Update();
 
     /// <summary>
     /// Fills the table from the sources for the snapshot just published (also used by tests). A source that
@@ -113,11 +115,8 @@ public sealed class OpenTelemetryMetrics : IMetricWriter, IDisposable
 
     public void Dispose()
     {
-        _store.Published -= OnPublished;
         _meter.Dispose();
     }
-
-    private void OnPublished(HostSnapshot snapshot) => Update();
 
     /// <summary>The samples the instrument of <paramref name="name"/> reports now (for tests).</summary>
     internal IEnumerable<Measurement<double>> Read(string name) =>

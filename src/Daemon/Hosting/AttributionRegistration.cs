@@ -4,7 +4,6 @@ using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Metrics;
-using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;
@@ -34,10 +33,10 @@ internal static class AttributionRegistration
         {
             var tenants = new TenantCatalogSwitch(new TenantCatalog(request.Options.Tenants));
 
-            // A reload compiles the selectors on its own thread and only stages them; the switch happens after a
-            // snapshot is published, before the next cycle collects, so no snapshot mixes two catalogues.
+            // A reload compiles the selectors on its own thread and only stages them; the tenant-catalogue snapshot
+            // consumer switches after a snapshot is published, before the next cycle collects, so no snapshot mixes
+            // two catalogues.
             sp.GetRequiredService<IOptionsMonitor<GpuQosOptions>>().OnChange((next, _) => tenants.Stage(new TenantCatalog(next.Tenants)));
-            sp.GetRequiredService<SnapshotStore>().Published += _ => tenants.Commit();
             return tenants;
         });
         services.AddSingleton(new ProcfsReader(request.ProcfsRoot ?? options.ProcfsRoot, new UserDirectory(options.PasswdFile)));

@@ -1,18 +1,18 @@
 using GpuQos.Collectors.Collection;
-using GpuQos.Daemon.Exposition;
 using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;
 
 /// <summary>
-/// The collection loop: once per interval it runs the collectors, publishes the snapshot, and renders the
-/// metrics. A cycle that throws is logged and the loop goes on.
+/// The collection loop: once per interval it runs the collectors, publishes the snapshot, and hands it to the
+/// ordered snapshot consumers (<see cref="SnapshotConsumers"/>: exposition, OpenTelemetry, tenant catalogue,
+/// enforcement). A cycle that throws is logged and the loop goes on.
 /// </summary>
 public sealed partial class CollectionService(
     CollectionPipeline pipeline,
     SnapshotStore store,
-    PrometheusExporter exporter,
+    SnapshotConsumers consumers,
     IOptionsMonitor<Configuration.GpuQosOptions> options,
     TimeProvider time,
     ILogger<CollectionService> logger) : BackgroundService
@@ -20,15 +20,12 @@ public sealed partial class CollectionService(
     /// <summary>Unix time of the last cycle that completed; the watchdog and <c>/readyz</c> read it.</summary>
     public DateTimeOffset? LastCycle { get; private set; }
 
-    // Metric sources failing now: each outage is logged when it starts and when it ends, not every cycle.
-    private readonly HashSet<string> _failingSources = new(StringComparer.Ordinal);
-
     /// <summary>Runs one cycle now (used by the loop and by tests).</summary>
     public void RunCycle()
     {
         var snapshot = pipeline.Collect();
         store.Publish(snapshot);
-        ReportSourceFailures(exporter.Update());
+        consumers.Deliver(snapshot);
         LastCycle = snapshot.Timestamp;
         foreach (var failed in snapshot.Collectors.Where(c => !c.Success))
         {
@@ -67,38 +64,6 @@ public sealed partial class CollectionService(
             interval = options.CurrentValue.Settings.Interval;
         }
     }
-
-    private void ReportSourceFailures(IReadOnlyList<SourceFailure> failures)
-    {
-        foreach (var failure in failures)
-        {
-            if (_failingSources.Add(failure.Source))
-            {
-                LogSourceFailed(failure.Error, failure.Source);
-            }
-        }
-
-        // A source fails at most once a cycle, so more failing sources than failures means some recovered.
-        if (_failingSources.Count > failures.Count)
-        {
-            _failingSources.RemoveWhere(source =>
-            {
-                if (failures.Any(f => f.Source == source))
-                {
-                    return false;
-                }
-
-                LogSourceRecovered(source);
-                return true;
-            });
-        }
-    }
-
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Metric source {Source} failed; its series keep their last values, the others are current (gpuqos_exposition_source_errors_total). Logged once until it recovers")]
-    private partial void LogSourceFailed(Exception exception, string source);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Metric source {Source} writes its series again")]
-    private partial void LogSourceRecovered(string source);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Collecting every {IntervalSeconds} s")]
     private partial void LogStarted(double intervalSeconds);

@@ -73,6 +73,7 @@ public static class DaemonHost
         services.AddOperations(request);
         services.AddAdvisor(request);
         services.AddApiDocument();
+        services.AddSnapshotConsumers(request);
 
         configureServices?.Invoke(services);
         var app = builder.Build();

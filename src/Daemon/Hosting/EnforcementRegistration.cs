@@ -31,6 +31,8 @@ internal static class EnforcementRegistration
 
         // NVML reports the host's PIDs: process actions are refused when this daemon is not in that namespace.
         services.AddSingleton(new PidNamespaceCheck(request.ProcfsRoot ?? request.Options.Attribution.ProcfsRoot));
+        services.AddSingleton(sp => EnforcementBackend.Actuators(sp.GetRequiredService<IGpuBackend>(), request.Options.Enforcement, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => EnforcementBackend.Journal(sp.GetRequiredService<IGpuBackend>(), request.Options.Enforcement));
         services.AddSingleton(sp =>
         {
             var enforcer = new SlaEnforcer(
@@ -38,6 +40,8 @@ internal static class EnforcementRegistration
                 request.Options.Policies,
                 sp.GetServices<IActionFactory>(),
                 sp.GetRequiredService<IGpuBackend>(),
+                sp.GetRequiredService<EnforcementActuators>(),
+                sp.GetRequiredService<EnforcementJournal>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<SlaEnforcer>>(),
                 pidNamespace: sp.GetRequiredService<PidNamespaceCheck>());
@@ -48,6 +52,8 @@ internal static class EnforcementRegistration
         });
         services.AddSingleton<IEnforcementControl>(sp => sp.GetRequiredService<SlaEnforcer>());
         services.AddSingleton<IMetricSource, EnforcementMetrics>();
+        services.AddSingleton<EnforcementHandOff>();
+        services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<EnforcementHandOff>());
         services.AddSingleton<IStateSection, SlaStateSection>();
         services.AddHostedService<EnforcementService>();
     }

@@ -55,7 +55,7 @@ internal static class ObservabilityRegistration
             return;
         }
 
-        // Creating the instruments subscribes them to the collection cycle before the first one runs.
+        // The instruments exist before the first export, not only once the first cycle has run.
         _ = app.Services.GetRequiredService<OpenTelemetryMetrics>();
         if (options.OtelPrometheusPath is { } path)
         {

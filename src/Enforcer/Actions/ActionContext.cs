@@ -7,7 +7,10 @@ using GpuQos.Model.Snapshots;
 
 namespace GpuQos.Enforcer.Actions;
 
-/// <summary>Everything an action needs to plan, apply, update and undo itself for one (policy, tenant, GPU).</summary>
+/// <summary>
+/// Everything an action needs to plan and update itself for one (policy, tenant, GPU). It holds no journal and
+/// no mode: an action plans, and the engine journals and applies (<see cref="Engine.ActionExecutor"/>).
+/// </summary>
 public sealed class ActionContext
 {
     public required PolicyOptions Policy { get; init; }
@@ -24,11 +27,7 @@ public sealed class ActionContext
     public IMpsControl? Mps { get; init; }
     public required IProcessActuator Processes { get; init; }
     public required CgroupFreezer Freezer { get; init; }
-    public required ActionJournal Journal { get; init; }
     public required TimeProvider Time { get; init; }
-
-    /// <summary>Plan and journal only.</summary>
-    public required bool DryRun { get; init; }
 
     /// <summary>This GPU in the latest snapshot.</summary>
     public GpuSnapshot GpuSnapshot => Latest.Gpus[Gpu];
@@ -56,7 +55,7 @@ public sealed class ActionContext
     /// <summary>The maximum share of the policy, if it has one.</summary>
     public double? Ceiling => Policy.Objectives.FirstOrDefault(o => o.Type == KnownPolicyTypes.Objectives.MaxSmShare)?.Share;
 
-    /// <summary>A journal entry for this context, to be completed by the action.</summary>
+    /// <summary>A journal entry for this context, to be completed by the action (the engine marks a dry run).</summary>
     public JournalEntry Entry(long id, string action, string detail) => new()
     {
         Op = JournalOps.Apply,
@@ -66,7 +65,6 @@ public sealed class ActionContext
         Policy = Policy.Name,
         Tenant = Tenant,
         Gpu = Gpu,
-        DryRun = DryRun,
         Detail = detail,
     };
 }

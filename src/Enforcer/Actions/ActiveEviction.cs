@@ -14,7 +14,6 @@ namespace GpuQos.Enforcer.Actions;
 internal sealed class ActiveEviction(long id, EvictAction action, ActionContext first) : IActiveAction
 {
     private readonly List<JournalProcess> _journaled = [];
-    private readonly List<string> _taken = [];
     private JournalEntry _entry = first.Entry(id, KnownPolicyTypes.Actions.Evict, "") with { ProcessKind = first.Processes.Kind };
     private (ProcessKey Key, DateTimeOffset At, bool Killed)? _pending;
 
@@ -26,14 +25,7 @@ internal sealed class ActiveEviction(long id, EvictAction action, ActionContext 
 
     public JournalEntry Entry => _entry with { Processes = [.. _journaled], Detail = Detail };
 
-    public IReadOnlyList<string> TakeApplied()
-    {
-        var taken = _taken.ToList();
-        _taken.Clear();
-        return taken;
-    }
-
-    public void Update(ActionContext context)
+    public IReadOnlyList<ActionPlan> Update(ActionContext context)
     {
         if (_pending is { } p)
         {
@@ -43,34 +35,47 @@ internal sealed class ActiveEviction(long id, EvictAction action, ActionContext 
             if (listed is null || context.Processes.Identify(listed) is not { } now || now != p.Key)
             {
                 _pending = null;
+                return [];
             }
-            else if (!p.Killed && !context.DryRun && context.Time.GetUtcNow() - p.At >= action.Grace)
+
+            if (!p.Killed && context.Time.GetUtcNow() - p.At >= action.Grace)
             {
-                context.Processes.Terminate(p.Key, force: true);
-                _pending = p with { Killed = true };
-                _taken.Add(string.Create(CultureInfo.InvariantCulture, $"PID {p.Key.Pid} did not exit within {action.Grace.TotalSeconds:0} s of SIGTERM: SIGKILL"));
+                // The process is journaled already: the SIGKILL needs no record of its own to be undone (it cannot be).
+                return
+                [
+                    new ActionPlan
+                    {
+                        Detail = string.Create(CultureInfo.InvariantCulture, $"PID {p.Key.Pid} did not exit within {action.Grace.TotalSeconds:0} s of SIGTERM: SIGKILL"),
+                        Apply = () =>
+                        {
+                            context.Processes.Terminate(p.Key, force: true);
+                            _pending = p with { Killed = true };
+                        },
+                    },
+                ];
             }
 
-            return;
+            return [];
         }
 
-        if (!context.DryRun && action.Allowed(context.Time.GetUtcNow()) && EvictNext(context))
-        {
-            _taken.Add(Detail);
-        }
+        return action.Allowed(context.Time.GetUtcNow()) && PlanNext(context) is { } next ? [next] : [];
     }
 
     /// <summary>Nothing to hold: an eviction cannot be undone, and lifting it while one is pending would forget the SIGKILL.</summary>
     public bool Slack(ActionContext context) => _pending is null;
 
-    /// <summary>Journals, then signals, the tenant's newest process when the tenant is over its ceiling; false when there is none.</summary>
-    public bool EvictNext(ActionContext context)
+    /// <summary>
+    /// Plans the eviction of the tenant's newest process when the tenant is over its ceiling: the plan journals
+    /// it, and its step sends SIGTERM. Null when there is none, or when the newest is one this eviction already
+    /// planned and it is still there: in dry-run nothing is signalled, so it stays the newest and is planned once.
+    /// </summary>
+    public ActionPlan? PlanNext(ActionContext context)
     {
         var ceiling = EvictAction.Ceiling(context) ?? long.MaxValue;
         var used = context.Latest.Tenants.FirstOrDefault(t => t.Gpu == context.Gpu && t.Tenant == context.Tenant)?.MemoryUsedBytes ?? 0;
         if (context.Tenant.Length == 0 || used <= ceiling)
         {
-            return false;
+            return null;
         }
 
         var newest = ActionTargets.Processes(context, context.Tenant)
@@ -80,26 +85,30 @@ internal sealed class ActiveEviction(long id, EvictAction action, ActionContext 
             .OrderByDescending(x => x.Key!.Value.StartTime)
             .ThenByDescending(x => x.Process.Reading.Pid)
             .FirstOrDefault();
-        if (newest.Key is not { } key)
+        if (newest.Key is not { } key || _journaled.Contains(new JournalProcess(key.Pid, key.StartTime)))
         {
-            return false;
+            return null;
         }
 
         var now = context.Time.GetUtcNow();
-        Detail = string.Create(CultureInfo.InvariantCulture,
+        var detail = string.Create(CultureInfo.InvariantCulture,
             $"evicting PID {key.Pid} ({newest.Process.Reading.Name}, {newest.Process.Reading.UsedMemoryBytes >> 20} MiB), the newest of {context.Tenant} over its {ceiling >> 20} MiB ceiling ({used >> 20} MiB): SIGTERM, SIGKILL after {action.Grace.TotalSeconds:0} s");
-        var entry = _entry with { At = now };
-        context.Journal.Append(entry with { Processes = [new JournalProcess(key.Pid, key.StartTime)], Detail = Detail });
-        _entry = entry;
-        _journaled.Add(new JournalProcess(key.Pid, key.StartTime));
-        if (context.DryRun)
+        Detail = detail;
+        return new ActionPlan
         {
-            return true;
-        }
-
-        action.Count(now);
-        context.Processes.Terminate(key, force: false);
-        _pending = (key, now, false);
-        return true;
+            Detail = detail,
+            Entry = _entry with { At = now, Processes = [new JournalProcess(key.Pid, key.StartTime)], Detail = detail },
+            Journaled = journaled =>
+            {
+                _entry = journaled with { Processes = null };
+                _journaled.Add(new JournalProcess(key.Pid, key.StartTime));
+            },
+            Apply = () =>
+            {
+                action.Count(now);
+                context.Processes.Terminate(key, force: false);
+                _pending = (key, now, false);
+            },
+        };
     }
 }

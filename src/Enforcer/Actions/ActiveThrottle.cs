@@ -39,14 +39,17 @@ internal sealed class ActiveThrottle : IActiveAction
 
     public IReadOnlyList<ThrottleHold> Holds => [.. _controllers.Select(kv => new ThrottleHold(kv.Key, kv.Value.Target, kv.Value.Duty, _achieved.GetValueOrDefault(kv.Key)))];
 
-    /// <summary>Plans the caps, journals the processes, applies the first duty cycles; false when nobody is over their share.</summary>
-    public bool Start(ActionContext context)
+    /// <summary>
+    /// Plans the caps: a plan that journals the processes and applies the first duty cycles, with this throttle in
+    /// force after it; null when nobody is over their share.
+    /// </summary>
+    public ActionPlan? Start(ActionContext context)
     {
         var caps = Caps(context);
         var over = caps.Where(kv => (ActionTargets.Share(context.Latest, context.Gpu, kv.Key) ?? 0) > kv.Value + 0.005).ToList();
         if (over.Count == 0)
         {
-            return false;
+            return null;
         }
 
         foreach (var (tenant, cap) in over)
@@ -54,12 +57,12 @@ internal sealed class ActiveThrottle : IActiveAction
             _controllers[tenant] = new ShareController(cap, ActionTargets.Share(context.Latest, context.Gpu, tenant) ?? 0, context.Options.MinDutyCycle);
         }
 
-        Journal(context, first: true);
-        Drive(context);
-        return true;
+        NoteAchieved(context);
+        var journal = JournalPlan(context, first: true)!;
+        return journal with { Detail = Detail, Apply = () => Drive(context), Active = this };
     }
 
-    public void Update(ActionContext context)
+    public IReadOnlyList<ActionPlan> Update(ActionContext context)
     {
         // A throttled tenant that has left the GPU has nothing left to hold back; forgetting its controller lets
         // the throttle go slack, so the policy can recover once the victim has its share.
@@ -86,8 +89,9 @@ internal sealed class ActiveThrottle : IActiveAction
             }
         }
 
-        Journal(context, first: false);
-        Drive(context);
+        NoteAchieved(context);
+        var drive = new ActionPlan { Apply = () => Drive(context) };
+        return JournalPlan(context, first: false) is { } journal ? [journal, drive] : [drive];
     }
 
     /// <summary>
@@ -95,7 +99,7 @@ internal sealed class ActiveThrottle : IActiveAction
     /// floor protects has no demand left: a reservation nobody uses is lent back.
     /// </summary>
     public bool Slack(ActionContext context) =>
-        context.DryRun || (_floorMode && !VictimWants(context)) || _controllers.Values.All(c => c.Slack);
+        (_floorMode && !VictimWants(context)) || _controllers.Values.All(c => c.Slack);
 
     /// <summary>Target shares of the tenants this throttle may act on.</summary>
     private Dictionary<string, double> Caps(ActionContext context)
@@ -164,11 +168,12 @@ internal sealed class ActiveThrottle : IActiveAction
     private static double Weight(ActionContext context, string tenant) => context.Options.Weights.GetValueOrDefault(tenant, 1);
 
     /// <summary>
-    /// Journals processes not yet journaled (fsynced) before any of them is signalled. When the journal cannot
-    /// be written the first time, the throttle does not start; later, the new processes are left alone (only
-    /// journaled ones are ever driven) and are tried again next cycle.
+    /// A plan that journals the processes not yet journaled, before any of them is signalled (the engine fsyncs it
+    /// before the next plan's duty cycles); null when there are none after the first. Only journaled processes are
+    /// ever driven, so when the journal cannot take a later record, the new processes are left alone and tried
+    /// again next cycle; when it cannot take the first, the throttle does not start.
     /// </summary>
-    private void Journal(ActionContext context, bool first)
+    private ActionPlan? JournalPlan(ActionContext context, bool first)
     {
         var added = new List<ProcessKey>();
         foreach (var tenant in _controllers.Keys)
@@ -186,40 +191,39 @@ internal sealed class ActiveThrottle : IActiveAction
 
         if (!first && added.Count == 0)
         {
-            return;
+            return null;
         }
 
-        var entry = _entry with { At = context.Time.GetUtcNow() };
-        try
+        var entry = _entry with { At = context.Time.GetUtcNow(), Processes = added.Select(k => new JournalProcess(k.Pid, k.StartTime)).ToList(), Detail = Detail };
+        return new ActionPlan
         {
-            context.Journal.Append(entry with { Processes = added.Select(k => new JournalProcess(k.Pid, k.StartTime)).ToList(), Detail = Detail });
-        }
-        catch (JournalWriteException) when (!first)
-        {
-            return;
-        }
-
-        _entry = entry;
-        foreach (var key in added)
-        {
-            _processes[key.Pid] = key;
-            _journaled.Add(new JournalProcess(key.Pid, key.StartTime));
-        }
+            Entry = entry,
+            Apply = static () => { },
+            Journaled = journaled =>
+            {
+                _entry = journaled with { Processes = null };
+                foreach (var key in added)
+                {
+                    _processes[key.Pid] = key;
+                    _journaled.Add(new JournalProcess(key.Pid, key.StartTime));
+                }
+            },
+        };
     }
 
-    private void Drive(ActionContext context)
+    // What each throttled tenant achieved this cycle: reported in both modes.
+    private void NoteAchieved(ActionContext context)
     {
         _achieved.Clear();
         foreach (var tenant in _controllers.Keys)
         {
             _achieved[tenant] = ActionTargets.Share(context.Latest, context.Gpu, tenant);
         }
+    }
 
-        if (context.DryRun)
-        {
-            return;
-        }
-
+    // The duty cycles of the journaled processes (the plan's step: never called in dry-run).
+    private void Drive(ActionContext context)
+    {
         foreach (var (tenant, controller) in _controllers)
         {
             foreach (var p in ActionTargets.Processes(context, tenant))

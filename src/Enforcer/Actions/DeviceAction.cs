@@ -4,7 +4,7 @@ namespace GpuQos.Enforcer.Actions;
 
 /// <summary>
 /// An action on the whole device through <see cref="Model.Backends.IGpuControl"/>: it reads the value to
-/// restore, journals it, then sets the new one. Device settings act on every tenant of the GPU, need root on a
+/// restore into its plan's journal record, and its step sets the new one. Device settings act on every tenant of the GPU, need root on a
 /// real host, and do not survive a driver reload.
 /// </summary>
 internal sealed class DeviceAction(
@@ -17,15 +17,6 @@ internal sealed class DeviceAction(
 
     public string? Refusal(ActionContext context) => refusal(context);
 
-    public IActiveAction? Apply(ActionContext context, long id)
-    {
-        var entry = capture(context, context.Entry(id, type, ""));
-        context.Journal.Append(entry);
-        if (!context.DryRun)
-        {
-            apply(context);
-        }
-
-        return new SettledAction(entry);
-    }
+    public ActionPlan? Plan(ActionContext context, long id) =>
+        SettledAction.Plan(capture(context, context.Entry(id, type, "")), () => apply(context));
 }

@@ -7,9 +7,9 @@ namespace GpuQos.Enforcer.Actions;
 /// <c>evict</c>: the hard answer to a memory ceiling on a GPU that cannot limit memory (time-sliced), where a
 /// stopped process keeps holding what it allocated. It ends the policy's own tenant's newest process on the GPU
 /// (SIGTERM, then SIGKILL after the grace period), and the next newest while the tenant is still over its
-/// ceiling, at most <c>maxEvictions</c> per <c>evictionWindow</c> for the policy. Each eviction is journaled
-/// before the signal. It never touches processes of no tenant or of another tenant, never signals in dry-run,
-/// and ends only real processes.
+/// ceiling, at most <c>maxEvictions</c> per <c>evictionWindow</c> for the policy. Each eviction is a plan the
+/// engine journals before the signal (and never signals in dry-run). It never touches processes of no tenant or
+/// of another tenant, and ends only real processes.
 /// </summary>
 internal sealed class EvictAction(ActionOptions options) : IPolicyAction
 {
@@ -52,10 +52,10 @@ internal sealed class EvictAction(ActionOptions options) : IPolicyAction
         return Allowed(context.Time.GetUtcNow()) ? null : LimitReason();
     }
 
-    public IActiveAction? Apply(ActionContext context, long id)
+    public ActionPlan? Plan(ActionContext context, long id)
     {
         var eviction = new ActiveEviction(id, this, context);
-        return eviction.EvictNext(context) ? eviction : null;
+        return eviction.PlanNext(context) is { } plan ? plan with { Active = eviction } : null;
     }
 
     /// <summary>The memory ceiling of the policy, in bytes.</summary>

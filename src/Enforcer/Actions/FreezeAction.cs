@@ -19,7 +19,7 @@ internal sealed class FreezeAction(ActionOptions options) : IPolicyAction
         _ => null,
     };
 
-    public IActiveAction? Apply(ActionContext context, long id)
+    public ActionPlan? Plan(ActionContext context, long id)
     {
         var cgroups = ActionTargets.Tenants(context, options)
             .SelectMany(t => ActionTargets.Processes(context, t))
@@ -34,15 +34,12 @@ internal sealed class FreezeAction(ActionOptions options) : IPolicyAction
         }
 
         var entry = context.Entry(id, Type, $"froze {cgroups.Count} cgroup(s)") with { Cgroups = cgroups };
-        context.Journal.Append(entry);
-        if (!context.DryRun)
+        return SettledAction.Plan(entry, () =>
         {
             foreach (var cgroup in cgroups)
             {
                 context.Freezer.Freeze(cgroup);
             }
-        }
-
-        return new SettledAction(entry);
+        });
     }
 }

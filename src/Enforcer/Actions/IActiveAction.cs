@@ -21,13 +21,11 @@ public interface IActiveAction
     IReadOnlyList<ThrottleHold> Holds => [];
 
     /// <summary>
-    /// What the action applied on its own since the last call (an eviction's next process, its SIGKILL), each in
-    /// words, for the engine to record and log as it records what <see cref="IPolicyAction.Apply"/> does.
+    /// Runs once per cycle while in force (feedback controllers, new processes, an eviction's next process or its
+    /// SIGKILL) and returns the steps to carry out, in order; the engine journals and applies each as it does a
+    /// first plan, and records those with a <see cref="ActionPlan.Detail"/>.
     /// </summary>
-    IReadOnlyList<string> TakeApplied() => [];
-
-    /// <summary>Runs once per cycle while in force (feedback controllers, new processes).</summary>
-    void Update(ActionContext context);
+    IReadOnlyList<ActionPlan> Update(ActionContext context);
 
     /// <summary>True when the action no longer bites and could be lifted without the objective suffering.</summary>
     bool Slack(ActionContext context);

@@ -1,6 +1,6 @@
 namespace GpuQos.Enforcer.Actions;
 
-/// <summary>A configured action of a policy, ready to be applied to a (tenant, GPU).</summary>
+/// <summary>A configured action of a policy, ready to be planned for a (tenant, GPU).</summary>
 public interface IPolicyAction
 {
     /// <summary>The action type.</summary>
@@ -10,8 +10,12 @@ public interface IPolicyAction
     string? Refusal(ActionContext context);
 
     /// <summary>
-    /// Journals the action (fsynced), then applies it unless the context is a dry run. Returns what is in force;
-    /// null when there turned out to be nothing to act on (no tenant over its share).
+    /// Plans the action: what it will change, the journal record that undoes it, and the step that makes the
+    /// change, with the action in force afterwards (<see cref="ActionPlan.Active"/>). Changes nothing itself:
+    /// the engine journals the plan, then applies it or records a dry run. Null when there turned out to be
+    /// nothing to act on (no tenant over its share).
     /// </summary>
-    IActiveAction? Apply(ActionContext context, long id);
+    /// <param name="context">The (policy, tenant, GPU) and this cycle's snapshot.</param>
+    /// <param name="id">The journal ID of the action.</param>
+    ActionPlan? Plan(ActionContext context, long id);
 }

@@ -35,7 +35,7 @@ internal sealed class MpsServerAction(
         return Servers(context, out var refusal) is null ? refusal : null;
     }
 
-    public IActiveAction? Apply(ActionContext context, long id)
+    public ActionPlan? Plan(ActionContext context, long id)
     {
         var mps = context.Mps ?? throw new InvalidOperationException("MPS is not controlled on this backend");
         var servers = Servers(context, out var refusal) ?? throw new InvalidOperationException(refusal);
@@ -46,16 +46,13 @@ internal sealed class MpsServerAction(
 
         var journaled = servers.Select(s => capture(mps, s, context.Gpu)).ToList();
         var entry = context.Entry(id, type, $"{servers.Count} MPS server(s) ({string.Join(", ", servers)}) {what}") with { MpsServers = journaled };
-        context.Journal.Append(entry);
-        if (!context.DryRun)
+        return SettledAction.Plan(entry, () =>
         {
             foreach (var server in servers)
             {
                 apply(mps, server, context.Gpu);
             }
-        }
-
-        return new SettledAction(entry);
+        });
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ internal sealed class ProcessAction(
 
     public string? Refusal(ActionContext context) => refusal(context);
 
-    public IActiveAction? Apply(ActionContext context, long id)
+    public ActionPlan? Plan(ActionContext context, long id)
     {
         var targets = new List<(ProcessKey Key, JournalProcess Journal)>();
         foreach (var tenant in ActionTargets.Tenants(context, options))
@@ -42,15 +42,12 @@ internal sealed class ProcessAction(
             ProcessKind = context.Processes.Kind,
             Processes = targets.Select(t => t.Journal).ToList(),
         };
-        context.Journal.Append(entry);
-        if (!context.DryRun)
+        return SettledAction.Plan(entry, () =>
         {
             foreach (var (key, _) in targets)
             {
                 apply(context, key);
             }
-        }
-
-        return new SettledAction(entry);
+        });
     }
 }

@@ -25,9 +25,5 @@ internal sealed class ThrottleAction(ActionOptions options) : IPolicyAction
     };
 
     /// <inheritdoc />
-    public IActiveAction? Apply(ActionContext context, long id)
-    {
-        var throttle = new ActiveThrottle(id, options, context);
-        return throttle.Start(context) ? throttle : null;
-    }
+    public ActionPlan? Plan(ActionContext context, long id) => new ActiveThrottle(id, options, context).Start(context);
 }

@@ -33,44 +33,41 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public void WriteTo(IMetricWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        // Straight from the tracks (what Status() copies into a record per track, every cycle).
-        enforcer.ForEachTrack(writer, static (w, key, track) =>
+        // From the view the enforcer published after its last change: never its lock, so a slow enforcement
+        // step does not hold the exposition up.
+        var states = SlaStateNames.All;
+        foreach (var status in enforcer.Status())
         {
-            var gpu = track.Gpu.IndexLabel;
-            var state = track.Machine.State;
-            var states = SlaStateNames.All;
+            var gpu = status.GpuLabel;
             for (var i = 0; i < states.Count; i++)
             {
-                w.Write(State, states[i] == state ? 1 : 0, gpu, track.Uuid, key.Tenant, key.Policy, states[i].Label());
+                writer.Write(State, states[i] == status.State ? 1 : 0, gpu, status.Uuid, status.Tenant, status.Policy, states[i].Label());
             }
 
-            var results = track.Results;
+            var results = status.Objectives;
             for (var i = 0; i < results.Count; i++)
             {
                 var o = results[i];
                 if (o.Value is { } value)
                 {
-                    w.Write(ObjectiveValue, value, gpu, track.Uuid, key.Tenant, key.Policy, o.Type);
+                    writer.Write(ObjectiveValue, value, gpu, status.Uuid, status.Tenant, status.Policy, o.Type);
                 }
 
-                w.Write(ObjectiveTarget, o.Target, gpu, track.Uuid, key.Tenant, key.Policy, o.Type);
+                writer.Write(ObjectiveTarget, o.Target, gpu, status.Uuid, status.Tenant, status.Policy, o.Type);
             }
 
-            w.Write(Breaches, track.Machine.Breaches, gpu, track.Uuid, key.Tenant, key.Policy);
-            w.Write(BreachSeconds, track.Machine.BreachSeconds, gpu, track.Uuid, key.Tenant, key.Policy);
-            foreach (var active in track.Active)
+            writer.Write(Breaches, status.Breaches, gpu, status.Uuid, status.Tenant, status.Policy);
+            writer.Write(BreachSeconds, status.BreachSeconds, gpu, status.Uuid, status.Tenant, status.Policy);
+            foreach (var hold in status.Holds)
             {
-                foreach (var hold in active.Holds)
+                writer.Write(ThrottleCap, hold.Cap, gpu, status.Uuid, hold.Tenant, status.Policy);
+                writer.Write(ThrottleDuty, hold.Duty, gpu, status.Uuid, hold.Tenant, status.Policy);
+                if (hold.Achieved is { } achieved)
                 {
-                    w.Write(ThrottleCap, hold.Cap, gpu, track.Uuid, hold.Tenant, key.Policy);
-                    w.Write(ThrottleDuty, hold.Duty, gpu, track.Uuid, hold.Tenant, key.Policy);
-                    if (hold.Achieved is { } achieved)
-                    {
-                        w.Write(ThrottleAchieved, achieved, gpu, track.Uuid, hold.Tenant, key.Policy);
-                    }
+                    writer.Write(ThrottleAchieved, achieved, gpu, status.Uuid, hold.Tenant, status.Policy);
                 }
             }
-        });
+        }
 
         foreach (var ((action, policy, result), count) in enforcer.ActionCounts())
         {

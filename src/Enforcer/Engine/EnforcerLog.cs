@@ -52,4 +52,7 @@ internal static partial class EnforcerLog
 
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Policies reloaded: {Kept} kept, {Added} added, {Changed} changed, {Removed} removed; {Lifted} action(s) lifted")]
     public static partial void Reconfigured(ILogger logger, int kept, int added, int changed, int removed, int lifted);
+
+    [LoggerMessage(EventId = 5021, Level = LogLevel.Error, Message = "Enforcement step for the snapshot of {Snapshot:o} failed; the loop waits for the next snapshot")]
+    public static partial void StepFailed(ILogger logger, Exception exception, DateTimeOffset snapshot);
 }

@@ -32,8 +32,9 @@ public static class HostRecovery
     /// </summary>
     /// <param name="journalPath">The crashed run's journal.</param>
     /// <param name="options">Where the cgroups are, the throttle period.</param>
+    /// <param name="time">The clock the process actuator paces its signals on.</param>
     /// <param name="trust">Who may own the journal; by default root or the effective user.</param>
-    public static HostRecoveryResult Resume(string journalPath, EnforcementOptions options, JournalTrust? trust = null)
+    public static HostRecoveryResult Resume(string journalPath, EnforcementOptions options, TimeProvider time, JournalTrust? trust = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
@@ -60,7 +61,7 @@ public static class HostRecovery
         }
 
         // Only entries a run on real processes wrote: a simulated host's processes died with it.
-        using var processes = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: ProcessExclusions.ForDaemon(options.ActOnMpsServer));
+        using var processes = new OsProcessActuator(options.ThrottlePeriod, time, exclusions: ProcessExclusions.ForDaemon(options.ActOnMpsServer));
         var reverter = new HostReverter(new Dictionary<string, IProcessActuator> { [processes.Kind] = processes }, new CgroupFreezer(options.CgroupRoot));
         foreach (var entry in outstanding.Where(e => HostReverter.Handles(e.Action)).Reverse())
         {

@@ -68,6 +68,7 @@ public sealed partial class SlaEnforcer
             HistoryWindow = WindowOf(next);
             var diff = new PolicyDiff(kept, added, changed, removed, lifted);
             EnforcerLog.Reconfigured(_logger, kept.Count, added.Count, changed.Count, removed.Count, lifted);
+            PublishView();
             return diff;
         }
     }

@@ -1,5 +1,4 @@
 using GpuQos.Enforcer.Journal;
-using GpuQos.Model.Backends;
 
 namespace GpuQos.Enforcer.Engine;
 
@@ -17,70 +16,17 @@ public sealed partial class SlaEnforcer
     {
         lock (_lock)
         {
-            // The simulated host's own journal was created by this process a moment ago: nothing to replay.
-            if (_journal is null || _ownJournal)
-            {
-                return 0;
-            }
-
-            JournalReplay replay;
             try
             {
-                replay = JournalReplay.Read(_journal.Path, _trust);
+                // The simulated host's own journal was created by this process a moment ago: nothing to replay.
+                return _journal is null || _ownJournal
+                    ? 0
+                    : new JournalRecovery(_journal, _trust, _backend, _reverter, _log, CloseInJournal, _time, _logger).Run();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            finally
             {
-                var reason = ex is JournalTrustException trust ? trust.Reason : ex.Message;
-                EnforcerLog.JournalRefused(_logger, _journal.Path, reason);
-                Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal not replayed: " + reason));
-                return 0;
+                PublishView();
             }
-
-            foreach (var line in replay.Refused)
-            {
-                EnforcerLog.JournalLineRefused(_logger, _journal.Path, line);
-                Add(new ActionRecord(_time.GetUtcNow(), 0, "", "", -1, "", "recover", ActionResults.Refused, "journal " + line));
-            }
-
-            var outstanding = replay.Outstanding;
-            var undone = 0;
-            foreach (var entry in outstanding.Reverse())
-            {
-                var uuid = entry.Gpu >= 0 && entry.Gpu < _backend.Gpus.Count ? _backend.Gpus[entry.Gpu].Uuid : "";
-                try
-                {
-                    _reverter.Revert(entry);
-                    var note = CloseInJournal(entry);
-                    Record(entry, uuid, ActionResults.Recovered, "undone at start: " + entry.Detail + note);
-                    undone++;
-                }
-                catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)
-                {
-                    Record(entry, uuid, ActionResults.RevertFailed, ex.Message);
-                    EnforcerLog.ActionFailed(_logger, ex, entry.Action, entry.Id, entry.Policy, entry.Tenant, entry.Gpu);
-                }
-            }
-
-            if (outstanding.Count > 0)
-            {
-                EnforcerLog.Recovered(_logger, undone, _journal.Path);
-            }
-
-            if (undone == outstanding.Count && replay.Entries.Count + replay.Refused.Count > 0)
-            {
-                // Kept, not emptied: what the previous run did, and any line refused, stay as evidence.
-                try
-                {
-                    var kept = _journal.Rotate(_time.GetUtcNow());
-                    EnforcerLog.JournalRotated(_logger, kept);
-                }
-                catch (IOException ex)
-                {
-                    EnforcerLog.JournalRefused(_logger, _journal.Path, "cannot rotate the replayed journal: " + ex.Message);
-                }
-            }
-
-            return undone;
         }
     }
 
@@ -101,6 +47,7 @@ public sealed partial class SlaEnforcer
                 EnforcerLog.RevertedAll(_logger, count, reason);
             }
 
+            PublishView();
             return count;
         }
     }
@@ -123,10 +70,7 @@ public sealed partial class SlaEnforcer
             }
 
             _disposed = true;
-            foreach (var actuator in _actuators.Values)
-            {
-                actuator.Dispose();
-            }
+            _actuators.Release();
 
             _journal?.Dispose();
             if (clean && _ownJournal)

@@ -1,5 +1,4 @@
 using GpuQos.Enforcer.Actions;
-using GpuQos.Enforcer.Actuators;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
@@ -34,19 +33,17 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
     // One step's objective results before they are compared with the track's last ones.
     private ObjectiveResult[] _results = [];
-    private readonly Dictionary<string, IProcessActuator> _actuators = new(StringComparer.Ordinal);
-    private readonly IProcessActuator _processes;
-    private readonly CgroupFreezer _freezer;
+    private readonly EnforcementActuators _actuators;
     private readonly ActionReverter _reverter;
     private readonly ActionJournal? _journal;
+    private readonly ActionRunner _runner;
     private readonly JournalTrust _trust;
     private readonly PidNamespaceGuard _pidNamespace;
 
     // Why nothing may act when the journal did not open; policies added by a reload get it too.
     private readonly string? _journalError;
     private readonly bool _ownJournal;
-    private readonly Queue<ActionRecord> _recent = new();
-    private readonly Dictionary<(string Action, string Policy, string Result), long> _counts = [];
+    private readonly ActionLog _log;
     private readonly Lock _lock = new();
     private EnforcementOptions _options;
 
@@ -54,14 +51,18 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private List<CompiledPolicy> _policies;
     private bool _disposed;
 
-    /// <summary>Creates the enforcer and opens its journal. Call <see cref="Recover"/> before the first cycle.</summary>
+    // What readers see, published at the end of every change (SlaEnforcer.Views.cs).
+    private volatile EnforcerView _view = EnforcerView.Empty;
+
+    /// <summary>Creates the enforcer over its journal and actuators. Call <see cref="Recover"/> before the first cycle.</summary>
     /// <param name="options">Global settings.</param>
     /// <param name="policies">The configured policies.</param>
     /// <param name="factories">One factory per action type.</param>
     /// <param name="backend">The backend whose GPUs are controlled.</param>
+    /// <param name="actuators">What actions act through, chosen for the backend; released at <see cref="Dispose"/>.</param>
+    /// <param name="journal">The action journal as opened at start; when it did not open, nothing acts.</param>
     /// <param name="time">The clock the state machines run on.</param>
     /// <param name="logger">Where decisions and actions are logged.</param>
-    /// <param name="processes">Process actuator; by default the simulated host's when the backend is simulated, else real signals.</param>
     /// <param name="trust">Who may own the journal <see cref="Recover"/> replays; by default root or the effective user.</param>
     /// <param name="pidNamespace">
     /// Whether the backend's PIDs are this process's (NVML reports the host's); null when they always are.
@@ -72,9 +73,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         IReadOnlyList<PolicyOptions> policies,
         IEnumerable<IActionFactory> factories,
         IGpuBackend backend,
+        EnforcementActuators actuators,
+        EnforcementJournal journal,
         TimeProvider time,
         ILogger<SlaEnforcer> logger,
-        IProcessActuator? processes = null,
         JournalTrust? trust = null,
         PidNamespaceCheck? pidNamespace = null)
     {
@@ -82,48 +84,28 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(actuators);
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(time);
         _options = options;
         _backend = backend;
         _time = time;
         _logger = logger;
         _factories = factories.ToDictionary(f => f.Type, StringComparer.Ordinal);
         _policies = policies.Select(p => CompiledPolicy.Build(p, _factories)).ToList();
-        if (processes is not null)
-        {
-            _actuators[processes.Kind] = processes;
-        }
-
-        if (backend is ISimulatedProcessControl sim && !_actuators.ContainsKey("sim"))
-        {
-            _actuators["sim"] = new SimulatedProcessActuator(sim);
-        }
-
-        if (!_actuators.ContainsKey("os"))
-        {
-            // Always present: a journal left by a run on real processes is undone with real signals.
-            _actuators["os"] = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: ProcessExclusions.ForDaemon(options.ActOnMpsServer));
-        }
-
+        _actuators = actuators;
+        _log = new ActionLog(time, () => _options.ActionHistory);
         _pidNamespace = new PidNamespaceGuard(pidNamespace);
-        _processes = processes ?? (backend is ISimulatedProcessControl ? _actuators["sim"] : _actuators["os"]);
-        _freezer = new CgroupFreezer(options.CgroupRoot);
-        _reverter = new ActionReverter(backend.Control, _actuators, _freezer, () => MpsOf(_options));
-        _ownJournal = options.Journal is null && backend is ISimulatedProcessControl;
-        var journal = options.Journal ?? (_ownJournal
-            ? Path.Combine(Path.GetTempPath(), $"gpuqos-sim-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl")
-            : EnforcementOptionsDefaults.Journal);
-        try
-        {
-            // The simulated host's own journal is never replayed by a later run, so its key need not outlive it.
-            _journal = new ActionJournal(journal, _ownJournal ? JournalKey.Ephemeral() : null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        _reverter = new ActionReverter(backend.Control, actuators.ByKind, actuators.Freezer, () => actuators.MpsFor(_options));
+        _ownJournal = journal.Ephemeral;
+        _journal = journal.Journal;
+        if (journal.Error is { } ex)
         {
             // Acting without a journal could leave damage behind after a crash, so nothing acts; monitoring goes on.
-            _journalError = $"the action journal {journal} cannot be opened ({ex.Message}); enforcement is off";
+            _journalError = $"the action journal {journal.Path} cannot be opened ({ex.Message}); enforcement is off";
             if (ex is JournalTrustException refused)
             {
-                EnforcerLog.JournalRefused(_logger, journal, refused.Reason);
+                EnforcerLog.JournalRefused(_logger, journal.Path, refused.Reason);
             }
 
             foreach (var p in _policies)
@@ -132,7 +114,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             }
         }
 
-        JournalPath = journal;
+        _runner = new ActionRunner(new ActionExecutor(_journal), _journal, _pidNamespace, _log, NoteJournalFailure, _logger);
+        JournalPath = journal.Path;
         HistoryWindow = WindowOf(_policies);
         foreach (var p in _policies.Where(p => p.Error is not null))
         {
@@ -140,7 +123,8 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
 
         var failed = _policies.Count(p => p.Error is not null);
-        EnforcerLog.Started(_logger, _policies.Count, failed, options.Mode == EnforcementMode.DryRun ? "dry-run" : "enforce", journal);
+        EnforcerLog.Started(_logger, _policies.Count, failed, options.Mode == EnforcementMode.DryRun ? "dry-run" : "enforce", journal.Path);
+        PublishView();
     }
 
     /// <inheritdoc />
@@ -161,7 +145,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetUtcNow();
             _history.Advance(history);
-            var tenantGpus = GpusByTenant(latest);
+            var tenantGpus = PolicyGpus.ByTenant(latest);
             foreach (var policy in _policies)
             {
                 if (policy.Error is not null)
@@ -171,7 +155,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
                 try
                 {
-                    GpusFor(policy, latest, tenantGpus, _gpus);
+                    PolicyGpus.Of(policy, latest, tenantGpus, _gpus);
                     foreach (var gpu in _gpus)
                     {
                         Step(policy, gpu, latest, now);
@@ -187,6 +171,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             }
 
             NoteJournalRecovered();
+            PublishView();
         }
     }
 
@@ -234,21 +219,20 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         var results = track.Results;
         ActionContext? context = null;
         var slack = true;
+        var dryRun = ModeOf(p) == EnforcementMode.DryRun;
         foreach (var active in track.Active)
         {
             context ??= Context(p, gpu, latest, results);
-            active.Update(context);
-            foreach (var applied in active.TakeApplied())
+            foreach (var plan in active.Update(context))
             {
-                var result = context.DryRun ? ActionResults.DryRun : ActionResults.Applied;
-                Record(key, identity.Uuid, active.Id, active.Type, result, applied);
-                EnforcerLog.ActionTaken(_logger, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu, result, applied);
+                _runner.CarryOut(key, identity.Uuid, active, plan, dryRun);
             }
         }
 
+        // In dry-run nothing was applied, so nothing bites.
         foreach (var active in track.Active)
         {
-            slack &= active.Slack(context!);
+            slack &= dryRun || active.Slack(context!);
         }
 
         var before = track.Machine.State;
@@ -285,40 +269,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             return;
         }
 
-        foreach (var action in policy.Actions)
-        {
-            if ((_pidNamespace.Refusal(action, context) ?? action.Refusal(context)) is { } refusal)
-            {
-                Record(key, uuid, 0, action.Type, ActionResults.Refused, refusal);
-                EnforcerLog.ActionRefused(_logger, action.Type, key.Policy, key.Tenant, key.Gpu, refusal);
-                continue;
-            }
-
-            var id = Journal.NextId();
-            try
-            {
-                if (action.Apply(context, id) is { } active)
-                {
-                    track.Active.Add(active);
-                    var result = context.DryRun ? ActionResults.DryRun : ActionResults.Applied;
-                    Record(key, uuid, id, action.Type, result, active.Detail);
-                    EnforcerLog.ActionTaken(_logger, action.Type, id, key.Policy, key.Tenant, key.Gpu, result, active.Detail);
-                }
-            }
-            catch (JournalWriteException ex)
-            {
-                // Journal before act: nothing was applied; the breach asks again next cycle, so space coming back heals it.
-                Record(key, uuid, id, action.Type, ActionResults.Refused, ex.Message);
-                NoteJournalFailure(ex);
-            }
-            catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
-            {
-                // The journal line may already be written. It stays open until a clean stop empties the journal or
-                // the next start undoes it, which is harmless for an action that never took effect.
-                Record(key, uuid, id, action.Type, ActionResults.Failed, ex.Message);
-                EnforcerLog.ActionFailed(_logger, ex, action.Type, id, key.Policy, key.Tenant, key.Gpu);
-            }
-        }
+        _runner.Act(policy, key, track, context, uuid, ModeOf(policy.Options) == EnforcementMode.DryRun);
 
         if (track.Active.Count > 0)
         {
@@ -340,13 +291,13 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
             {
                 _reverter.Revert(active.Entry);
                 var note = CloseInJournal(active.Entry);
-                Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}{note}");
+                _log.Record(key, track.Uuid, active.Id, active.Type, active.Entry.DryRun ? ActionResults.DryRun : ActionResults.Reverted, $"{reason}: lifted {active.Detail}{note}");
                 count++;
             }
             catch (Exception ex) when (ex is GpuBackendException or IOException or InvalidOperationException or UnauthorizedAccessException)
             {
                 // Left in the journal: the next start tries again.
-                Record(key, track.Uuid, active.Id, active.Type, ActionResults.RevertFailed, ex.Message);
+                _log.Record(key, track.Uuid, active.Id, active.Type, ActionResults.RevertFailed, ex.Message);
                 EnforcerLog.ActionFailed(_logger, ex, active.Type, active.Id, key.Policy, key.Tenant, key.Gpu);
             }
         }
@@ -364,92 +315,6 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
     }
 
-    /// <summary>
-    /// The GPUs a policy is evaluated on: those it names, or those its tenant uses now plus those it already
-    /// tracks (so a tenant that left is still seen to recover). Live and in range, in order.
-    /// </summary>
-    private static void GpusFor(CompiledPolicy policy, HostSnapshot latest, Dictionary<string, List<int>> tenantGpus, List<int> gpus)
-    {
-        gpus.Clear();
-        if (policy.Options.Gpus.Count > 0)
-        {
-            gpus.AddRange(policy.Options.Gpus);
-        }
-        else
-        {
-            if (tenantGpus.TryGetValue(policy.Options.Tenant, out var used))
-            {
-                gpus.AddRange(used);
-            }
-
-            gpus.AddRange(policy.Tracks.Keys);
-        }
-
-        // GPU indexes below 64 (every host there is) are deduplicated and ordered as bits of one word; this
-        // runs for each of the policies every cycle.
-        var bits = 0UL;
-        var wide = false;
-        foreach (var g in gpus)
-        {
-            if (g is >= 0 and < 64)
-            {
-                bits |= 1UL << g;
-            }
-            else
-            {
-                wide |= g >= 64;
-            }
-        }
-
-        if (wide)
-        {
-            gpus.Sort();
-        }
-        else
-        {
-            gpus.Clear();
-            for (; bits != 0; bits &= bits - 1)
-            {
-                gpus.Add(System.Numerics.BitOperations.TrailingZeroCount(bits));
-            }
-        }
-
-        var kept = 0;
-        for (var i = 0; i < gpus.Count; i++)
-        {
-            var g = gpus[i];
-            if (g >= 0 && g < latest.Gpus.Count && !latest.Gpus[g].Lost && (kept == 0 || gpus[kept - 1] != g))
-            {
-                gpus[kept++] = g;
-            }
-        }
-
-        gpus.RemoveRange(kept, gpus.Count - kept);
-    }
-
-    // Built once per cycle: asking each of a thousand policies to scan every tenant and every track made the
-    // evaluation quadratic in the number of policies.
-    private static Dictionary<string, List<int>> GpusByTenant(HostSnapshot latest)
-    {
-        var result = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        foreach (var t in latest.Tenants)
-        {
-            AddGpu(result, t.Tenant, t.Gpu);
-        }
-
-        return result;
-    }
-
-    private static void AddGpu(Dictionary<string, List<int>> map, string key, int gpu)
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            map[key] = list = [];
-        }
-
-        list.Add(gpu);
-    }
-
     private ActionContext Context(PolicyOptions policy, int gpu, HostSnapshot latest, IReadOnlyList<ObjectiveResult> results) => new()
     {
         Policy = policy,
@@ -459,40 +324,16 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         Results = results,
         Options = _options,
         Control = _backend.Control,
-        Mps = MpsOf(_options),
-        Processes = _processes,
-        Freezer = _freezer,
-        Journal = Journal,
+        Mps = _actuators.MpsFor(_options),
+        Processes = _actuators.Processes,
+        Freezer = _actuators.Freezer,
         Time = _time,
-        DryRun = ModeOf(policy) == EnforcementMode.DryRun,
     };
-
-    // The simulated host has no MPS control daemon; elsewhere the configured one (cheap: nothing runs until a command).
-    private Model.Backends.MpsControl? MpsOf(EnforcementOptions options) =>
-        _backend is ISimulatedProcessControl ? null : new Model.Backends.MpsControl(options.Mps.ControlBinary, options.Mps.PipeDirectory, options.Mps.Timeout);
 
     // Only reached for running policies, which exist only when the journal opened.
     private ActionJournal Journal => _journal ?? throw new InvalidOperationException("the action journal is not open");
 
     private EnforcementMode ModeOf(PolicyOptions policy) => policy.Mode ?? _options.Mode;
-
-    private void Record(SlaKey key, string uuid, long id, string action, string result, string detail) =>
-        Add(new ActionRecord(_time.GetUtcNow(), id, key.Policy, key.Tenant, key.Gpu, uuid, action, result, detail));
-
-    private void Record(JournalEntry entry, string uuid, string result, string detail) =>
-        Add(new ActionRecord(_time.GetUtcNow(), entry.Id, entry.Policy, entry.Tenant, entry.Gpu, uuid, entry.Action, result, detail));
-
-    private void Add(ActionRecord record)
-    {
-        _recent.Enqueue(record);
-        while (_recent.Count > _options.ActionHistory)
-        {
-            _recent.Dequeue();
-        }
-
-        var key = (record.Action, record.Policy, record.Result);
-        _counts[key] = _counts.GetValueOrDefault(key) + 1;
-    }
 
     private static string Describe(IReadOnlyList<ObjectiveResult> results) =>
         string.Join("; ", results.Select(r => FormattableString.Invariant($"{r.Type} value {r.Value:0.###} target {r.Target:0.###}{(r.Violated ? " violated" : "")}")));

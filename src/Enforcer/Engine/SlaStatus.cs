@@ -9,6 +9,9 @@ public sealed record SlaStatus
     public required string Tenant { get; init; }
     public required int Gpu { get; init; }
 
+    /// <summary>The <c>gpu</c> label of the GPU's series, built once per GPU.</summary>
+    internal string GpuLabel { get; init; } = "";
+
     public required string Uuid { get; init; }
     public required SlaState State { get; init; }
     public required DateTimeOffset Since { get; init; }

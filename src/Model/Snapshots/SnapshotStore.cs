@@ -21,9 +21,6 @@ public sealed class SnapshotStore
         _ring = new HostSnapshot?[capacity];
     }
 
-    /// <summary>Raised after each publish, on the collecting thread. Handlers must be quick.</summary>
-    public event Action<HostSnapshot>? Published;
-
     /// <summary>The most recent snapshot, or null before the first cycle.</summary>
     public HostSnapshot? Latest => _latest;
 
@@ -43,8 +40,6 @@ public sealed class SnapshotStore
             _count = Math.Min(_count + 1, _ring.Length);
             _latest = snapshot;
         }
-
-        Published?.Invoke(snapshot);
     }
 
     /// <summary>

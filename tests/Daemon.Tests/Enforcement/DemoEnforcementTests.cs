@@ -1,6 +1,7 @@
 using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Configuration;
+using GpuQos.Daemon.Hosting;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
@@ -27,7 +28,7 @@ public sealed class DemoEnforcementTests : IDisposable
         var store = new SnapshotStore(600);
         var options = new EnforcementOptions { Mode = config.Enforcement.Mode, Journal = Path.Combine(_dir.FullName, "actions.jsonl") };
         IActionFactory[] factories = [new ThrottleActionFactory(), new LockClocksActionFactory(), new PriorityActionFactory()];
-        var enforcer = new SlaEnforcer(options, config.Policies, factories, backend, _time, NullLogger<SlaEnforcer>.Instance);
+        var enforcer = new SlaEnforcer(options, config.Policies, factories, backend, EnforcementBackend.Actuators(backend, options, _time), EnforcementBackend.Journal(backend, options), _time, NullLogger<SlaEnforcer>.Instance);
         try
         {
             SlaState? Search() => enforcer.Status().SingleOrDefault(s => s.Policy == "search-guaranteed-share")?.State;

@@ -1,11 +1,14 @@
+using GpuQos.Collectors.Exposition;
 using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Hosting;
+using GpuQos.Daemon.Tests.Observability;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Model.Metrics;
 using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,14 +23,9 @@ public sealed class CollectionServiceTests
         await using var app = DemoHost.Build(time);
         var fails = true;
         var source = new FlakySource(() => fails);
-        var logger = new RecordingLogger();
-        var collection = new CollectionService(
-            app.Services.GetRequiredService<CollectionPipeline>(),
-            app.Services.GetRequiredService<SnapshotStore>(),
-            new PrometheusExporter([source]),
-            app.Services.GetRequiredService<IOptionsMonitor<GpuQosOptions>>(),
-            time,
-            logger);
+        var logger = new RecordingLogger<ExpositionConsumer>();
+        var exposition = new ExpositionConsumer(new PrometheusExporter([source]), logger);
+        var collection = Collection(app, time, [exposition], new SnapshotConsumerMetrics());
 
         for (var cycle = 0; cycle < 3; cycle++)
         {
@@ -42,6 +40,100 @@ public sealed class CollectionServiceTests
 
         Assert.Equal([1003, 1004, 1003], logger.EventIds.Where(id => id is 1003 or 1004));
         Assert.NotNull(collection.LastCycle);
+    }
+
+    [Fact]
+    public async Task RunCycle_ConsumerThrows_CostsOnlyItself_ExpositionAndLaterConsumersStillRunEveryCycle()
+    {
+        var time = new FakeTimeProvider();
+        await using var app = DemoHost.Build(time);
+        var metrics = new SnapshotConsumerMetrics();
+        var store = app.Services.GetRequiredService<SnapshotStore>();
+        var exporter = new PrometheusExporter([new CollectorMetrics(store, new BackendErrorCounter()), metrics]);
+        var broken = new ThrowingConsumer();
+        var after = new CountingConsumer();
+        var logger = new RecordingLogger<SnapshotConsumers>();
+        var consumers = new SnapshotConsumers([broken, new ExpositionConsumer(exporter, NullLogger<ExpositionConsumer>.Instance), after], metrics, time, logger);
+        var collection = new CollectionService(
+            app.Services.GetRequiredService<CollectionPipeline>(), store, consumers,
+            app.Services.GetRequiredService<IOptionsMonitor<GpuQosOptions>>(), time, NullLogger<CollectionService>.Instance);
+
+        for (var cycle = 1; cycle <= 3; cycle++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            collection.RunCycle();
+
+            // /metrics shows this cycle even though the consumer before exposition threw in it.
+            var samples = Scrape(exporter);
+            Assert.Equal(store.Latest!.Sequence, Value(samples, "gpuqos_collection_cycles_total"));
+            Assert.Equal(cycle, after.Seen);
+        }
+
+        Assert.Equal(["broken", "exposition", "after"], consumers.Names);
+        Assert.Equal(3, metrics.ErrorsOf("broken"));
+        Assert.Equal(0, metrics.ErrorsOf("exposition"));
+        Assert.Equal(0, metrics.ErrorsOf("after"));
+
+        // The error counter is on /metrics by consumer (written by the exposition of the cycle after each throw).
+        var last = Scrape(exporter);
+        Assert.Equal(3, Value(last, "gpuqos_snapshot_consumer_errors_total", "broken"));
+        Assert.Equal(0, Value(last, "gpuqos_snapshot_consumer_errors_total", "after"));
+        Assert.Contains(last, s => s.Name == "gpuqos_snapshot_consumer_duration_seconds" && s.Labels["consumer"] == "exposition");
+
+        // Logged once for the outage, and once when it ends.
+        broken.Fails = false;
+        collection.RunCycle();
+        Assert.Equal([1005, 1006], logger.EventIds);
+    }
+
+    [Fact]
+    public async Task Daemon_ConsumersAreExpositionOpenTelemetryTenantCatalogueEnforcement_InThatOrder()
+    {
+        var options = ObservabilityConfig.Demo(new ObservabilityOptions { OtelPrometheusPath = "/otel/metrics" });
+        await using var app = DemoHost.Build(new FakeTimeProvider(), options: options);
+        Assert.Equal(["exposition", "opentelemetry", "tenant-catalogue", "enforcement"], app.Services.GetRequiredService<SnapshotConsumers>().Names);
+    }
+
+    private static CollectionService Collection(WebApplication app, TimeProvider time, ISnapshotConsumer[] consumers, SnapshotConsumerMetrics metrics) => new(
+        app.Services.GetRequiredService<CollectionPipeline>(),
+        app.Services.GetRequiredService<SnapshotStore>(),
+        new SnapshotConsumers(consumers, metrics, time, NullLogger<SnapshotConsumers>.Instance),
+        app.Services.GetRequiredService<IOptionsMonitor<GpuQosOptions>>(),
+        time,
+        NullLogger<CollectionService>.Instance);
+
+    private static IReadOnlyList<Sample> Scrape(PrometheusExporter exporter)
+    {
+        using var stream = new MemoryStream();
+        exporter.Render(stream, Prometheus.ExpositionFormat.PrometheusText);
+        return ExpositionParser.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static double Value(IReadOnlyList<Sample> samples, string name, string? consumer = null) =>
+        samples.Single(s => s.Name == name && (consumer is null || s.Labels["consumer"] == consumer)).Value;
+
+    private sealed class ThrowingConsumer : ISnapshotConsumer
+    {
+        public bool Fails { get; set; } = true;
+
+        public string Name => "broken";
+
+        public void Consume(HostSnapshot snapshot)
+        {
+            if (Fails)
+            {
+                throw new InvalidOperationException("bug in a consumer");
+            }
+        }
+    }
+
+    private sealed class CountingConsumer : ISnapshotConsumer
+    {
+        public int Seen { get; private set; }
+
+        public string Name => "after";
+
+        public void Consume(HostSnapshot snapshot) => Seen++;
     }
 
     private sealed class FlakySource(Func<bool> fails) : IMetricSource
@@ -61,7 +153,7 @@ public sealed class CollectionServiceTests
         }
     }
 
-    private sealed class RecordingLogger : ILogger<CollectionService>
+    private sealed class RecordingLogger<T> : ILogger<T>
     {
         public List<int> EventIds { get; } = [];
 

@@ -2,7 +2,6 @@ using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Model.Metrics;
-using GpuQos.Model.Snapshots;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
@@ -108,7 +107,7 @@ public sealed class OpenTelemetryExportTests
         var bad = new MetricDefinition("gpuqos_test_bad", MetricType.Gauge, "test", ["key"], "test");
         var healthy = new Source([good]) { Cycle = w => w.Write(good, 1) };
         var faulty = new Source([bad]) { Cycle = w => { w.Write(bad, 10, "a"); w.Write(bad, 20, "b"); } };
-        using var otel = new OpenTelemetryMetrics([healthy, faulty], new SnapshotStore(1));
+        using var otel = new OpenTelemetryMetrics([healthy, faulty]);
         otel.Update();
 
         healthy.Cycle = w => w.Write(good, 2);

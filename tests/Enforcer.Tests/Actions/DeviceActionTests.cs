@@ -124,14 +124,14 @@ public sealed class DeviceActionTests
         Assert.Equal("the GPU is not in vGPU mode", action.Refusal(Context(host, latest, host.Backend, journal, gpu: 1)));
 
         // What the refusal spares: the driver (here the simulator, as NVML) rejects the change while VMs run.
-        Assert.Throws<Model.Backends.GpuBackendException>(() => action.Apply(Context(host, latest, host.Backend, journal, gpu: 2), journal.NextId()));
+        Assert.Throws<Model.Backends.GpuBackendException>(() => action.Apply(Context(host, latest, host.Backend, journal, gpu: 2), journal));
 
         // The same GPU once its VMs are gone: allowed, set, journaled with the previous scheduler, and undone.
         var noVms = latest with { Gpus = [.. latest.Gpus.Select((g, i) => i == 2 ? g with { Partitions = [] } : g)] };
         var control = new SchedulerControl(VgpuSchedulerPolicy.BestEffort, 2000);
         var idle = Context(host, noVms, control, journal, gpu: 2);
         Assert.Null(action.Refusal(idle));
-        var applied = action.Apply(idle, journal.NextId())!;
+        var applied = action.Apply(idle, journal)!;
         Assert.Equal((VgpuSchedulerPolicy.EqualShare, 1000u), control.State);
         Assert.Contains(ActionJournal.ReadAll(journal.Path), e => e.Action == KnownPolicyTypes.Actions.VgpuScheduler && e.PreviousScheduler == VgpuSchedulerPolicy.BestEffort && e.PreviousTimesliceMicroseconds == 2000);
 
@@ -150,8 +150,6 @@ public sealed class DeviceActionTests
         Control = control,
         Processes = new SimulatedProcessActuator(host.Backend),
         Freezer = new CgroupFreezer(host.Directory.FullName),
-        Journal = journal,
         Time = host.Time,
-        DryRun = false,
     };
 }

@@ -19,9 +19,9 @@ public sealed class DeviceSettingsTests
         // Another policy's lock is in force on GPU 1 when this one locks the clock lower.
         host.Backend.SetLockedClocks(1, 1200, 1200);
         var action = new LockClocksActionFactory().Create(new ActionOptions { Type = KnownPolicyTypes.Actions.LockClocks, MinMhz = 900, MaxMhz = 1000 });
-        var context = DeviceContext.For(host, latest, host.Backend, journal, 1);
+        var context = DeviceContext.For(host, latest, host.Backend, 1);
         Assert.Null(action.Refusal(context));
-        var applied = action.Apply(context, journal.NextId())!;
+        var applied = action.Apply(context, journal)!;
         Assert.Equal((900u, 1000u), host.Backend.GetLockedClocks(1));
         Assert.Contains(ActionJournal.ReadAll(journal.Path), e => e.PreviousLockedMinMhz == 1200 && e.PreviousLockedMaxMhz == 1200);
 
@@ -36,7 +36,7 @@ public sealed class DeviceSettingsTests
         var latest = host.Tick();
         using var journal = new ActionJournal(Path.Combine(host.Directory.FullName, "clocks.jsonl"));
         var action = new LockClocksActionFactory().Create(new ActionOptions { Type = KnownPolicyTypes.Actions.LockClocks, MinMhz = 900, MaxMhz = 1000 });
-        var applied = action.Apply(DeviceContext.For(host, latest, host.Backend, journal, 1), journal.NextId())!;
+        var applied = action.Apply(DeviceContext.For(host, latest, host.Backend, 1), journal)!;
         Reverter(host).Revert(applied.Entry);
         Assert.Null(host.Backend.GetLockedClocks(1));
     }
@@ -50,7 +50,7 @@ public sealed class DeviceSettingsTests
         var action = new LockClocksActionFactory().Create(new ActionOptions { Type = KnownPolicyTypes.Actions.LockClocks, MinMhz = 100, MaxMhz = 1000 });
         Assert.Equal(
             "minMhz 100-maxMhz 1000 is outside the SM clocks GPU 1 supports (210-1410 MHz)",
-            action.Refusal(DeviceContext.For(host, latest, host.Backend, journal, 1)));
+            action.Refusal(DeviceContext.For(host, latest, host.Backend, 1)));
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public sealed class DeviceSettingsTests
         var latest = host.Tick();
         using var journal = new ActionJournal(Path.Combine(host.Directory.FullName, "power.jsonl"));
         var action = new PowerLimitActionFactory().Create(new ActionOptions { Type = KnownPolicyTypes.Actions.PowerLimit, Watts = watts });
-        Assert.Equal(refusal, action.Refusal(DeviceContext.For(host, latest, host.Backend, journal, 1)));
+        Assert.Equal(refusal, action.Refusal(DeviceContext.For(host, latest, host.Backend, 1)));
     }
 
     private static ActionReverter Reverter(SimHost host) =>

@@ -50,7 +50,7 @@ public sealed class MpsActionTests : IDisposable
         var context = Context();
 
         Assert.Null(action.Refusal(context));
-        var applied = action.Apply(context, _journal.NextId())!;
+        var applied = action.Apply(context, _journal)!;
         Assert.Equal("40", _mps.State("threads.5000"));
         Assert.Null(_mps.State("threads.5001"));
         var server = Assert.Single(ActionJournal.ReadAll(_journal.Path).Single().MpsServers!);
@@ -80,7 +80,7 @@ public sealed class MpsActionTests : IDisposable
         _mps.Server(5001, 1002, 3911);
         _mps.SetState("pinned.5000.0", "2G");
         var action = new MpsMemoryLimitActionFactory().Create(new ActionOptions { Type = KnownPolicyTypes.Actions.MpsMemoryLimit, Bytes = 3L << 30 });
-        var applied = action.Apply(Context(), _journal.NextId())!;
+        var applied = action.Apply(Context(), _journal)!;
         Assert.Equal("3072M", _mps.State("pinned.5000.0"));
         Assert.Null(_mps.State("pinned.5001.0"));
         Assert.Contains("set_device_pinned_mem_limit 5000 0 3072M", _mps.Commands);
@@ -96,7 +96,7 @@ public sealed class MpsActionTests : IDisposable
         var latest = _host.Tick();
         Assert.Equal(
             "MPS is not controlled on this backend (the simulated host has no MPS control daemon)",
-            action.Refusal(DeviceContext.For(_host, latest, _host.Backend, _journal, 0, SearchFloor)));
+            action.Refusal(DeviceContext.For(_host, latest, _host.Backend, 0, SearchFloor)));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class MpsActionTests : IDisposable
         _host.Dispose();
     }
 
-    private ActionContext Context() => DeviceContext.For(_host, _host.Tick(), _host.Backend, _journal, 0, SearchFloor, mps: _mps.Control);
+    private ActionContext Context() => DeviceContext.For(_host, _host.Tick(), _host.Backend, 0, SearchFloor, mps: _mps.Control);
 
     private ActionReverter Reverter() =>
         new(_host.Backend, new Dictionary<string, IProcessActuator>(), new CgroupFreezer(_host.Directory.FullName), () => _mps.Control);

@@ -134,7 +134,7 @@ public sealed class EvictionTests : IDisposable
         var options = new EnforcementOptions { Journal = Path.Combine(_dir.FullName, $"{Guid.NewGuid():N}.jsonl") };
         return new RealHost(backend, new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, attributor, TimeProvider.System, new BackendErrorCounter()),
             // The processes are this test host's children: the daemon-tree exclusion would (rightly) refuse them.
-            new SlaEnforcer(options, [policy], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance,
+            TestEnforcer.Create(options, [policy], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance,
                 new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: new ProcessExclusions(daemon: null))));
     }
 

@@ -52,7 +52,7 @@ public sealed class LeastInterventionFloorTests(ITestOutputHelper output)
             };
             // The burners are this test host's children: the daemon-tree exclusion would (rightly) refuse them.
             var processes = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: new ProcessExclusions(daemon: null));
-            using var enforcer = new SlaEnforcer(options, [policy], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance, processes);
+            using var enforcer = TestEnforcer.Create(options, [policy], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance, processes);
 
             // Wait (with a deadline, the machine may be loaded) for the throttle, then let the loops settle.
             var enforcing = await RunUntilAsync(pipeline, store, enforcer, () => enforcer.Status().Single().State == SlaState.Enforcing, TimeSpan.FromSeconds(60));

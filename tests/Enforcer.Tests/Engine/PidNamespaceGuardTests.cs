@@ -84,7 +84,7 @@ public sealed class PidNamespaceGuardTests
                     new ActionOptions { Type = KnownPolicyTypes.Actions.Freeze },
                 ],
             };
-            using var enforcer = new SlaEnforcer(options, [policy], SimHost.Factories, backend, TimeProvider.System, new RecordingLogger<SlaEnforcer>(), processes, pidNamespace: check);
+            using var enforcer = TestEnforcer.Create(options, [policy], SimHost.Factories, backend, TimeProvider.System, new RecordingLogger<SlaEnforcer>(), processes, pidNamespace: check);
             var throttled = false;
             int? nice = null;
             var end = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);

@@ -39,7 +39,7 @@ public sealed class RealProcessClosedLoopTests(ITestOutputHelper output)
             var options = new EnforcementOptions { Journal = Path.Combine(dir.FullName, "actions.jsonl") };
             // The burners are this test host's children: the daemon-tree exclusion would (rightly) refuse them.
             var processes = new OsProcessActuator(options.ThrottlePeriod, TimeProvider.System, exclusions: new ProcessExclusions(daemon: null));
-            var enforcer = new SlaEnforcer(options, [Cap("tenant-a", 0.30), Cap("tenant-b", 0.70)], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance, processes);
+            var enforcer = TestEnforcer.Create(options, [Cap("tenant-a", 0.30), Cap("tenant-b", 0.70)], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance, processes);
             using (enforcer)
             {
                 // Settle, then measure 20 s from /proc ourselves, independently of what the controller sees.

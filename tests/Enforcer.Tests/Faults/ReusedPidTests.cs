@@ -38,13 +38,13 @@ public sealed class ReusedPidTests : IDisposable
         }
 
         var options = new EnforcementOptions { Journal = journal };
-        var early = HostRecovery.Resume(journal, options);
+        var early = HostRecovery.Resume(journal, options, TimeProvider.System);
         Assert.Equal(2, early.Undone);
 
         // One replay at a time: two SIGCONTs arriving together would be delivered as one.
         Assert.True(await owner.WaitForAsync(1, TimeSpan.FromSeconds(10)), $"the owner saw {owner.Received} SIGCONT(s) after the early replay");
         using (var backend = new SimulatedBackend(ScenarioLoader.Demo(), new FakeTimeProvider()))
-        using (var enforcer = new SlaEnforcer(options, [], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance))
+        using (var enforcer = TestEnforcer.Create(options, [], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance))
         {
             Assert.Equal(2, enforcer.Recover());
         }

@@ -42,7 +42,7 @@ public sealed class ThrottledProcessExitTests(ITestOutputHelper output)
                 Objectives = [new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.MaxSmShare, Share = 0.2, Window = TimeSpan.FromSeconds(1) }],
                 Actions = [new ActionOptions { Type = KnownPolicyTypes.Actions.Throttle }],
             };
-            using (var enforcer = new SlaEnforcer(options, [policy], SimHost.Factories, backend, TimeProvider.System, logger, processes))
+            using (var enforcer = TestEnforcer.Create(options, [policy], SimHost.Factories, backend, TimeProvider.System, logger, processes))
             {
                 var cycle = () =>
                 {

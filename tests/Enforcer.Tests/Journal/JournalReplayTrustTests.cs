@@ -77,7 +77,7 @@ public sealed class JournalReplayTrustTests : IDisposable
         // Someone who could write the file but not read the key closes the action, so no replay would continue the process.
         File.AppendAllText(journal, $"{{\"op\":\"revert\",\"id\":1,\"action\":\"throttle\",\"at\":\"2026-01-01T00:00:00Z\"}}\n");
 
-        var result = HostRecovery.Resume(journal, new EnforcementOptions());
+        var result = HostRecovery.Resume(journal, new EnforcementOptions(), TimeProvider.System);
         Assert.Equal(1, result.Undone);
         Assert.Contains(result.Errors, e => e.Contains("line 2", StringComparison.Ordinal));
         await WaitForState(_stopped.Id, 'S');
@@ -91,7 +91,7 @@ public sealed class JournalReplayTrustTests : IDisposable
 
         var logger = new RecordingLogger<SlaEnforcer>();
         using (var backend = new SimulatedBackend(ScenarioLoader.Demo(), new FakeTimeProvider()))
-        using (var enforcer = new SlaEnforcer(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, TimeProvider.System, logger))
+        using (var enforcer = TestEnforcer.Create(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, TimeProvider.System, logger))
         {
             Assert.Equal(1, enforcer.Recover());
             Assert.Contains(enforcer.RecentActions(), a => a.Result == ActionResults.Refused && a.Detail.Contains("line 2", StringComparison.Ordinal));
@@ -121,11 +121,11 @@ public sealed class JournalReplayTrustTests : IDisposable
             Renice(pid, 10);
             File.WriteAllText(journal, File.ReadAllText(journal).Replace("\"previousNice\":0", "\"previousNice\":-15", StringComparison.Ordinal));
 
-            var result = HostRecovery.Resume(journal, new EnforcementOptions());
+            var result = HostRecovery.Resume(journal, new EnforcementOptions(), TimeProvider.System);
             Assert.Equal(0, result.Undone);
             Assert.Contains(result.Errors, e => e.Contains("MAC", StringComparison.Ordinal));
             using (var backend = new SimulatedBackend(ScenarioLoader.Demo(), new FakeTimeProvider()))
-            using (var enforcer = new SlaEnforcer(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance))
+            using (var enforcer = TestEnforcer.Create(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, TimeProvider.System, NullLogger<SlaEnforcer>.Instance))
             {
                 Assert.Equal(0, enforcer.Recover());
             }
@@ -154,7 +154,7 @@ public sealed class JournalReplayTrustTests : IDisposable
                 writer.Append(Entry(2, KnownPolicyTypes.Actions.Priority) with { Processes = [new JournalProcess(pid, start, -15)] });
             }
 
-            var result = HostRecovery.Resume(journal, new EnforcementOptions());
+            var result = HostRecovery.Resume(journal, new EnforcementOptions(), TimeProvider.System);
             Assert.Equal(0, result.Undone);
             Assert.Contains(result.Errors, e => e.Contains("out of the range", StringComparison.Ordinal));
             Assert.Contains(result.Errors, e => e.Contains("does not record", StringComparison.Ordinal));
@@ -189,7 +189,7 @@ public sealed class JournalReplayTrustTests : IDisposable
                 });
             }
 
-            var result = HostRecovery.Resume(journal, new EnforcementOptions());
+            var result = HostRecovery.Resume(journal, new EnforcementOptions(), TimeProvider.System);
             Assert.Empty(result.Errors);
             Assert.Equal(3, Nice(restored.Pid));
             Assert.Equal(12, Nice(changed.Pid));
@@ -216,7 +216,7 @@ public sealed class JournalReplayTrustTests : IDisposable
             writer.Append(Entry(1, KnownPolicyTypes.Actions.Freeze) with { Cgroups = ["../../../x/fake"] });
         }
 
-        var result = HostRecovery.Resume(journal, new EnforcementOptions { CgroupRoot = root.FullName });
+        var result = HostRecovery.Resume(journal, new EnforcementOptions { CgroupRoot = root.FullName }, TimeProvider.System);
         Assert.Equal(0, result.Undone);
         Assert.Single(result.Errors);
         Assert.Equal("precious", File.ReadAllText(victim));
@@ -229,7 +229,7 @@ public sealed class JournalReplayTrustTests : IDisposable
         var before = File.ReadAllText(journal);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 15, 0, 0, TimeSpan.Zero));
         using (var backend = new SimulatedBackend(ScenarioLoader.Demo(), new FakeTimeProvider()))
-        using (var enforcer = new SlaEnforcer(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, time, NullLogger<SlaEnforcer>.Instance))
+        using (var enforcer = TestEnforcer.Create(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, time, NullLogger<SlaEnforcer>.Instance))
         {
             Assert.Equal(1, enforcer.Recover());
         }
@@ -284,13 +284,13 @@ public sealed class JournalReplayTrustTests : IDisposable
 
     private async Task AssertNotReplayed(string journal, string reason)
     {
-        var result = HostRecovery.Resume(journal, new EnforcementOptions());
+        var result = HostRecovery.Resume(journal, new EnforcementOptions(), TimeProvider.System);
         Assert.Equal(0, result.Undone);
         Assert.Contains(result.Errors, e => e.Contains(reason, StringComparison.Ordinal));
 
         var logger = new RecordingLogger<SlaEnforcer>();
         using (var backend = new SimulatedBackend(ScenarioLoader.Demo(), new FakeTimeProvider()))
-        using (var enforcer = new SlaEnforcer(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, TimeProvider.System, logger))
+        using (var enforcer = TestEnforcer.Create(new EnforcementOptions { Journal = journal }, [], SimHost.Factories, backend, TimeProvider.System, logger))
         {
             Assert.Equal(0, enforcer.Recover());
         }

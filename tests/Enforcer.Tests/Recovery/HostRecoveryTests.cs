@@ -44,7 +44,7 @@ public sealed class HostRecoveryTests : IDisposable
             }
 
             var length = new FileInfo(journal).Length;
-            var result = HostRecovery.Resume(journal, new EnforcementOptions { CgroupRoot = cgroup.Mount });
+            var result = HostRecovery.Resume(journal, new EnforcementOptions { CgroupRoot = cgroup.Mount }, TimeProvider.System);
 
             Assert.Empty(result.Errors);
             Assert.Equal(2, result.Undone);

@@ -1,6 +1,5 @@
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Actuators;
-using GpuQos.Enforcer.Journal;
 using GpuQos.Enforcer.Policies;
 using GpuQos.Model.Backends;
 using GpuQos.Model.Snapshots;
@@ -10,7 +9,7 @@ namespace GpuQos.Enforcer.Tests.TestSupport;
 /// <summary>An action context on the simulated host for calling one action's refusal, apply and undo directly.</summary>
 internal static class DeviceContext
 {
-    public static ActionContext For(SimHost host, HostSnapshot latest, IGpuControl control, ActionJournal journal, int gpu, PolicyOptions? policy = null, bool dryRun = false, IMpsControl? mps = null) => new()
+    public static ActionContext For(SimHost host, HostSnapshot latest, IGpuControl control, int gpu, PolicyOptions? policy = null, IMpsControl? mps = null) => new()
     {
         Policy = policy ?? new PolicyOptions { Name = "device-test", Tenant = "search" },
         Tenant = policy?.Tenant ?? "search",
@@ -22,8 +21,6 @@ internal static class DeviceContext
         Mps = mps,
         Processes = new SimulatedProcessActuator(host.Backend),
         Freezer = new CgroupFreezer(host.Directory.FullName),
-        Journal = journal,
         Time = host.Time,
-        DryRun = dryRun,
     };
 }

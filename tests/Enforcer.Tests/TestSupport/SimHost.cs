@@ -20,7 +20,7 @@ internal sealed class SimHost : IDisposable
     private readonly CollectionPipeline _pipeline;
     private readonly TimeSpan _window;
 
-    public SimHost(IReadOnlyList<PolicyOptions> policies, EnforcementOptions? options = null, ScenarioOptions? scenario = null, IProcessAttributor? attributor = null, bool record = false)
+    public SimHost(IReadOnlyList<PolicyOptions> policies, EnforcementOptions? options = null, ScenarioOptions? scenario = null, IProcessAttributor? attributor = null, bool record = false, IReadOnlyList<IActionFactory>? factories = null)
     {
         Directory = TrustedDirectory.Create("gpuqos-enforcer-");
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -37,7 +37,7 @@ internal sealed class SimHost : IDisposable
             Weights = options.Weights,
         };
         Recorder = record ? new RecordingBackend(Backend) : null;
-        Enforcer = new SlaEnforcer(Options, policies, Factories, Recorder ?? (IGpuBackend)Backend, Time, NullLogger<SlaEnforcer>.Instance);
+        Enforcer = TestEnforcer.Create(Options, policies, factories ?? Factories, Recorder ?? (IGpuBackend)Backend, Time, NullLogger<SlaEnforcer>.Instance);
         _window = policies.SelectMany(p => p.Objectives).Select(o => o.Window).DefaultIfEmpty(TimeSpan.FromSeconds(1)).Max();
     }
 

@@ -1,0 +1,39 @@
+using GpuQos.Model.Metrics;
+using GpuQos.Model.Snapshots;
+using GpuQos.Collectors.Attribution;
+using GpuQos.Daemon.Exposition;
+using GpuQos.Enforcer.Engine;
+
+namespace GpuQos.Daemon.Hosting;
+
+/// <summary>
+/// The one place that says what happens to each snapshot after it is published, and in which order. The
+/// collection loop runs these consumers in this order, each timed and isolated (<see cref="SnapshotConsumers"/>).
+/// </summary>
+internal static class SnapshotConsumerRegistration
+{
+    /// <summary>
+    /// Registers, in order: exposition (<c>/metrics</c>), OpenTelemetry (when enabled), the tenant catalogue a
+    /// reload staged (when attribution is on), and enforcement, which only hands the snapshot to its own loop.
+    /// Called after the features' own registrations, which provide what each consumer wraps.
+    /// </summary>
+    public static void AddSnapshotConsumers(this IServiceCollection services, RunRequest request)
+    {
+        services.AddSingleton<ISnapshotConsumer, ExpositionConsumer>();
+        if (request.Options.Observability.OpenTelemetryEnabled)
+        {
+            services.AddSingleton<ISnapshotConsumer>(sp => sp.GetRequiredService<OpenTelemetryMetrics>());
+        }
+
+        if (request.Options.Attribution.Enabled)
+        {
+            services.AddSingleton<ISnapshotConsumer>(sp => new TenantCatalogueConsumer(sp.GetRequiredService<TenantCatalogSwitch>()));
+        }
+
+        services.AddSingleton<ISnapshotConsumer>(sp => sp.GetRequiredService<EnforcementHandOff>());
+
+        services.AddSingleton<SnapshotConsumerMetrics>();
+        services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<SnapshotConsumerMetrics>());
+        services.AddSingleton<SnapshotConsumers>();
+    }
+}
