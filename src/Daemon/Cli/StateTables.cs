@@ -63,6 +63,12 @@ internal static class StateTables
             console.Write(Flat("SLA states", Rows(sla)));
         }
 
+        // Only when latency or throughput objectives read any: why such an objective is unknown is here.
+        if (state.TryGetProperty("workloadMetrics", out var workload) && Rows(workload).Count > 0)
+        {
+            console.Write(Flat("Workload metrics", Rows(workload)));
+        }
+
         if (actions is { } a)
         {
             console.Write(Flat($"Recent actions (last {RecentActions})", Rows(a).TakeLast(RecentActions).ToList()));

@@ -6,6 +6,7 @@ using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Daemon.Http;
+using GpuQos.Daemon.Workload;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -64,6 +65,7 @@ public static class DaemonHost
         services.AddSingleton<CollectionService>();
         services.AddDoctor();
         services.AddHostedService(sp => sp.GetRequiredService<CollectionService>());
+        services.AddWorkloadMetrics(request);
         services.AddEnforcement(request);
         services.AddAudit(request);
         services.AddObservability(request);
