@@ -5,6 +5,7 @@ using GpuQos.Collectors.Simulation;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Enforcer.Workload;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -36,7 +37,8 @@ internal sealed class SimHost : IDisposable
             Weights = options.Weights,
         };
         Recorder = record ? new RecordingBackend(Backend) : null;
-        Enforcer = new SlaEnforcer(Options, policies, Factories, Recorder ?? (IGpuBackend)Backend, Time, NullLogger<SlaEnforcer>.Instance);
+        Workload = new WorkloadReadings(Time);
+        Enforcer = new SlaEnforcer(Options, policies, Factories, Recorder ?? (IGpuBackend)Backend, Time, NullLogger<SlaEnforcer>.Instance, workload: Workload);
         _window = policies.SelectMany(p => p.Objectives).Select(o => o.Window).DefaultIfEmpty(TimeSpan.FromSeconds(1)).Max();
     }
 
@@ -53,6 +55,9 @@ internal sealed class SimHost : IDisposable
     /// <summary>The device calls the enforcer made, when the host was created with <c>record: true</c>.</summary>
     public RecordingBackend? Recorder { get; }
     public SnapshotStore Store { get; }
+
+    /// <summary>The workload metrics latency and throughput objectives read; tests add reads to it.</summary>
+    public WorkloadReadings Workload { get; }
     public EnforcementOptions Options { get; }
     public SlaEnforcer Enforcer { get; }
     public HostSnapshot Latest => Store.Latest!;
