@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace GpuQos.Daemon.Tests.Enforcement;
 
 /// <summary>
-/// The latency loop on real processes: the latency service (HTTP, 4 ms of CPU a request, a prometheus-net
+/// The latency loop on real processes: the latency service (HTTP, 8 ms of CPU a request, a prometheus-net
 /// histogram) and a CPU burner share CPU 0, which the NVML stand-in reports as one GPU (real-PID mode). A load
 /// generator sends requests at a fixed rate. The policy is the service's p99 ≤ a target between its p99 alone
 /// and beside the burner, both measured first; the daemon reads the service's own histogram.
@@ -26,7 +26,7 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
     public async Task Loop_BurnerThrottledUntilP99UnderTarget_GivenBackWhenLoadFalls_LiftedWhenItExits()
     {
         var port = DaemonProcess.FreePort();
-        using var service = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 dotnet \"$0\" \"$1\" 4", Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), $"{port}"])
+        using var service = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 dotnet \"$0\" \"$1\" 8", Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), $"{port}"])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -43,9 +43,9 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
             // seconds of load are left out: the service's code is still being compiled.
             DaemonProcess.Signal(noisy.Pid, "STOP");
             await P99OverAsync(metrics, TimeSpan.FromSeconds(5));
-            var alone = await P99OverAsync(metrics, TimeSpan.FromSeconds(8));
+            var alone = await P99OverAsync(metrics, TimeSpan.FromSeconds(10));
             DaemonProcess.Signal(noisy.Pid, "CONT");
-            var contended = await P99OverAsync(metrics, TimeSpan.FromSeconds(8));
+            var contended = await P99OverAsync(metrics, TimeSpan.FromSeconds(10));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99 alone {alone * 1000:0.0} ms, beside the burner {contended * 1000:0.0} ms"));
             Assert.True(contended > alone * 1.5, $"the burner does not hurt the service enough to test: {alone:0.000} s alone, {contended:0.000} s beside it");
             var target = Math.Sqrt(alone * contended);
