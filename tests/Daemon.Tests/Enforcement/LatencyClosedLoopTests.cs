@@ -40,13 +40,23 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
             load.Start();
 
             // The service alone (the burner stopped), then beside the burner: the target lies between. The first
-            // seconds of load are left out: the service's code is still being compiled.
+            // seconds of load are left out (the service's code is still being compiled), then three windows of
+            // each are alternated and the median taken: one window on a shared machine can be hit by anything.
             DaemonProcess.Signal(noisy.Pid, "STOP");
             await P99OverAsync(metrics, TimeSpan.FromSeconds(5));
-            var alone = await P99OverAsync(metrics, TimeSpan.FromSeconds(10));
-            DaemonProcess.Signal(noisy.Pid, "CONT");
-            var contended = await P99OverAsync(metrics, TimeSpan.FromSeconds(10));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99 alone {alone * 1000:0.0} ms, beside the burner {contended * 1000:0.0} ms"));
+            var alones = new List<double>();
+            var contendeds = new List<double>();
+            for (var i = 0; i < 3; i++)
+            {
+                DaemonProcess.Signal(noisy.Pid, "STOP");
+                alones.Add(await P99OverAsync(metrics, TimeSpan.FromSeconds(6)));
+                DaemonProcess.Signal(noisy.Pid, "CONT");
+                contendeds.Add(await P99OverAsync(metrics, TimeSpan.FromSeconds(6)));
+            }
+
+            var alone = alones.Order().ElementAt(1);
+            var contended = contendeds.Order().ElementAt(1);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99 alone {alone * 1000:0.0} ms, beside the burner {contended * 1000:0.0} ms (medians of {string.Join(", ", alones.Select(a => (a * 1000).ToString("0.0", CultureInfo.InvariantCulture)))} and {string.Join(", ", contendeds.Select(a => (a * 1000).ToString("0.0", CultureInfo.InvariantCulture)))})"));
             Assert.True(contended > alone * 1.5, $"the burner does not hurt the service enough to test: {alone:0.000} s alone, {contended:0.000} s beside it");
             var target = Math.Sqrt(alone * contended);
 
