@@ -40,6 +40,12 @@ internal static class StateTables
             console.Write(SlaTable.Create(sla, now, wide, console.Profile.Width));
         }
 
+        // Only when latency or throughput objectives read any: why such an objective is unknown is here.
+        if (state.WorkloadMetrics is { Count: > 0 } workload)
+        {
+            console.Write(Workload(workload, now, wide, console.Profile.Width));
+        }
+
         if (actions is not null)
         {
             console.Write(Actions(actions, now, wide, console.Profile.Width));
@@ -143,6 +149,22 @@ internal static class StateTables
                 [never, 14, 8, never, never, never, 16],
                 [.. shown.Select(a => new[] { HumanUnits.Ago(a.Time, now), a.Policy, a.Tenant, Number(a.Gpu), a.Action, a.Result, a.Detail })],
                 width);
+    }
+
+    private static Table Workload(IReadOnlyList<WorkloadSourceState> sources, DateTimeOffset now, bool wide, int width)
+    {
+        const int never = int.MaxValue;
+        return TableFit.Create(
+            "Workload metrics",
+            ["Source", "Reads", "Failures", "Last read", "Last error", "Unknown", "Why unknown"],
+            [24, never, never, never, 16, never, 16],
+            [.. sources.Select(s => new[]
+            {
+                s.Source, Number(s.Reads), Number(s.Failures),
+                wide ? s.LastRead?.ToString("O", CultureInfo.InvariantCulture) ?? "-" : HumanUnits.Ago(s.LastRead, now),
+                s.LastError ?? "-", Number(s.Unknown), s.LastUnknown ?? "-",
+            })],
+            wide ? never : width);
     }
 
     /// <summary>Escaped, clipped text for a cell; <c>-</c> when empty.</summary>

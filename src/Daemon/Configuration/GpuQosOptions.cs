@@ -67,6 +67,15 @@ public sealed class GpuQosOptions : IValidatableObject
                 yield return new ValidationResult($"tenant '{p.Tenant}' is not defined under tenants", [$"policies[{i}].tenant"]);
             }
 
+            // A PromQL source needs a server to ask, which is set once for every policy.
+            for (var j = 0; j < p.Objectives.Count; j++)
+            {
+                if (p.Objectives[j].ParsedSource?.Kind == Enforcer.Workload.WorkloadSource.Prometheus && Enforcement.WorkloadMetrics.Prometheus is null)
+                {
+                    yield return new ValidationResult("a prometheus: source needs enforcement.workloadMetrics.prometheus, the server to query", [$"policies[{i}].objectives[{j}].source"]);
+                }
+            }
+
             for (var j = 0; j < p.Actions.Count; j++)
             {
                 foreach (var t in p.Actions[j].Tenants.Where(t => t.Length > 0 && !tenants.Contains(t)))

@@ -171,6 +171,7 @@ public sealed partial class ConfigReloader(
         if (old.Enforcement.ThrottlePeriod != next.Enforcement.ThrottlePeriod) { yield return "enforcement.throttlePeriod"; }
         if (old.Enforcement.CgroupRoot != next.Enforcement.CgroupRoot) { yield return "enforcement.cgroupRoot"; }
         if (old.Enforcement.ActOnMpsServer != next.Enforcement.ActOnMpsServer) { yield return "enforcement.actOnMpsServer"; }
+        if (Differs(old.Enforcement.WorkloadMetrics, next.Enforcement.WorkloadMetrics)) { yield return "enforcement.workloadMetrics"; }
         if (Differs(old.Audit, next.Audit)) { yield return "audit"; }
         if (Differs(old.Observability, next.Observability)) { yield return "observability"; }
     }

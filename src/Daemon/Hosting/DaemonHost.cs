@@ -9,6 +9,7 @@ using GpuQos.Daemon.Http;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Metrics;
 using GpuQos.Model.Snapshots;
+using GpuQos.Daemon.Workload;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -67,6 +68,7 @@ public static class DaemonHost
         services.AddSingleton<CollectionService>();
         services.AddDoctor();
         services.AddHostedService(sp => sp.GetRequiredService<CollectionService>());
+        services.AddWorkloadMetrics(request);
         services.AddEnforcement(request);
         services.AddAudit(request);
         services.AddObservability(request);

@@ -44,7 +44,8 @@ internal static class EnforcementRegistration
                 sp.GetRequiredService<EnforcementJournal>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<SlaEnforcer>>(),
-                pidNamespace: sp.GetRequiredService<PidNamespaceCheck>());
+                pidNamespace: sp.GetRequiredService<PidNamespaceCheck>(),
+                workload: sp.GetRequiredService<Enforcer.Workload.WorkloadReadings>());
 
             // A valid reload recompiles the policies under the enforcer's lock, between two evaluations.
             sp.GetRequiredService<IOptionsMonitor<GpuQosOptions>>().OnChange((next, _) => enforcer.Reconfigure(next.Enforcement, next.Policies));

@@ -20,6 +20,9 @@ internal sealed class ActiveThrottle : IActiveAction
     // The neighbours' budget under a floor, corrected from measurements each cycle.
     private FloorBudget? _budget;
 
+    // The neighbours' budget under a latency or throughput objective (AIMD on the workload's own measurement).
+    private LatencyBudget? _latency;
+
     public ActiveThrottle(long id, ActionOptions options, ActionContext context)
     {
         Id = id;
@@ -73,7 +76,7 @@ internal sealed class ActiveThrottle : IActiveAction
 
         var caps = Caps(context);
         // The floor's windowed share is under the floor: a single noisy interval does not make it urgent.
-        var urgent = _floorMode && context.ViolatedFloor is not null;
+        var urgent = _floorMode && (context.ViolatedFloor is not null || WorkloadResult(context) is { Violated: true });
         foreach (var (tenant, cap) in caps)
         {
             var share = ActionTargets.Share(context.Latest, context.Gpu, tenant) ?? 0;
@@ -146,9 +149,11 @@ internal sealed class ActiveThrottle : IActiveAction
         // a victim with no demand left needs nothing, so nothing is held back for it.
         _budget ??= new FloorBudget(context.Floor ?? 0, context.Policy.Hysteresis);
         var victim = ActionTargets.Share(context.Latest, context.Gpu, context.Tenant) ?? 0;
-        var capacity = victimWants
-            ? _budget.Update(available, victim, neighbours, context.ViolatedFloor is not null)
-            : Math.Max(0, available);
+        var capacity = WorkloadResult(context) is { } workload
+            ? (_latency ??= new LatencyBudget(WorkloadWindow(context))).Update(context.Time.GetUtcNow(), workload, available, neighbours)
+            : victimWants
+                ? _budget.Update(available, victim, neighbours, context.ViolatedFloor is not null)
+                : Math.Max(0, available);
         var shares = ShareAllocator.Allocate(capacity, claims);
         for (var i = 0; i < claims.Count; i++)
         {
@@ -157,6 +162,23 @@ internal sealed class ActiveThrottle : IActiveAction
 
         return caps;
     }
+
+    // A latency or throughput objective of the policy, as evaluated this cycle: it, not a share, sets the budget.
+    private static Evaluation.ObjectiveResult? WorkloadResult(ActionContext context)
+    {
+        foreach (var r in context.Results)
+        {
+            if (KnownPolicyTypes.Objectives.IsWorkload(r.Type))
+            {
+                return r;
+            }
+        }
+
+        return null;
+    }
+
+    private static TimeSpan WorkloadWindow(ActionContext context) =>
+        context.Policy.Objectives.First(o => KnownPolicyTypes.Objectives.IsWorkload(o.Type)).Window;
 
     private static bool VictimWants(ActionContext context)
     {

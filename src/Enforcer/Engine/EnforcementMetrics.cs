@@ -13,7 +13,7 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     private static readonly IReadOnlyList<string> Sla = MetricLabels.Tenant.With("policy");
 
     public static readonly MetricDefinition State = new("gpuqos_sla_state", MetricType.Gauge, "SLA state of a policy for a tenant on a GPU: 1 for the current state, 0 for the others.", Sla.With("state"), "enforcer state machine");
-    public static readonly MetricDefinition ObjectiveValue = new("gpuqos_sla_objective_value", MetricType.Gauge, "An objective's measured value over its window, in the objective's unit (share 0..1, bytes, or a count).", Sla.With("objective"), "snapshot history, per objective window");
+    public static readonly MetricDefinition ObjectiveValue = new("gpuqos_sla_objective_value", MetricType.Gauge, "An objective's measured value over its window, in the objective's unit (share 0..1, bytes, a count, seconds of latency, or a rate per second).", Sla.With("objective"), "snapshot history, per objective window");
     public static readonly MetricDefinition ObjectiveTarget = new("gpuqos_sla_objective_target", MetricType.Gauge, "An objective's target, in the same unit as gpuqos_sla_objective_value.", Sla.With("objective"), "policy configuration");
     public static readonly MetricDefinition ComplianceTarget = new("gpuqos_sla_compliance_target_ratio", MetricType.Gauge, "The policy's SLO: the fraction of time it is to be out of breach on each GPU; 1 minus it is the error budget gpuqos_sla_breach_seconds_total spends.", ["tenant", "policy"], "policy configuration (slo)");
     public static readonly MetricDefinition Breaches = new("gpuqos_sla_breaches_total", MetricType.Counter, "Times the policy went from pending to breached.", Sla, "enforcer state machine");

@@ -68,6 +68,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     /// Whether the backend's PIDs are this process's (NVML reports the host's); null when they always are.
     /// When they are not, process actions are refused.
     /// </param>
+    /// <param name="workload">The workloads' own metrics, read by a sampler, for latency and throughput objectives.</param>
     public SlaEnforcer(
         EnforcementOptions options,
         IReadOnlyList<PolicyOptions> policies,
@@ -78,8 +79,11 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         TimeProvider time,
         ILogger<SlaEnforcer> logger,
         JournalTrust? trust = null,
-        PidNamespaceCheck? pidNamespace = null)
+        PidNamespaceCheck? pidNamespace = null,
+        Workload.WorkloadReadings? workload = null)
     {
+        // Hook for latency and throughput objectives (src/Enforcer/Workload): read by the evaluator from the history.
+        _history.Workload = workload;
         _trust = trust ?? JournalTrust.Host;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(policies);

@@ -35,6 +35,9 @@ public sealed class EvaluationHistory
     /// <summary>A history for a single cycle over <paramref name="snapshots"/> (oldest first, ending with the latest).</summary>
     public EvaluationHistory(IReadOnlyList<HostSnapshot> snapshots) => Advance(snapshots);
 
+    /// <summary>The workloads' own metrics, for latency and throughput objectives; null when nothing reads them.</summary>
+    public Workload.WorkloadReadings? Workload { get; set; }
+
     /// <summary>The current cycle's snapshots, oldest first.</summary>
     public IReadOnlyList<HostSnapshot> Snapshots => _snapshots;
 

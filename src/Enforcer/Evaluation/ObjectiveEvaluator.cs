@@ -86,6 +86,9 @@ public static class ObjectiveEvaluator
                 return new ObjectiveResult(objective.Type, max, target, max > target, max is null || max <= target);
             }
 
+            case KnownPolicyTypes.Objectives.Latency or KnownPolicyTypes.Objectives.Throughput:
+                return Workload.WorkloadObjectiveEvaluator.Evaluate(objective, cycle.Workload, hysteresis);
+
             default:
                 throw new ArgumentException($"unknown objective type '{objective.Type}'", nameof(objective));
         }

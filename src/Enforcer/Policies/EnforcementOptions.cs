@@ -37,6 +37,9 @@ public sealed partial class EnforcementOptions
     /// <summary>How the MPS control daemon is reached, for <c>mps-threads</c> and <c>mps-memory-limit</c>.</summary>
     public MpsOptions Mps { get; init; } = new();
 
+    /// <summary>How latency and throughput objectives read the workloads' own metrics.</summary>
+    public WorkloadMetricsOptions WorkloadMetrics { get; init; } = new();
+
     /// <summary>The cgroup file system root, for the freezer.</summary>
     public string CgroupRoot { get; init; } = EnforcementOptionsDefaults.CgroupRoot;
 

@@ -21,8 +21,17 @@ public static class KnownPolicyTypes
         /// <summary>At most <c>count</c> other tenants run on the tenant's partition.</summary>
         public const string MaxCoTenants = "max-co-tenants";
 
+        /// <summary>A quantile (or the mean) of the workload's own request latency stays at most <c>latency</c>.</summary>
+        public const string Latency = "latency";
+
+        /// <summary>The rate of the workload's own counter (requests, samples) stays at least <c>rate</c> per second.</summary>
+        public const string Throughput = "throughput";
+
         /// <summary>Every objective type.</summary>
-        public static IReadOnlyList<string> All { get; } = [MinSmShare, MaxSmShare, MaxMemory, MaxCoTenants];
+        public static IReadOnlyList<string> All { get; } = [MinSmShare, MaxSmShare, MaxMemory, MaxCoTenants, Latency, Throughput];
+
+        /// <summary>True for the objectives read from the workload's own metrics rather than from the GPU.</summary>
+        public static bool IsWorkload(string type) => type is Latency or Throughput;
     }
 
     /// <summary>Action types.</summary>

@@ -4,7 +4,7 @@ using GpuQos.Model.Configuration;
 namespace GpuQos.Enforcer.Policies;
 
 /// <summary>One objective of a policy: a type, its target, and the window it is evaluated over.</summary>
-public sealed class ObjectiveOptions : IValidatableObject
+public sealed partial class ObjectiveOptions : IValidatableObject
 {
     /// <summary>One of <see cref="KnownPolicyTypes.Objectives"/>.</summary>
     [Required]
@@ -33,6 +33,12 @@ public sealed class ObjectiveOptions : IValidatableObject
         if (Window <= TimeSpan.Zero || Window > TimeSpan.FromHours(1))
         {
             yield return new ValidationResult("window must be between 1ms and 1h", [nameof(Window)]);
+        }
+
+        // Latency and throughput objectives, and the fields only they use (ObjectiveOptions.Workload.cs).
+        foreach (var r in ValidateWorkload())
+        {
+            yield return r;
         }
 
         switch (Type)
@@ -76,6 +82,8 @@ public sealed class ObjectiveOptions : IValidatableObject
                     yield return r;
                 }
 
+                break;
+            case KnownPolicyTypes.Objectives.Latency or KnownPolicyTypes.Objectives.Throughput:
                 break;
             default:
                 yield return new ValidationResult($"unknown objective type '{Type}' (known: {string.Join(", ", KnownPolicyTypes.Objectives.All)})", [nameof(Type)]);

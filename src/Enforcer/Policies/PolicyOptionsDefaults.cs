@@ -26,4 +26,10 @@ public static class PolicyOptionsDefaults
 
     /// <summary>Objectives average over 3 s by default: three samples at the default interval.</summary>
     public static readonly TimeSpan ObjectiveWindow = TimeSpan.FromSeconds(3);
+
+    /// <summary>The unit of a workload's latency metric unless the objective says otherwise (the Prometheus convention).</summary>
+    public const string LatencyUnit = "seconds";
+
+    /// <summary>The fewest requests in a latency objective's window for its quantile or mean to count.</summary>
+    public const int MinSamples = 10;
 }

@@ -87,14 +87,16 @@ public sealed class WorkerFailureTests
 
         // "broken" asks for a core that does not exist, so its worker exits at start. In the first audit the
         // test stops (SIGSTOP) the first worker, a's for the a/b pair: a hung worker, which the worker timeout
-        // (5 s, so that a worker starting on a loaded machine is not mistaken for a hung one) must kill.
+        // (5 s, so that a worker starting on a loaded machine is not mistaken for a hung one) must kill. 16 timings
+        // a side: with 5, a loaded CI machine saw a/b on one core run 1.64x slower with an interval from 1.14,
+        // under the 1.5x threshold, so the second audit did not find the violation it asserts.
         var config = Path.Combine(dir.Path, "gpuqos.yaml");
         await File.WriteAllTextAsync(config, """
             audit:
               enabled: true
               interval: 10s
               accelerator: cpu
-              repetitions: 5
+              repetitions: 16
               warmup: 1
               workerTimeout: 5s
               probes: [compute, covert]

@@ -14,8 +14,8 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
         await using var sim = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
         await using var nvml = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config, "--procfs-root", stub.EmptyProcfs()], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
 
-        var simSamples = ExpositionParser.Parse(await sim.ScrapeAsync());
-        var nvmlSamples = ExpositionParser.Parse(await nvml.ScrapeAsync());
+        var simSamples = await SettledAsync(sim);
+        var nvmlSamples = await SettledAsync(nvml);
 
         var simSets = LabelSets(simSamples);
         var nvmlSets = LabelSets(nvmlSamples);
@@ -27,6 +27,27 @@ public sealed class NvmlDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlStub
         Assert.Equal(Partitions(simSamples), Partitions(nvmlSamples));
         Assert.Equal("nvml", nvmlSamples.Single(s => s.Name == "gpuqos_build_info").Labels["backend"]);
         Assert.DoesNotContain(nvmlSamples, s => s.Name == "gpuqos_nvml_errors_total");
+    }
+
+    /// <summary>
+    /// A scrape once the enforcer has evaluated a snapshot and the exposition has run since: enforcement runs on
+    /// its own loop and the usage counters need two snapshots, so their series trail the first cycles.
+    /// </summary>
+    private static async Task<IReadOnlyList<Sample>> SettledAsync(DaemonProcess daemon)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
+            var cycles = samples.FirstOrDefault(s => s.Name == "gpuqos_collection_cycles_total")?.Value ?? 0;
+            var evaluated = samples.FirstOrDefault(s => s.Name == "gpuqos_enforcement_last_evaluation_timestamp_seconds")?.Value ?? 0;
+            if ((cycles >= 4 && evaluated > 0) || watch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                return samples;
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     [Fact]

@@ -19,4 +19,14 @@ public sealed class RestartOnlySettingsTests
         Assert.Equal(["enforcement.actOnMpsServer"], ConfigReloader.RestartOnly(old, next));
         Assert.Empty(ConfigReloader.RestartOnly(old, new GpuQosOptions()));
     }
+
+    [Fact]
+    public void RestartOnly_WorkloadMetricsChanged_Named()
+    {
+        // The readers of latency and throughput sources take their timeout, cap and server at start.
+        var old = new GpuQosOptions();
+        var next = new GpuQosOptions { Enforcement = new EnforcementOptions { WorkloadMetrics = new WorkloadMetricsOptions { Timeout = TimeSpan.FromSeconds(3) } } };
+
+        Assert.Equal(["enforcement.workloadMetrics"], ConfigReloader.RestartOnly(old, next));
+    }
 }

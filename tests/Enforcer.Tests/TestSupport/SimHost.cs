@@ -6,6 +6,7 @@ using GpuQos.Enforcer.Policies;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Backends;
 using GpuQos.Model.Snapshots;
+using GpuQos.Enforcer.Workload;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -37,7 +38,8 @@ internal sealed class SimHost : IDisposable
             Weights = options.Weights,
         };
         Recorder = record ? new RecordingBackend(Backend) : null;
-        Enforcer = TestEnforcer.Create(Options, policies, factories ?? Factories, Recorder ?? (IGpuBackend)Backend, Time, NullLogger<SlaEnforcer>.Instance);
+        Workload = new WorkloadReadings(Time);
+        Enforcer = TestEnforcer.Create(Options, policies, factories ?? Factories, Recorder ?? (IGpuBackend)Backend, Time, NullLogger<SlaEnforcer>.Instance, workload: Workload);
         _window = policies.SelectMany(p => p.Objectives).Select(o => o.Window).DefaultIfEmpty(TimeSpan.FromSeconds(1)).Max();
     }
 
@@ -54,6 +56,9 @@ internal sealed class SimHost : IDisposable
     /// <summary>The device calls the enforcer made, when the host was created with <c>record: true</c>.</summary>
     public RecordingBackend? Recorder { get; }
     public SnapshotStore Store { get; }
+
+    /// <summary>The workload metrics latency and throughput objectives read; tests add reads to it.</summary>
+    public WorkloadReadings Workload { get; }
     public EnforcementOptions Options { get; }
     public SlaEnforcer Enforcer { get; }
     public HostSnapshot Latest => Store.Latest!;

@@ -1,3 +1,4 @@
+using GpuQos.Enforcer.Workload;
 using GpuQos.Model.Procfs;
 using GpuQos.Model.Backends;
 using GpuQos.Enforcer.Actions;
@@ -24,7 +25,8 @@ internal static class TestEnforcer
         ILogger<SlaEnforcer> logger,
         IProcessActuator? processes = null,
         JournalTrust? trust = null,
-        PidNamespaceCheck? pidNamespace = null)
+        PidNamespaceCheck? pidNamespace = null,
+        WorkloadReadings? workload = null)
     {
         var sim = backend as ISimulatedProcessControl;
         var undo = new List<IProcessActuator>();
@@ -42,6 +44,6 @@ internal static class TestEnforcer
         var actuators = new EnforcementActuators(acting, undo, new CgroupFreezer(options.CgroupRoot), o =>
             sim is not null ? null : new MpsControl(o.Mps.ControlBinary, o.Mps.PipeDirectory, o.Mps.Timeout));
         var journal = EnforcementJournal.Open(options, ephemeral: sim is not null);
-        return new SlaEnforcer(options, policies, factories, backend, actuators, journal, time, logger, trust, pidNamespace);
+        return new SlaEnforcer(options, policies, factories, backend, actuators, journal, time, logger, trust, pidNamespace, workload);
     }
 }

@@ -30,6 +30,9 @@ public sealed record StateDocument
     /// <summary>One row per (policy, tenant, GPU) and per failed policy; absent without enforcement.</summary>
     public IReadOnlyList<SlaRow>? Sla { get; init; }
 
+    /// <summary>The sources latency and throughput objectives read; absent when no objective reads one.</summary>
+    public IReadOnlyList<WorkloadSourceState>? WorkloadMetrics { get; init; }
+
     /// <summary>The configuration in force and the last reload.</summary>
     public ConfigState? Config { get; init; }
 

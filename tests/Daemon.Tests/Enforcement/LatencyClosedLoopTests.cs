@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using GpuQos.Daemon.Tests.Nvml;
+using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Enforcer.Policies;
+using GpuQos.Enforcer.Workload;
+using Xunit.Abstractions;
+
+namespace GpuQos.Daemon.Tests.Enforcement;
+
+/// <summary>
+/// The latency loop on real processes: the latency service (HTTP, 8 ms of CPU a request, a prometheus-net
+/// histogram) and a CPU burner share CPU 0, which the NVML stand-in reports as one GPU (real-PID mode). A load
+/// generator sends requests at a fixed rate. The policy is the service's p99 ≤ a target between its p99 alone
+/// and beside the burner, both measured first; the daemon reads the service's own histogram.
+/// </summary>
+[Collection(CpuTimingCollection.Name)]
+public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper output) : IClassFixture<NvmlStubBuild>, IDisposable
+{
+    private readonly TempDir _dir = new(trusted: true);
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Loop_BurnerThrottledUntilP99UnderTarget_GivenBackWhenLoadFalls_LiftedWhenItExits()
+    {
+        var port = DaemonProcess.FreePort();
+        using var service = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 dotnet \"$0\" \"$1\" 8", Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), $"{port}"])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        using var noisy = Burner.Start(_dir.Path, "noisy");
+        await using var load = new FixedRateLoad(new Uri($"http://127.0.0.1:{port}/work"), rate: 40);
+        try
+        {
+            Assert.Equal("ready", await service.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+            var metrics = $"http://127.0.0.1:{port}/metrics";
+            load.Start();
+
+            // The service alone (the burner stopped), then beside the burner: the target lies between. The first
+            // seconds of load are left out (the service's code is still being compiled), then three windows of
+            // each are alternated and the median taken: one window on a shared machine can be hit by anything.
+            DaemonProcess.Signal(noisy.Pid, "STOP");
+            await P99OverAsync(metrics, TimeSpan.FromSeconds(5));
+            var alones = new List<double>();
+            var contendeds = new List<double>();
+            for (var i = 0; i < 3; i++)
+            {
+                DaemonProcess.Signal(noisy.Pid, "STOP");
+                alones.Add(await P99OverAsync(metrics, TimeSpan.FromSeconds(6)));
+                DaemonProcess.Signal(noisy.Pid, "CONT");
+                contendeds.Add(await P99OverAsync(metrics, TimeSpan.FromSeconds(6)));
+            }
+
+            var alone = alones.Order().ElementAt(1);
+            var contended = contendeds.Order().ElementAt(1);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99 alone {alone * 1000:0.0} ms, beside the burner {contended * 1000:0.0} ms (medians of {string.Join(", ", alones.Select(a => (a * 1000).ToString("0.0", CultureInfo.InvariantCulture)))} and {string.Join(", ", contendeds.Select(a => (a * 1000).ToString("0.0", CultureInfo.InvariantCulture)))})"));
+            Assert.True(contended > alone * 1.5, $"the burner does not hurt the service enough to test: {alone:0.000} s alone, {contended:0.000} s beside it");
+            var target = Math.Sqrt(alone * contended);
+
+            var fixture = stub.Fixture([
+                "gpu uuid=GPU-00000000-0000-4000-8000-00000000c0de name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410 power_max=400000 power_min=100000",
+                $"process gpu=0 pid={service.Id} name=latency-svc memory=1024 real=1",
+                $"process gpu=0 pid={noisy.Pid} name=noisy memory=1024 real=1"]);
+            var config = _dir.Write("gpuqos.yaml", string.Create(CultureInfo.InvariantCulture, $$"""
+                tenants:
+                  - {name: service, match: [{process: latency-svc}]}
+                  - {name: noisy, match: [{process: noisy}]}
+                enforcement:
+                  journal: {{Path.Combine(_dir.Path, "journal.jsonl")}}
+                policies:
+                  - name: service-p99
+                    tenant: service
+                    objectives:
+                      - {type: latency, source: 'scrape:{{metrics}}', metric: request_duration_seconds, quantile: 0.99, latency: {{target * 1000:0.0}}ms, window: 4s, minSamples: 20}
+                    for: 1s
+                    hysteresis: 0.2
+                    cooldown: 2s
+                    actions:
+                      - {type: throttle, tenants: [noisy]}
+                """));
+            await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(fixture));
+
+            // Brought under target + 10% and kept there for 10 s in a row, the burner held.
+            var kept = 0;
+            var settled = await WaitForAsync(daemon, TimeSpan.FromSeconds(120), s =>
+            {
+                kept = P99(s) is { } p && p <= target * 1.1 && Cap(s) < 1 ? kept + 1 : 0;
+                return kept >= 10;
+            });
+            Assert.True(settled is not null, $"p99 never held under {target * 1.1:0.000} s:\n{await daemon.Http.GetStringAsync("/api/v1/state")}");
+            var heldCap = Cap(settled!.Value);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settled: burner capped at {heldCap:0.00}"));
+
+            // The load falls: the burner's cap rises again (or the throttle is lifted).
+            load.Rate = 5;
+            Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(120), s => Cap(s) > heldCap + 0.1) is not null, "the burner's cap never rose when the load fell");
+
+            // Back to full load, then the burner exits: every action is lifted.
+            load.Rate = 40;
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            noisy.Dispose();
+            Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(90), s => Sla(s).GetProperty("actions").GetString()!.Length == 0 && Sla(s).GetProperty("state").GetString() == "ok") is not null, "actions still in force after the burner exited");
+            Assert.Equal(0, await daemon.StopAsync());
+        }
+        finally
+        {
+            service.Kill();
+            await service.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<double> P99OverAsync(string metrics, TimeSpan span)
+    {
+        using var http = new HttpClient();
+        var source = new WorkloadSource(WorkloadSource.Scrape, metrics);
+        var readings = new WorkloadReadings(TimeProvider.System);
+        var reader = new ScrapeReader(http, new WorkloadMetricsOptions { Timeout = TimeSpan.FromSeconds(10) });
+        readings.Add(source, new WorkloadReading(DateTimeOffset.UtcNow, await reader.ReadAsync(source, _ => true, CancellationToken.None)));
+        await Task.Delay(span);
+        readings.Add(source, new WorkloadReading(DateTimeOffset.UtcNow, await reader.ReadAsync(source, _ => true, CancellationToken.None)));
+        var objective = new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.Latency, Source = $"scrape:{metrics}", Metric = "request_duration_seconds", Quantile = 0.99, Latency = TimeSpan.FromSeconds(1), Window = TimeSpan.FromMinutes(5), MinSamples = 20 };
+        return WorkloadObjectiveEvaluator.Evaluate(objective, readings, 0).Value ?? throw new InvalidOperationException(readings.Status()[0].LastUnknown);
+    }
+
+    private static JsonElement Sla(JsonElement state) => state.GetProperty("sla").EnumerateArray().Single(r => r.GetProperty("policy").GetString() == "service-p99");
+
+    private static double? P99(JsonElement state) => Sla(state).GetProperty("value") is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : null;
+
+    // The burner's cap, 1 when no throttle holds it.
+    private static double Cap(JsonElement state) =>
+        Sla(state).GetProperty("holds").EnumerateArray().Where(h => h.GetProperty("tenant").GetString() == "noisy").Select(h => h.GetProperty("cap").GetDouble()).DefaultIfEmpty(1).First();
+
+    private async Task<JsonElement?> WaitForAsync(DaemonProcess daemon, TimeSpan timeout, Func<JsonElement, bool> done)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            using var doc = JsonDocument.Parse(await daemon.Http.GetStringAsync("/api/v1/state"));
+            var state = doc.RootElement.Clone();
+            if (state.GetProperty("sla").EnumerateArray().Any())
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,5:0} s p99 {P99(state):0.000} cap {Cap(state):0.00} {Sla(state).GetProperty("state").GetString()}"));
+                if (done(state))
+                {
+                    return state;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        return null;
+    }
+}

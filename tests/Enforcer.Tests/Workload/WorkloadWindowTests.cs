@@ -1,0 +1,72 @@
+using GpuQos.Enforcer.Workload;
+
+namespace GpuQos.Enforcer.Tests.Workload;
+
+public sealed class WorkloadWindowTests
+{
+    private static readonly DateTimeOffset _t0 = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Quantile_RankInsideABucket_InterpolatesLinearlyLikeHistogramQuantile()
+    {
+        // 100 observations: 10 ≤ 5 ms, 50 in (5, 10] ms, 40 above. p50: rank 50 is 40/50 of the way through (5, 10].
+        (double, double)[] buckets = [(0.005, 10), (0.01, 60), (double.PositiveInfinity, 100)];
+
+        Assert.Equal(0.009, WorkloadWindow.Quantile(0.5, buckets), 12);
+        Assert.Equal(0.0025, WorkloadWindow.Quantile(0.05, buckets), 12);
+    }
+
+    [Fact]
+    public void Quantile_RankInTheInfBucket_ReturnsTheHighestFiniteBound()
+    {
+        (double, double)[] buckets = [(0.005, 10), (0.01, 60), (double.PositiveInfinity, 100)];
+
+        Assert.Equal(0.01, WorkloadWindow.Quantile(0.99, buckets));
+    }
+
+    [Fact]
+    public void Quantile_NoObservationsOrNoInfBucket_IsNaN()
+    {
+        Assert.True(double.IsNaN(WorkloadWindow.Quantile(0.99, [(0.01, 0), (double.PositiveInfinity, 0)])));
+        Assert.True(double.IsNaN(WorkloadWindow.Quantile(0.99, [(0.01, 5), (0.1, 9)])));
+    }
+
+    [Fact]
+    public void Quantile_NonMonotonicCounts_AreMadeMonotonicFirst()
+    {
+        // Bucket increases read a moment apart: 0.02 came out below 0.01. Prometheus lifts it to 0.01's count, so
+        // rank 60 lies 10 of 20 into (0.02, 0.03], not 20 of 30.
+        (double, double)[] buckets = [(0.01, 50), (0.02, 40), (0.03, 70), (double.PositiveInfinity, 100)];
+
+        Assert.Equal(0.025, WorkloadWindow.Quantile(0.6, buckets), 12);
+    }
+
+    [Fact]
+    public void Increases_CounterReset_CountsTheNewValueWhole()
+    {
+        var readings = new[] { Read(0, 100), Read(1, 130), Read(2, 5), Read(3, 25) };
+
+        var increases = WorkloadWindow.Increases(readings, _ => true, _ => "");
+
+        // 30 before the restart, 5 at it, 20 after.
+        Assert.Equal(55, increases[""]);
+    }
+
+    [Fact]
+    public void Increases_SeriesAppearingMidWindow_OnlySetsItsBase()
+    {
+        var first = new WorkloadReading(_t0, [Sample("a", 10)]);
+        var second = new WorkloadReading(_t0.AddSeconds(1), [Sample("a", 12), Sample("b", 1000)]);
+        var third = new WorkloadReading(_t0.AddSeconds(2), [Sample("a", 15), Sample("b", 1004)]);
+
+        var increases = WorkloadWindow.Increases([first, second, third], _ => true, s => s.Labels["id"]);
+
+        Assert.Equal(5, increases["a"]);
+        Assert.Equal(4, increases["b"]);
+    }
+
+    private static WorkloadReading Read(int second, double value) => new(_t0.AddSeconds(second), [Sample("a", value)]);
+
+    private static ExposedSample Sample(string id, double value) =>
+        new("requests_total", new Dictionary<string, string>(StringComparer.Ordinal) { ["id"] = id }, value);
+}
