@@ -51,7 +51,7 @@ public sealed class WorkloadObjectiveDaemonTests : IDisposable
         Assert.Empty(ConfigLoader.Check(await File.ReadAllTextAsync(config)));
 
         await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
-        var state = await WaitForStateAsync(daemon, s => Sla(s, "search-p99").GetProperty("value").ValueKind == JsonValueKind.Number
+        var state = await WaitForStateAsync(daemon, s => Sla(s, "search-p99").TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number
             && Source(s, closed).GetProperty("unknown").GetInt64() >= 1);
 
         // The p99 from bucket deltas of one read to the next: rank 99 of 100 lies 9 of 10 into (0.1, 0.5].
