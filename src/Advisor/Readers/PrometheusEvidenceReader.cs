@@ -19,9 +19,12 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
 
     private readonly Dictionary<string, IReadOnlyList<PromSample>> _results = new(StringComparer.Ordinal);
 
-    public async Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, CancellationToken ct)
+    /// <summary>Reads the window ending now.</summary>
+    public Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, CancellationToken ct) => ReadAsync(window, time.GetUtcNow(), ct);
+
+    /// <summary>Reads the window ending at <paramref name="at"/>, so that two reads of the same data agree.</summary>
+    public async Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, DateTimeOffset at, CancellationToken ct)
     {
-        var at = time.GetUtcNow();
         var range = PromDuration(window);
         _results[Q.Gpus] = await GpusAsync(window, at, ct);
         var instances = _results[Q.Gpus].Select(s => s.Label("instance")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
