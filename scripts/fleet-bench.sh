@@ -35,10 +35,17 @@ since="${days}d"
 : > "$work/query.log"
 measure report-usage dotnet "$dll" report usage --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --format json --top 0
 cp "$work/query.log" "$work/report-usage.queries"; : > "$work/query.log"
-measure advise dotnet "$dll" advise --prometheus "http://127.0.0.1:$port" --since "$since" --json
-cp "$work/query.log" "$work/advise.queries"
+measure advise dotnet "$dll" advise --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --json
+cp "$work/query.log" "$work/advise.queries"; : > "$work/query.log"
+# The same share of the fleet per query as the default 1,000 host-days gives at 1,000 hosts x 7 days (142 hosts),
+# so that this fleet's per-query samples scale to that one's by days x hosts / batch.
+batch=$(python3 -c "print(round(1000 * $hosts * $days / 7000, 3))")
+measure advise-batched dotnet "$dll" advise --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --json --host-days-per-query "$batch"
+cp "$work/query.log" "$work/advise-batched.queries"
+python3 -c "import json,sys;sys.exit(json.load(open(sys.argv[1]))['hosts'] != json.load(open(sys.argv[2]))['hosts'])" "$work/advise.out" "$work/advise-batched.out" \
+  && echo "advise-batched (--host-days-per-query $batch): same advice as advise" || echo "advise-batched (--host-days-per-query $batch): ADVICE DIFFERS" >&2
 echo "prometheus peak RSS: $(awk '/VmHWM/{printf "%.1f MiB", $2/1024}' /proc/$prom/status)"
-for q in report-usage advise; do
+for q in report-usage advise advise-batched; do
   python3 - "$work/$q.queries" "$q" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

@@ -2,11 +2,18 @@ namespace GpuQos.Advisor.Readers;
 
 /// <summary>
 /// Every metric name and PromQL string the advisor reads, in one place, so that they can follow the SLA and
-/// audit metrics as those settle. <c>{0}</c> in a query is the window (a Prometheus duration such as <c>7d</c>).
-/// Each query keeps <c>instance</c>, so one Prometheus serves a fleet.
+/// audit metrics as those settle. <c>{0}</c> in a query is the window (a Prometheus duration such as <c>7d</c>),
+/// <c>{1}</c> the matcher of the hosts one query reads. Each query keeps <c>instance</c>, so one Prometheus serves a
+/// fleet and the results of host shards are simply put together. Every query aggregates on the server: one value
+/// per series (or per instance, GPU and tenant) comes back, never the samples of the window.
 /// </summary>
 public static class EvidenceQueries
 {
+    /// <summary>
+    /// Where a query's selector takes the shard's hosts (<c>{1}</c>: an <c>instance=~"..."</c> matcher), so that
+    /// one query reads a batch of hosts rather than the whole fleet (<see cref="PrometheusEvidenceReader"/>).
+    /// </summary>
+    private const string Shard = "{{{1}}}";
     public const string GpuInfo = "gpuqos_gpu_info";
     public const string GpuSmUtilization = "gpuqos_gpu_sm_utilization_ratio";
     public const string PartitionInfo = "gpuqos_partition_info";
@@ -29,38 +36,38 @@ public static class EvidenceQueries
     public const string Gpus = $"last_over_time({GpuInfo}[{{0}}])";
 
     /// <summary>MIG instances as they are now, with profile, placement and owner.</summary>
-    public const string MigPartitions = $"last_over_time({PartitionInfo}{{{{partition_kind=\"mig\"}}}}[5m])";
+    public const string MigPartitions = $"last_over_time({PartitionInfo}{{{{partition_kind=\"mig\",{{1}}}}}}[5m])";
 
-    public const string VgpuPolicies = $"last_over_time({VgpuScheduler}[{{0}}])";
+    public const string VgpuPolicies = $"last_over_time({VgpuScheduler}{Shard}[{{0}}])";
 
-    public const string TenantP50 = $"quantile_over_time(0.5, {TenantSmShare}[{{0}}])";
-    public const string TenantP95 = $"quantile_over_time(0.95, {TenantSmShare}[{{0}}])";
-    public const string TenantP99 = $"quantile_over_time(0.99, {TenantSmShare}[{{0}}])";
-    public const string TenantMax = $"max_over_time({TenantSmShare}[{{0}}])";
-    public const string TenantSamples = $"count_over_time({TenantSmShare}[{{0}}])";
-    public const string TenantMemoryPeak = $"max_over_time({TenantMemory}[{{0}}])";
+    public const string TenantP50 = $"quantile_over_time(0.5, {TenantSmShare}{Shard}[{{0}}])";
+    public const string TenantP95 = $"quantile_over_time(0.95, {TenantSmShare}{Shard}[{{0}}])";
+    public const string TenantP99 = $"quantile_over_time(0.99, {TenantSmShare}{Shard}[{{0}}])";
+    public const string TenantMax = $"max_over_time({TenantSmShare}{Shard}[{{0}}])";
+    public const string TenantSamples = $"count_over_time({TenantSmShare}{Shard}[{{0}}])";
+    public const string TenantMemoryPeak = $"max_over_time({TenantMemory}{Shard}[{{0}}])";
 
-    public const string GpuP50 = $"quantile_over_time(0.5, {GpuSmUtilization}[{{0}}])";
-    public const string GpuP95 = $"quantile_over_time(0.95, {GpuSmUtilization}[{{0}}])";
-    public const string GpuP99 = $"quantile_over_time(0.99, {GpuSmUtilization}[{{0}}])";
-    public const string GpuMax = $"max_over_time({GpuSmUtilization}[{{0}}])";
-    public const string GpuSamples = $"count_over_time({GpuSmUtilization}[{{0}}])";
+    public const string GpuP50 = $"quantile_over_time(0.5, {GpuSmUtilization}{Shard}[{{0}}])";
+    public const string GpuP95 = $"quantile_over_time(0.95, {GpuSmUtilization}{Shard}[{{0}}])";
+    public const string GpuP99 = $"quantile_over_time(0.99, {GpuSmUtilization}{Shard}[{{0}}])";
+    public const string GpuMax = $"max_over_time({GpuSmUtilization}{Shard}[{{0}}])";
+    public const string GpuSamples = $"count_over_time({GpuSmUtilization}{Shard}[{{0}}])";
 
-    public const string Objectives = $"count by (instance, gpu, tenant) (last_over_time({SlaObjectiveTarget}[{{0}}]))";
-    public const string Breaches = $"sum by (instance, gpu, tenant) (increase({SlaBreaches}[{{0}}]))";
-    public const string BreachSeconds = $"sum by (instance, gpu, tenant) (increase({SlaBreachSeconds}[{{0}}]))";
+    public const string Objectives = $"count by (instance, gpu, tenant) (last_over_time({SlaObjectiveTarget}{Shard}[{{0}}]))";
+    public const string Breaches = $"sum by (instance, gpu, tenant) (increase({SlaBreaches}{Shard}[{{0}}]))";
+    public const string BreachSeconds = $"sum by (instance, gpu, tenant) (increase({SlaBreachSeconds}{Shard}[{{0}}]))";
 
     /// <summary>Policy → tenant and GPU, from the objective series, to attribute enforcement actions.</summary>
-    public const string PolicyOwners = $"count by (instance, gpu, tenant, policy) (last_over_time({SlaObjectiveTarget}[{{0}}]))";
-    public const string Throttling = $"sum by (instance, policy) (increase({EnforcementActions}{{{{result=\"applied\"}}}}[{{0}}]))";
+    public const string PolicyOwners = $"count by (instance, gpu, tenant, policy) (last_over_time({SlaObjectiveTarget}{Shard}[{{0}}]))";
+    public const string Throttling = $"sum by (instance, policy) (increase({EnforcementActions}{{{{result=\"applied\",{{1}}}}}}[{{0}}]))";
 
-    public const string Slowdown = $"max by (instance, gpu) (last_over_time({AuditSlowdown}[{{0}}]))";
-    public const string ProbesPassed = $"min by (instance, gpu) (last_over_time({AuditProbePassed}[{{0}}]))";
-    public const string CovertChannel = $"max by (instance, gpu) (last_over_time({AuditCovertChannel}[{{0}}]))";
+    public const string Slowdown = $"max by (instance, gpu) (last_over_time({AuditSlowdown}{Shard}[{{0}}]))";
+    public const string ProbesPassed = $"min by (instance, gpu) (last_over_time({AuditProbePassed}{Shard}[{{0}}]))";
+    public const string CovertChannel = $"max by (instance, gpu) (last_over_time({AuditCovertChannel}{Shard}[{{0}}]))";
 
     /// <summary>Where no tenant is attributed: processes on whole GPUs, and MIG and vGPU partitions (their own utilization).</summary>
     public static readonly DemandSeries Processes = new(ProcessSmUtilization, ProcessMemory, "");
-    public static readonly DemandSeries Partitions = new(PartitionSmUtilization, PartitionMemory, "{{partition_kind=~\"mig|vgpu\"}}");
+    public static readonly DemandSeries Partitions = new(PartitionSmUtilization, PartitionMemory, "partition_kind=~\"mig|vgpu\",");
 
     /// <summary>
     /// The first minute of the window with tenant series: how much of the window the data covers. The series are
@@ -68,8 +75,8 @@ public static class EvidenceQueries
     /// series at every step took over 60 s (and timed the advice out) on 50 generated hosts x 1 day, 0.66 s so
     /// (docs/performance.md, "Fleet").
     /// </summary>
-    public const string Coverage = $"min_over_time(timestamp(count({TenantMemory}))[{{0}}:1m])";
+    public const string Coverage = $"min_over_time(timestamp(count({TenantMemory}{Shard}))[{{0}}:1m])";
 
-    /// <summary>Fills the window into a query.</summary>
-    public static string For(string query, string window) => string.Format(System.Globalization.CultureInfo.InvariantCulture, query, window);
+    /// <summary>Fills the window and the hosts' matcher (such as <c>instance=~"a|b"</c>) into a query.</summary>
+    public static string For(string query, string window, string hosts) => string.Format(System.Globalization.CultureInfo.InvariantCulture, query, window, hosts);
 }

@@ -4,15 +4,22 @@ using System.Text.Json;
 
 namespace GpuQos.Advisor.Readers;
 
-/// <summary>A thin client for Prometheus's HTTP API: instant queries at a fixed evaluation time.</summary>
+/// <summary>
+/// A thin client for Prometheus's HTTP API: instant queries at a fixed evaluation time. Queries are POSTed as a form
+/// (Prometheus, Thanos, Mimir and VictoriaMetrics all take it), so a long <c>instance=~</c> matcher of a batch of
+/// hosts is not cut by a proxy's URL limit.
+/// </summary>
 public sealed class PrometheusClient(HttpClient http, Uri baseUri)
 {
     /// <summary>Runs <c>/api/v1/query</c> and returns the vector; a scalar comes back as one unlabelled sample.</summary>
     public async Task<IReadOnlyList<PromSample>> QueryAsync(string query, DateTimeOffset at, CancellationToken ct)
     {
-        var uri = new Uri(baseUri, "api/v1/query?query=" + Uri.EscapeDataString(query)
-            + "&time=" + (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture));
-        using var response = await http.GetAsync(uri, ct);
+        using var form = new FormUrlEncodedContent(
+        [
+            new("query", query),
+            new("time", (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)),
+        ]);
+        using var response = await http.PostAsync(new Uri(baseUri, "api/v1/query"), form, ct);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         if (!response.IsSuccessStatusCode || body.GetProperty("status").GetString() != "success")
         {

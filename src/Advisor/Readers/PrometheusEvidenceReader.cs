@@ -8,39 +8,86 @@ namespace GpuQos.Advisor.Readers;
 /// <summary>
 /// Reads the evidence of every host Prometheus knows (one per <c>instance</c> that exports
 /// <c>gpuqos_gpu_info</c>) over a window ending now. Series that do not exist yet (SLA, audit) leave gaps in
-/// the evidence rather than zeros.
+/// the evidence rather than zeros. The hosts are found first, a day of <c>gpuqos_gpu_info</c> per query; every
+/// other query then reads one batch of hosts (<see cref="HostShards"/>), so that no query touches the whole fleet's
+/// window at once, and the batches' results are put together (each series belongs to one host).
 /// </summary>
-public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimeProvider time)
+public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimeProvider time, double hostDaysPerQuery = HostShards.DefaultHostDaysPerQuery)
 {
+    /// <summary>The longest range of the discovery query: at 1,000 hosts of 8 GPUs, 11.5 M samples of 60 s scrapes.</summary>
+    private static readonly TimeSpan DiscoveryRange = TimeSpan.FromDays(1);
+
     private readonly Dictionary<string, IReadOnlyList<PromSample>> _results = new(StringComparer.Ordinal);
 
-    public async Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, CancellationToken ct)
+    /// <summary>Reads the window ending now.</summary>
+    public Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, CancellationToken ct) => ReadAsync(window, time.GetUtcNow(), ct);
+
+    /// <summary>Reads the window ending at <paramref name="at"/>, so that two reads of the same data agree.</summary>
+    public async Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, DateTimeOffset at, CancellationToken ct)
     {
-        var at = time.GetUtcNow();
         var range = PromDuration(window);
+        _results[Q.Gpus] = await GpusAsync(window, at, ct);
+        var instances = _results[Q.Gpus].Select(s => s.Label("instance")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (instances.Length == 0)
+        {
+            return [];
+        }
+
+        var shards = HostShards.Matchers(instances, HostShards.HostsPerQuery(window, hostDaysPerQuery));
         string[] queries =
         [
-            Q.Gpus, Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
+            Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
             Q.GpuP50, Q.GpuP95, Q.GpuP99, Q.GpuMax, Q.GpuSamples, Q.Objectives, Q.Breaches, Q.BreachSeconds, Q.PolicyOwners, Q.Throttling,
             Q.Slowdown, Q.ProbesPassed, Q.CovertChannel, Q.Coverage, .. Q.Processes.All, .. Q.Partitions.All,
         ];
         foreach (var q in queries)
         {
-            _results[q] = await prometheus.QueryAsync(Q.For(q, range), at, ct);
+            var merged = new List<PromSample>();
+            foreach (var hosts in shards)
+            {
+                merged.AddRange(await prometheus.QueryAsync(Q.For(q, range, hosts), at, ct));
+            }
+
+            _results[q] = merged;
         }
 
-        var coverage = _results[Q.Coverage] is [{ Value: var first }, ..] && double.IsFinite(first)
+        // Each shard says when its own tenant data starts; the fleet's starts at the earliest.
+        var first = _results[Q.Coverage].Select(s => s.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        var coverage = double.IsFinite(first)
             ? at - DateTimeOffset.FromUnixTimeMilliseconds((long)(first * 1000))
             : TimeSpan.Zero;
         var effective = coverage > TimeSpan.Zero && coverage < window ? coverage : window;
 
-        var hosts = new List<AdvisorEvidence>();
-        foreach (var instance in _results[Q.Gpus].Select(s => s.Label("instance")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        var result = new List<AdvisorEvidence>();
+        foreach (var instance in instances)
         {
-            hosts.Add(Host(instance, window, effective));
+            result.Add(Host(instance, window, effective));
         }
 
-        return hosts;
+        return result;
+    }
+
+    /// <summary>
+    /// <c>last_over_time(gpuqos_gpu_info[window])</c>, a day at a time from the newest: each GPU's series as the
+    /// newest day that holds it says, as the whole window would.
+    /// </summary>
+    private async Task<List<PromSample>> GpusAsync(TimeSpan window, DateTimeOffset at, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var gpus = new List<PromSample>();
+        for (var end = TimeSpan.Zero; end < window; end += DiscoveryRange)
+        {
+            var range = window - end < DiscoveryRange ? window - end : DiscoveryRange;
+            foreach (var s in await prometheus.QueryAsync(Q.For(Q.Gpus, PromDuration(range), ""), at - end, ct))
+            {
+                if (seen.Add(string.Join('\n', s.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value))))
+                {
+                    gpus.Add(s);
+                }
+            }
+        }
+
+        return gpus;
     }
 
     private AdvisorEvidence Host(string instance, TimeSpan asked, TimeSpan effective)

@@ -26,17 +26,24 @@ internal static class AdviseCommand
         var json = new Option<bool>("--json") { Description = "Print the advice as JSON for automation." };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Write ready-to-apply files per host: mig-parted.yaml, device-plugin.yaml, gpuqos-suggestions.yaml.", HelpName = "DIR" };
         var weights = new Option<FileInfo?>("--weights") { Description = "YAML file with the scoring weights and margins (see docs/advisor.md).", HelpName = "FILE" };
+        var hostDays = new Option<double>("--host-days-per-query")
+        {
+            Description = "With --prometheus: how many host-days one query reads; the hosts are read in batches of this over the window, so that no query touches the whole fleet.",
+            DefaultValueFactory = _ => HostShards.DefaultHostDaysPerQuery,
+            HelpName = "N",
+        };
+        var until = new Option<string?>("--until") { Description = "With --prometheus: end of the window, RFC 3339 or Unix seconds. Default: now.", HelpName = "TIME" };
         var tokenFile = CommonOptions.TokenFile();
         var command = new Command("advise", "Recommend each GPU's sharing mode (exclusive, time-slicing, MPS, a MIG geometry, vGPU) from measured demand, SLA history and audits.")
         {
-            url, prometheus, since, json, output, weights, tokenFile,
+            url, prometheus, since, until, json, output, weights, hostDays, tokenFile,
         };
         command.SetAction(async (parse, ct) => await RunAsync(
-            parse.GetValue(url)!, parse.GetValue(prometheus), parse.GetValue(since)!, parse.GetValue(json), parse.GetValue(output), parse.GetValue(weights), parse.GetValue(tokenFile), ct));
+            parse.GetValue(url)!, parse.GetValue(prometheus), parse.GetValue(since)!, parse.GetValue(until), parse.GetValue(json), parse.GetValue(output), parse.GetValue(weights), parse.GetValue(hostDays), parse.GetValue(tokenFile), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string url, string? prometheus, string since, bool json, DirectoryInfo? output, FileInfo? weights, FileInfo? tokenFile, CancellationToken ct)
+    private static async Task<int> RunAsync(string url, string? prometheus, string since, string? until, bool json, DirectoryInfo? output, FileInfo? weights, double hostDaysPerQuery, FileInfo? tokenFile, CancellationToken ct)
     {
         AdvisorOptions options;
         try
@@ -55,6 +62,20 @@ internal static class AdviseCommand
             return ExitCodes.Error;
         }
 
+        if (!double.IsFinite(hostDaysPerQuery) || hostDaysPerQuery <= 0)
+        {
+            await Console.Error.WriteLineAsync($"gpuqos: --host-days-per-query {hostDaysPerQuery} is not a positive number of host-days");
+            return ExitCodes.Error;
+        }
+
+        var errors = new List<string>();
+        var end = ReportCommand.ParseTime(until, errors);
+        if (errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("gpuqos: " + errors[0]);
+            return ExitCodes.Error;
+        }
+
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         if (prometheus is null && await CommonOptions.AuthorizeAsync(http, tokenFile, ct) is { } problem)
         {
@@ -67,7 +88,7 @@ internal static class AdviseCommand
         try
         {
             evidence = prometheus is not null
-                ? await new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System).ReadAsync(window, ct)
+                ? await new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System, hostDaysPerQuery).ReadAsync(window, end, ct)
                 : [await http.GetFromJsonAsync<AdvisorEvidence>(new Uri(BaseUri(url), "api/v1/advice/evidence"), AdviceJson.Options, ct)
                     ?? throw new JsonException("empty answer")];
         }

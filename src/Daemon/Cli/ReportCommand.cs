@@ -173,7 +173,7 @@ internal static class ReportCommand
         });
     }
 
-    private static DateTimeOffset ParseTime(string? text, List<string> errors)
+    internal static DateTimeOffset ParseTime(string? text, List<string> errors)
     {
         if (text is null)
         {

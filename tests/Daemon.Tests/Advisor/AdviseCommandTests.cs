@@ -95,4 +95,16 @@ public sealed class AdviseCommandTests
         Assert.Equal(2, code);
         Assert.Contains("--since 'a week'", stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--host-days-per-query", "0", "--host-days-per-query 0")]
+    [InlineData("--host-days-per-query", "-5", "--host-days-per-query -5")]
+    [InlineData("--until", "yesterday", "--until 'yesterday'")]
+    public async Task Advise_BadBatchOrUntil_ExitsTwoNamingTheOption(string option, string value, string named)
+    {
+        var (code, _, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", "http://127.0.0.1:1", "--since", "1d", option, value]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(named, stderr, StringComparison.Ordinal);
+    }
 }

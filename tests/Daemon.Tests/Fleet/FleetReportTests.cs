@@ -69,10 +69,20 @@ public sealed class FleetReportTests(ITestOutputHelper output)
         Assert.Equal(rows["NVIDIA A100-SXM4-40GB"].GetProperty("reservedGpuHours").GetDouble(), rows["NVIDIA A100-SXM4-40GB"].GetProperty("reservedCost").GetDouble(), 6);
         Assert.Equal(["NVIDIA L40S"], rows["NVIDIA L40S"].GetProperty("unpricedModels").EnumerateArray().Select(m => m.GetString()));
 
-        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--json"], timeout: TimeSpan.FromMinutes(5));
+        var before = (await fleet.QueriesAsync()).Count;
+        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--json"], timeout: TimeSpan.FromMinutes(5));
         Assert.True(code == 0, $"advise exit {code}: {stderr}");
-        var advisedHosts = JsonDocument.Parse(stdout).RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("host").GetString()).ToList();
+        var advice = JsonDocument.Parse(stdout).RootElement.GetProperty("hosts");
+        var advisedHosts = advice.EnumerateArray().Select(h => h.GetProperty("host").GetString()).ToList();
         Assert.Equal(Hosts, advisedHosts.Distinct().Count());
+        var whole = (await fleet.QueriesAsync()).Skip(before).ToList();
+
+        // Three hosts per query: the same advice, each query touching a share of what the whole fleet's did.
+        before += whole.Count;
+        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--json", "--host-days-per-query", "3"], timeout: TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, $"advise exit {code}: {stderr}");
+        Assert.Equal(advice.ToString(), JsonDocument.Parse(stdout).RootElement.GetProperty("hosts").ToString());
+        AssertBatched(whole, (await fleet.QueriesAsync()).Skip(before).ToList(), hostsPerQuery: 3);
 
         // Asked for two days of one, the advice says how much Prometheus holds (the coverage query).
         (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", fleet.BaseUri.ToString(), "--since", "2d", "--json"], timeout: TimeSpan.FromMinutes(5));
@@ -82,6 +92,29 @@ public sealed class FleetReportTests(ITestOutputHelper output)
         Assert.True(held.Success, "no coverage gap in the advice:\n" + stdout[..Math.Min(stdout.Length, 2000)]);
         var seconds = long.Parse(held.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(seconds, 86_400 - 120, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - fleet.Until + 86_400 + 120);
+    }
+
+    /// <summary>
+    /// Each query of the whole fleet in one (<paramref name="whole"/>) is read in batches of hosts: every batch
+    /// touches at most its hosts' share of the samples with room for uneven hosts (under 1.5 times the share, which a
+    /// query of the whole fleet exceeds), and the batches together touch each sample once (within 5%).
+    /// </summary>
+    private void AssertBatched(List<(string Query, long Samples)> whole, List<(string Query, long Samples)> batched, int hostsPerQuery)
+    {
+        static string Template(string query) => System.Text.RegularExpressions.Regex.Replace(query, "instance=~\"(?:[^\"\\\\]|\\\\.)*\"", "HOSTS");
+        var share = 1.5 * hostsPerQuery / Hosts;
+        Assert.All(whole.Concat(batched), q => Assert.True(q.Samples >= 0, $"no samples in the query log for {q.Query}"));
+        // A subquery (the coverage's [1d:1m]) counts one sample per step in the log, whatever the hosts: left out.
+        foreach (var (query, samples) in whole.Where(q => q.Query.Contains("instance=~", StringComparison.Ordinal) && !q.Query.Contains(":1m]", StringComparison.Ordinal) && q.Samples > 0))
+        {
+            var batches = batched.Where(b => Template(b.Query) == Template(query)).ToList();
+            output.WriteLine($"{samples,10} samples in one, {batches.Count} batches of at most {batches.Max(b => b.Samples),10}: {Template(query)}");
+            Assert.Equal((Hosts + hostsPerQuery - 1) / hostsPerQuery, batches.Count);
+            Assert.All(batches, b => Assert.True(b.Samples <= samples * share, $"{b.Samples} samples in one batch of {samples} for the fleet: {b.Query}"));
+            Assert.InRange(batches.Sum(b => b.Samples), samples * 0.95, samples * 1.05);
+        }
+
+        Assert.Contains(whole, q => q.Query.Contains("instance=~", StringComparison.Ordinal) && q.Samples > 0);
     }
 
     private void AssertWithinOnePercent(JsonElement report, JsonElement truth, string what)

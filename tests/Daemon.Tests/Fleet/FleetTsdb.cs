@@ -32,6 +32,34 @@ public sealed class FleetTsdb : IAsyncDisposable
     /// <summary>The generator's <c>truth.json</c>: GPU-hours per tenant and GPU model, the window, the bad hosts.</summary>
     public JsonElement Truth { get; }
 
+    /// <summary>
+    /// Every query Prometheus answered so far, in order, with the samples it touched (<c>totalQueryableSamples</c>
+    /// of its query log).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Query, long Samples)>> QueriesAsync()
+    {
+        var log = Path.Combine(_directory, "query.log");
+        if (!File.Exists(log))
+        {
+            return [];
+        }
+
+        await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var queries = new List<(string, long)>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                var entry = JsonDocument.Parse(line).RootElement;
+                var samples = entry.TryGetProperty("stats", out var stats) && stats.TryGetProperty("samples", out var s) && s.TryGetProperty("totalQueryableSamples", out var n) ? n.GetInt64() : -1;
+                queries.Add((entry.GetProperty("params").GetProperty("query").GetString()!, samples));
+            }
+        }
+
+        return queries;
+    }
+
     /// <summary>Unix time of the last scrape.</summary>
     public long Until => Truth.GetProperty("until").GetInt64();
 
@@ -45,7 +73,8 @@ public sealed class FleetTsdb : IAsyncDisposable
             await RunAsync("promtool", ["tsdb", "create-blocks-from", "openmetrics", Path.Combine(directory, "fleet.om"), Path.Combine(directory, "tsdb")]);
             File.Delete(Path.Combine(directory, "fleet.om"));
             var truth = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "truth.json"))).RootElement.Clone();
-            await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), "global:\n  scrape_interval: 1m\n");
+            // The query log holds each query's samples touched (issue 23: no query over a share of the fleet's).
+            await File.WriteAllTextAsync(Path.Combine(directory, "prometheus.yml"), $"global:\n  scrape_interval: 1m\n  query_log_file: {Path.Combine(directory, "query.log")}\n");
             var port = DaemonProcess.FreePort();
             var psi = new ProcessStartInfo(PrometheusServer.Find() ?? throw new InvalidOperationException($"{PrometheusServer.Binary} is missing: run scripts/setup.sh"))
             {
@@ -54,7 +83,7 @@ public sealed class FleetTsdb : IAsyncDisposable
                 UseShellExecute = false,
             };
             // Retention is measured from the newest block, so the generated days stay whatever today's date.
-            foreach (var arg in new[] { $"--config.file={Path.Combine(directory, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(directory, "tsdb")}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=30d" })
+            foreach (var arg in new[] { $"--config.file={Path.Combine(directory, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(directory, "tsdb")}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=30d", "--enable-feature=promql-per-step-stats" })
             {
                 psi.ArgumentList.Add(arg);
             }
