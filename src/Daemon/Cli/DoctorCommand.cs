@@ -1,3 +1,4 @@
+using GpuQos.Model.Json;
 using System.CommandLine;
 using System.Text.Json;
 using GpuQos.Daemon.Configuration;
@@ -82,7 +83,7 @@ internal static class DoctorCommand
 
         if (json)
         {
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, Http.JsonDefaults.Options));
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, GpuQosJson.Documents));
         }
         else
         {

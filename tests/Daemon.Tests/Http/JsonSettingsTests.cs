@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GpuQos.Advisor.Output;
 using GpuQos.Model.Json;
 using GpuQos.Model.Devices;
-using GpuQos.Daemon.Http;
 using GpuQos.IsolationProbes.Reports;
 using GpuQos.IsolationProbes.Worker;
 
@@ -17,7 +15,8 @@ public sealed class JsonSettingsTests
 {
     private sealed record Sample(SharingMode Mode, double Ratio, string? Missing);
 
-    public static TheoryData<string> Writers => ["api", "advice", "worker", "lines"];
+    // The API and the advice write with the documents settings themselves; the worker protocol derives its own.
+    public static TheoryData<string> Writers => ["documents", "worker", "lines"];
 
     [Theory]
     [MemberData(nameof(Writers))]
@@ -25,8 +24,7 @@ public sealed class JsonSettingsTests
     {
         var options = writer switch
         {
-            "api" => JsonDefaults.Options,
-            "advice" => AdviceJson.Options,
+            "documents" => GpuQosJson.Documents,
             "worker" => WorkerProtocol.Json,
             _ => GpuQosJson.Lines,
         };
