@@ -1,5 +1,6 @@
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Evidence;
+using GpuQos.Advisor.History;
 using GpuQos.Advisor.Readers;
 using GpuQos.Advisor.Scoring;
 using GpuQos.Model.Metrics;
@@ -10,11 +11,13 @@ using Microsoft.Extensions.Logging;
 namespace GpuQos.Advisor.Exposition;
 
 /// <summary>
-/// The daemon's own advice over its in-memory history, recomputed at most every <see cref="Refresh"/> so that
-/// the per-cycle metric render stays cheap. A failure is logged and leaves the previous advice in place.
+/// The daemon's own advice over its in-memory history (per-minute summaries, <see cref="DemandHistory"/>, and the
+/// latest snapshot), recomputed at most every <see cref="Refresh"/> so that the per-cycle metric render stays
+/// cheap. A failure is logged and leaves the previous advice in place.
 /// </summary>
 public sealed partial class LiveAdvice(
     SnapshotStore store,
+    DemandHistory history,
     TimeProvider time,
     AdvisorOptions options,
     Func<IEnumerable<IMetricSource>> sources,
@@ -22,9 +25,6 @@ public sealed partial class LiveAdvice(
 {
     /// <summary>How long an advice stands before it is recomputed.</summary>
     public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
-
-    // Longer than any history the store keeps (its capacity bounds it), and small enough for date arithmetic.
-    private static readonly TimeSpan WholeHistory = TimeSpan.FromDays(366);
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Lock _lock = new();
@@ -35,7 +35,7 @@ public sealed partial class LiveAdvice(
     public AdvisorEvidence Evidence(IMetricSource? skip = null)
     {
         var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From(sources(), skip);
-        return SnapshotEvidenceBuilder.Build(Environment.MachineName, store.Window(WholeHistory), capture, time.GetUtcNow() - _started);
+        return SnapshotEvidenceBuilder.Build(Environment.MachineName, store.Latest, history.Figures(), capture, time.GetUtcNow() - _started);
     }
 
     /// <summary>The latest advice, recomputed when older than <see cref="Refresh"/>; null before the first success.</summary>
@@ -44,7 +44,9 @@ public sealed partial class LiveAdvice(
         lock (_lock)
         {
             var now = time.GetUtcNow();
-            if (now - _lastAttempt < Refresh)
+            // Before the summaries hold a cycle there is nothing to advise on, and an empty advice must not stand
+            // for a whole refresh: /metrics renders before the summaries take the daemon's first snapshot.
+            if (now - _lastAttempt < Refresh || history.Minutes == 0)
             {
                 return _latest?.Advice;
             }

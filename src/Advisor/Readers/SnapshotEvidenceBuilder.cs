@@ -1,4 +1,5 @@
 using GpuQos.Advisor.Evidence;
+using GpuQos.Advisor.History;
 using GpuQos.Model.Devices;
 using GpuQos.Model.Snapshots;
 
@@ -7,8 +8,9 @@ using Q = GpuQos.Advisor.Readers.EvidenceQueries;
 namespace GpuQos.Advisor.Readers;
 
 /// <summary>
-/// Builds evidence inside the daemon from its in-memory history (demand, memory, mode, geometry) and from
-/// the SLA and audit series other features write (counters since the daemon started).
+/// Builds evidence inside the daemon from its in-memory history (demand, memory and the window, as
+/// <see cref="HistoryFigures"/>), its latest snapshot (GPUs, modes, geometry) and the SLA and audit series
+/// other features write (counters since the daemon started).
 /// </summary>
 public static class SnapshotEvidenceBuilder
 {
@@ -18,16 +20,29 @@ public static class SnapshotEvidenceBuilder
         Q.SlaObjectiveTarget, Q.SlaBreaches, Q.SlaBreachSeconds, Q.AuditSlowdown, Q.AuditProbePassed, Q.AuditCovertChannel,
     };
 
+    /// <summary>Evidence from whole (or compact) snapshots, oldest first: the exact figures, for tests and as the reference.</summary>
     public static AdvisorEvidence Build(string host, IReadOnlyList<HostSnapshot> history, MetricCapture captured, TimeSpan countersSpan)
     {
+        ArgumentNullException.ThrowIfNull(history);
+        return history.Count == 0
+            ? Build(host, null, null, captured, countersSpan)
+            : Build(host, history[^1], Figures(history), captured, countersSpan);
+    }
+
+    /// <summary>
+    /// Evidence from the latest snapshot (the GPUs, modes and geometry now) and the figures of the history
+    /// (demand, memory and the window), however the history was kept.
+    /// </summary>
+    public static AdvisorEvidence Build(string host, HostSnapshot? latest, HistoryFigures? figures, MetricCapture captured, TimeSpan countersSpan)
+    {
+        ArgumentNullException.ThrowIfNull(captured);
         var gaps = new List<string>();
-        if (history.Count == 0)
+        if (latest is null || figures is null)
         {
             return new AdvisorEvidence(host, "daemon", TimeSpan.Zero, [], ["no collection cycle has completed yet"]);
         }
 
-        var latest = history[^1];
-        var window = latest.Timestamp - history[0].Timestamp;
+        var window = latest.Timestamp - figures.First;
         var slaKnown = captured.Defined.Contains(Q.SlaObjectiveTarget);
         var auditKnown = captured.Samples.Any(s => s.Metric.Name is Q.AuditProbePassed or Q.AuditSlowdown);
         if (!slaKnown)
@@ -40,9 +55,40 @@ public static class SnapshotEvidenceBuilder
             gaps.Add("no isolation audit has run in this daemon");
         }
 
-        // One pass over the history and one over the SLA series, not one per GPU and per tenant: at ten minutes
-        // of a crowded host that is hundreds of thousands of usage records and thousands of SLA samples. Each
-        // tenant's samples go straight into its own list, so nothing the size of the whole history is built.
+        var sla = slaKnown ? SlaTotals(captured) : [];
+        var gpus = new List<GpuEvidence>();
+        foreach (var gpu in latest.Gpus.Where(g => !g.Lost))
+        {
+            var index = gpu.Identity.Index;
+            var label = gpu.Identity.IndexLabel;
+            var usage = figures.Gpus.GetValueOrDefault(index) ?? new GpuUsageFigures(false, [], null);
+            if (!usage.Attributed && usage.Workloads.Count > 0)
+            {
+                gaps.Add($"no tenant attribution on GPU {index}: each process or partition counts as a tenant of its own");
+            }
+
+            TenantEvidence[] tenants = [.. usage.Workloads.Select(t => new TenantEvidence(t.Name, t.Demand, t.MaxMemory, slaKnown ? Sla(sla, label, t.Name, countersSpan) : null))];
+            var audit = auditKnown ? Audit(captured, label) : null;
+            var geometry = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig)
+                .Select(p => new CurrentPartition(p.Reading.Profile, p.Reading.PlacementStart, usage.Attributed ? p.Tenant : WorkloadName(p.Reading))).ToArray();
+            var policy = gpu.Partitions.Select(p => p.Reading.SchedulerPolicy).FirstOrDefault(p => p is not null);
+            gpus.Add(new GpuEvidence(index, gpu.Identity.Uuid, gpu.Identity.Name, gpu.Mode ?? SharingMode.TimeSliced, geometry, tenants, usage.Device, audit, policy));
+        }
+
+        return new AdvisorEvidence(host, "daemon", window, gpus, gaps);
+    }
+
+    /// <summary>
+    /// The exact figures of a history of snapshots (oldest first, not empty), for the GPUs of its latest: every
+    /// sample kept and sorted. The daemon keeps per-minute summaries instead (<see cref="DemandHistory"/>).
+    /// </summary>
+    public static HistoryFigures Figures(IReadOnlyList<HostSnapshot> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentOutOfRangeException.ThrowIfZero(history.Count);
+
+        // One pass over the history, not one per GPU and per tenant: at ten minutes of a crowded host that is
+        // hundreds of thousands of usage records. Each tenant's samples go straight into its own list.
         var usageByGpu = new Dictionary<int, Dictionary<string, TenantSamples>>();
         foreach (var snapshot in history)
         {
@@ -62,43 +108,30 @@ public static class SnapshotEvidenceBuilder
             }
         }
 
-        var sla = slaKnown ? SlaTotals(captured) : [];
-        var gpus = new List<GpuEvidence>();
-        foreach (var gpu in latest.Gpus.Where(g => !g.Lost))
+        var gpus = new Dictionary<int, GpuUsageFigures>();
+        foreach (var gpu in history[^1].Gpus.Where(g => !g.Lost))
         {
             var index = gpu.Identity.Index;
-            var label = gpu.Identity.IndexLabel;
+            UsageFigures[] workloads;
             var attributed = usageByGpu.TryGetValue(index, out var found);
-            TenantEvidence[] tenants;
             if (attributed)
             {
-                tenants = [.. found!.Values.OrderBy(t => t.Tenant, StringComparer.Ordinal).Select(t => new TenantEvidence(
-                    t.Tenant, t.Demand(), t.MaxMemory, slaKnown ? Sla(sla, label, t.Tenant, countersSpan) : null))];
+                workloads = [.. found!.Values.OrderBy(t => t.Tenant, StringComparer.Ordinal).Select(t => new UsageFigures(t.Tenant, t.Demand(), t.MaxMemory))];
             }
             else
             {
                 var usage = history.SelectMany(s => s.Gpus.Where(g => g.Identity.Index == index).SelectMany(Workloads)).ToArray();
-                if (usage.Length > 0)
-                {
-                    gaps.Add($"no tenant attribution on GPU {index}: each process or partition counts as a tenant of its own");
-                }
-
-                tenants = [.. usage.GroupBy(t => t.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new TenantEvidence(
+                workloads = [.. usage.GroupBy(t => t.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new UsageFigures(
                     g.Key,
                     DemandStats.FromSamples(g.Where(t => t.SmShare is not null).Select(t => t.SmShare!.Value)),
-                    g.Max(t => t.MemoryUsedBytes),
-                    slaKnown ? Sla(sla, label, g.Key, countersSpan) : null))];
+                    g.Max(t => t.MemoryUsedBytes)))];
             }
 
             var device = DemandStats.FromSamples(history.Select(s => s.Gpus.FirstOrDefault(x => x.Identity.Index == index)?.Device?.SmUtilization).OfType<double>());
-            var audit = auditKnown ? Audit(captured, label) : null;
-            var geometry = gpu.Partitions.Where(p => p.Reading.Kind == PartitionKind.Mig)
-                .Select(p => new CurrentPartition(p.Reading.Profile, p.Reading.PlacementStart, attributed ? p.Tenant : WorkloadName(p.Reading))).ToArray();
-            var policy = gpu.Partitions.Select(p => p.Reading.SchedulerPolicy).FirstOrDefault(p => p is not null);
-            gpus.Add(new GpuEvidence(index, gpu.Identity.Uuid, gpu.Identity.Name, gpu.Mode ?? SharingMode.TimeSliced, geometry, tenants, device, audit, policy));
+            gpus[index] = new GpuUsageFigures(attributed, workloads, device);
         }
 
-        return new AdvisorEvidence(host, "daemon", window, gpus, gaps);
+        return new HistoryFigures(history[0].Timestamp, gpus);
     }
 
     /// <summary>One tenant's use of one GPU over the history: its SM shares where known, and the most memory it held.</summary>
@@ -127,7 +160,7 @@ public static class SnapshotEvidenceBuilder
     /// Where no tenant is known, the units of use the GPU does know: MIG and vGPU partitions (weighted as
     /// the collectors' <c>TenantAggregation</c> weighs them), or processes on a whole shared GPU.
     /// </summary>
-    private static IEnumerable<TenantUsage> Workloads(GpuSnapshot gpu)
+    internal static IEnumerable<TenantUsage> Workloads(GpuSnapshot gpu)
     {
         var index = gpu.Identity.Index;
         if (gpu.Mode is SharingMode.Mig or SharingMode.Vgpu)

@@ -31,7 +31,11 @@ public sealed class SettingsOptions : IValidatableObject
     /// <summary>Collection interval.</summary>
     public TimeSpan Interval { get; init; } = SettingsDefaults.Interval;
 
-    /// <summary>How much snapshot history to keep in memory for policy windows.</summary>
+    /// <summary>
+    /// How far back the daemon remembers: the live advice's evidence, kept as per-minute summaries, and the most
+    /// snapshot history a policy window can read. Snapshots themselves are kept only as far back as the longest
+    /// objective window of the policies in force needs.
+    /// </summary>
     public TimeSpan History { get; init; } = SettingsDefaults.History;
 
     /// <inheritdoc />

@@ -5,6 +5,7 @@ using GpuQos.Advisor.Scoring;
 using GpuQos.Model.Metrics;
 using GpuQos.Model.Snapshots;
 using GpuQos.Advisor.Evidence;
+using GpuQos.Advisor.History;
 using GpuQos.Daemon.Http.Api;
 
 namespace GpuQos.Daemon.Hosting;
@@ -18,10 +19,13 @@ internal static class AdvisorRegistration
     /// <summary>Registers the services.</summary>
     public static void AddAdvisor(this IServiceCollection services, RunRequest request)
     {
-        _ = request;
         services.AddSingleton(new AdvisorOptions());
+
+        // settings.history bounds how far back the live advice reads; the summaries are fed as a snapshot consumer.
+        services.AddSingleton(new DemandHistory(request.Options.Settings.History));
         services.AddSingleton(sp => new LiveAdvice(
             sp.GetRequiredService<SnapshotStore>(),
+            sp.GetRequiredService<DemandHistory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<AdvisorOptions>(),
             () => sp.GetServices<IMetricSource>(),

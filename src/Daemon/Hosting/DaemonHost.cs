@@ -57,7 +57,9 @@ public static class DaemonHost
         services.AddSingleton(time);
         services.AddSingleton(backend);
         services.AddSingleton(request);
-        services.AddSingleton(new SnapshotStore(Math.Max(1, (int)(request.Options.Settings.History / request.Options.Settings.Interval))));
+        // settings.history is the most the snapshot history may hold; what it keeps is what the policies' longest
+        // window reads (the enforcement hand-off sets it), and the advisor keeps per-minute summaries of its own.
+        services.AddSingleton(new SnapshotStore(Math.Max(1, (int)(request.Options.Settings.History / request.Options.Settings.Interval)), TimeSpan.Zero));
         services.AddSingleton<BackendErrorCounter>();
         services.AddAttribution(request);
         services.AddSingleton(sp => new CollectionPipeline(

@@ -3,6 +3,7 @@ using GpuQos.Model.Snapshots;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
+using GpuQos.Advisor.History;
 
 namespace GpuQos.Daemon.Hosting;
 
@@ -14,7 +15,8 @@ internal static class SnapshotConsumerRegistration
 {
     /// <summary>
     /// Registers, in order: exposition (<c>/metrics</c>), OpenTelemetry (when enabled), the tenant catalogue a
-    /// reload staged (when attribution is on), and enforcement, which only hands the snapshot to its own loop.
+    /// reload staged (when attribution is on), enforcement, which only hands the snapshot to its own loop, and
+    /// the advisor's per-minute summaries.
     /// Called after the features' own registrations, which provide what each consumer wraps.
     /// </summary>
     public static void AddSnapshotConsumers(this IServiceCollection services, RunRequest request)
@@ -31,6 +33,7 @@ internal static class SnapshotConsumerRegistration
         }
 
         services.AddSingleton<ISnapshotConsumer>(sp => sp.GetRequiredService<EnforcementHandOff>());
+        services.AddSingleton<ISnapshotConsumer>(sp => sp.GetRequiredService<DemandHistory>());
 
         services.AddSingleton<SnapshotConsumerMetrics>();
         services.AddSingleton<IMetricSource>(sp => sp.GetRequiredService<SnapshotConsumerMetrics>());

@@ -32,11 +32,12 @@ public sealed class EnforcementHandOff : ISnapshotConsumer, IMetricSource
     private long _evaluatedMilliseconds = -1;
 
     /// <param name="enforcer">Whose history window the hand-off reads.</param>
-    /// <param name="store">The history the snapshot is evaluated over.</param>
+    /// <param name="store">The history the snapshot is evaluated over; the hand-off sizes it to the enforcer's longest window.</param>
     public EnforcementHandOff(SlaEnforcer enforcer, SnapshotStore store)
     {
         _enforcer = enforcer;
         _store = store;
+        _store.Retain(enforcer.HistoryWindow);
         _channel = Channel.CreateBounded<EvaluationRequest>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             _ => Interlocked.Increment(ref _dropped));
@@ -57,8 +58,12 @@ public sealed class EnforcementHandOff : ISnapshotConsumer, IMetricSource
     /// <inheritdoc />
     public void Consume(HostSnapshot snapshot)
     {
-        // The window is taken now, while the store's latest is this snapshot: the history ends with it.
-        _channel.Writer.TryWrite(new EvaluationRequest(snapshot, _store.Window(_enforcer.HistoryWindow)));
+        // The store keeps what the policies in force read and no more: after a reload to a longer window it keeps
+        // more from now on, after one to a shorter window it frees the rest at once. The window is taken now,
+        // while the store's latest is this snapshot: the history ends with it.
+        var window = _enforcer.HistoryWindow;
+        _store.Retain(window);
+        _channel.Writer.TryWrite(new EvaluationRequest(snapshot, _store.Window(window)));
     }
 
     /// <summary>The snapshots to evaluate, latest first when the loop fell behind; ends after <see cref="Complete"/>.</summary>

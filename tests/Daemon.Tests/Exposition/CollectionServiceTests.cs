@@ -87,11 +87,11 @@ public sealed class CollectionServiceTests
     }
 
     [Fact]
-    public async Task Daemon_ConsumersAreExpositionOpenTelemetryTenantCatalogueEnforcement_InThatOrder()
+    public async Task Daemon_ConsumersAreExpositionOpenTelemetryTenantCatalogueEnforcementAdvisorHistory_InThatOrder()
     {
         var options = ObservabilityConfig.Demo(new ObservabilityOptions { OtelPrometheusPath = "/otel/metrics" });
         await using var app = DemoHost.Build(new FakeTimeProvider(), options: options);
-        Assert.Equal(["exposition", "opentelemetry", "tenant-catalogue", "enforcement"], app.Services.GetRequiredService<SnapshotConsumers>().Names);
+        Assert.Equal(["exposition", "opentelemetry", "tenant-catalogue", "enforcement", "advisor-history"], app.Services.GetRequiredService<SnapshotConsumers>().Names);
     }
 
     private static CollectionService Collection(WebApplication app, TimeProvider time, ISnapshotConsumer[] consumers, SnapshotConsumerMetrics metrics) => new(

@@ -43,6 +43,48 @@ public sealed class SnapshotHistoryTests
     }
 
     [Fact]
+    public void Publish_WithARetention_KeepsOnlyTheSnapshotsAWindowOfItReads()
+    {
+        var time = new FakeTimeProvider();
+        using var backend = new SimulatedBackend(ScenarioLoader.Demo(), time);
+        var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new UserTenants(), time, new BackendErrorCounter());
+        var store = new SnapshotStore(600, TimeSpan.FromSeconds(5));
+        for (var i = 0; i < 50; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            store.Publish(pipeline.Collect());
+        }
+
+        // A 5 s window at a 1 s interval reads (latest - 5 s, latest]: five snapshots, however long the run.
+        Assert.Equal(5, store.Count);
+        Assert.Equal(store.Window(TimeSpan.FromSeconds(5)).Count, store.Count);
+        Assert.Same(store.Latest, store.Window(TimeSpan.FromHours(1))[^1]);
+
+        // A shorter retention frees at once, down to the latest alone; a longer one keeps what arrives from then on.
+        store.Retain(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, store.Count);
+        store.Retain(TimeSpan.Zero);
+        Assert.Equal(1, store.Count);
+        store.Retain(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 40; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            store.Publish(pipeline.Collect());
+            Assert.Equal(Math.Min(i + 2, 30), store.Count);
+        }
+    }
+
+    [Fact]
+    public void Publish_WithoutARetention_KeepsUpToTheCapacity()
+    {
+        var (store, _) = Collect(cycles: 12, capacity: 10);
+
+        Assert.Equal(10, store.Count);
+        Assert.Equal(TimeSpan.MaxValue, store.Retention);
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Retain(TimeSpan.FromSeconds(-1)));
+    }
+
+    [Fact]
     public void Compact_KeepsEveryTenantUsage_AndTheCycleFacts()
     {
         var time = new FakeTimeProvider();
