@@ -67,6 +67,14 @@ public sealed partial class DemoLatencyTests(ITestOutputHelper output)
         var source = state.RootElement.GetProperty("workloadMetrics").EnumerateArray().Single(s => s.GetProperty("source").GetString() == Source);
         Assert.True(source.GetProperty("reads").GetInt64() >= 5);
         Assert.False(source.TryGetProperty("failures", out var failures) && failures.GetInt64() > 0, "the simulated service's endpoint failed a read");
+
+        // The port it was given (any free one) is logged, and the page is there for anyone to read.
+        var served = ServingLine().Match(daemon.Output);
+        Assert.True(served.Success, "the daemon did not log where search-inference serves its metrics");
+        using var http = new HttpClient();
+        var page = await http.GetStringAsync(new Uri(served.Groups[1].Value));
+        Assert.Contains("# TYPE http_request_duration_seconds histogram", page, StringComparison.Ordinal);
+        Assert.Contains("http_request_duration_seconds_bucket{le=\"0.2\"}", page, StringComparison.Ordinal);
     }
 
     private static double? P99(string objectives) =>
@@ -76,6 +84,9 @@ public sealed partial class DemoLatencyTests(ITestOutputHelper output)
         row.TryGetProperty("holds", out var holds)
             ? holds.EnumerateArray().Where(h => h.GetProperty("tenant").GetString() == "research").Select(h => (double?)h.GetProperty("cap").GetDouble()).FirstOrDefault()
             : null;
+
+    [GeneratedRegex(@"Simulated service search-inference serves its metrics at (http://127\.0\.0\.1:[0-9]+/metrics)", RegexOptions.CultureInvariant)]
+    private static partial Regex ServingLine();
 
     [GeneratedRegex(@"latency ([0-9.]+)/", RegexOptions.CultureInvariant)]
     private static partial Regex LatencyValue();
