@@ -66,7 +66,7 @@ public sealed partial class DemoLatencyTests(ITestOutputHelper output)
         using var state = JsonDocument.Parse(await daemon.Http.GetStringAsync("/api/v1/state"));
         var source = state.RootElement.GetProperty("workloadMetrics").EnumerateArray().Single(s => s.GetProperty("source").GetString() == Source);
         Assert.True(source.GetProperty("reads").GetInt64() >= 5);
-        Assert.False(source.TryGetProperty("failures", out var failures) && failures.GetInt64() > 0, "the simulated service's endpoint failed a read");
+        Assert.False(source.TryGetProperty("failures", out var failures) && failures.GetInt64() > 0, $"the simulated service's endpoint failed a read: {source}");
 
         // The port it was given (any free one) is logged, and the page is there for anyone to read.
         var served = ServingLine().Match(daemon.Output);
