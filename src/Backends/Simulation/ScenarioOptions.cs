@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GpuQos.Backends.Simulation.Services;
 using GpuQos.Model.Configuration;
 using GpuQos.Model.Devices;
 
@@ -22,6 +23,7 @@ public sealed class ScenarioOptions : IValidatableObject
         }
 
         var pids = new Dictionary<int, string>();
+        var services = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (gpu, i) in Gpus.Select((g, i) => (g, i)))
         {
             foreach (var (w, path) in gpu.AllWorkloads($"gpus[{i}]"))
@@ -29,6 +31,26 @@ public sealed class ScenarioOptions : IValidatableObject
                 if (w.Pid > 0 && !pids.TryAdd(w.Pid, path))
                 {
                     yield return new ValidationResult($"pid {w.Pid} is already used by {pids[w.Pid]}", [path + ".pid"]);
+                }
+
+                if (w.Latency is null)
+                {
+                    continue;
+                }
+
+                // The share a process gets is known only on a whole device that is time-sliced or exclusive.
+                if (path.Contains(".mig[", StringComparison.Ordinal) || gpu.Mode is not (SharingMode.TimeSliced or SharingMode.Exclusive))
+                {
+                    yield return new ValidationResult($"a latency model needs a time-sliced or exclusive GPU, where the process's share is known; gpus[{i}] is {gpu.Mode.Label()}", [path + ".latency"]);
+                }
+
+                if (!SimulatedServiceNames.IsValidName(w.Name))
+                {
+                    yield return new ValidationResult($"a workload with a latency model is reached as NAME{SimulatedServiceNames.Suffix}, so its name must be lower-case letters, digits and '-' (at most 63), got '{w.Name}'", [path + ".name"]);
+                }
+                else if (!services.TryAdd(w.Name, path))
+                {
+                    yield return new ValidationResult($"service name '{w.Name}' is already used by {services[w.Name]}", [path + ".name"]);
                 }
             }
         }
@@ -291,6 +313,12 @@ public sealed class SimWorkloadOptions
 
     /// <summary>Repeats the start/stop cycle with this period (a job that is resubmitted).</summary>
     public TimeSpan? Every { get; init; }
+
+    /// <summary>
+    /// A service: requests that queue for the share the workload gets, and their latency histogram served on a
+    /// loopback port of its own (<c>http://NAME.sim.localhost/metrics</c>). None when absent.
+    /// </summary>
+    public SimLatencyOptions? Latency { get; init; }
 }
 
 /// <summary>An XID error the simulated GPU raises.</summary>

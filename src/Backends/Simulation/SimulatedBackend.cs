@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using GpuQos.Backends.Simulation.Services;
 using GpuQos.Model.Backends;
 using GpuQos.Model.Devices;
 
@@ -19,6 +22,7 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     private readonly Lock _lock = new();
     private readonly ScenarioOptions _scenario;
     private readonly ManualResetEventSlim _disposed = new();
+    private readonly List<SimulatedService> _services = [];
 
     /// <summary>Creates the simulated host. Simulated time starts now, by <paramref name="time"/>.</summary>
     public SimulatedBackend(ScenarioOptions scenario, TimeProvider time)
@@ -29,6 +33,17 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
         _gpus = scenario.Gpus.Select((g, i) => new SimulatedGpu(i, scenario.Seed, g)).ToArray();
         Gpus = _gpus.Select(g => g.Identity).ToArray();
         _scenario = scenario;
+        try
+        {
+            StartServices(scenario);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+
+        ServiceEndpoints = _services.ToDictionary(s => s.Name, s => s.Endpoint.Address, StringComparer.Ordinal);
     }
 
     /// <inheritdoc />
@@ -39,6 +54,12 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
 
     /// <inheritdoc />
     public IReadOnlyList<GpuIdentity> Gpus { get; }
+
+    /// <summary>
+    /// The metrics endpoint of each simulated service (a workload with a <c>latency</c> model), by workload name: where
+    /// <c>http://NAME.sim.localhost/metrics</c> (<see cref="SimulatedServiceNames"/>) connects.
+    /// </summary>
+    public IReadOnlyDictionary<string, IPEndPoint> ServiceEndpoints { get; }
 
     /// <summary>Simulated time elapsed since the host was created.</summary>
     public TimeSpan Elapsed => _time.GetUtcNow() - _origin;
@@ -246,7 +267,53 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     }
 
     /// <inheritdoc />
-    public void Dispose() => _disposed.Set();
+    public void Dispose()
+    {
+        if (_disposed.IsSet)
+        {
+            return;
+        }
+
+        _disposed.Set();
+        foreach (var service in _services)
+        {
+            service.Endpoint.Dispose();
+        }
+    }
+
+    // Each workload with a latency model serves its histogram on a loopback port of its own; a scrape of it first
+    // brings its GPU's state up to now, so the requests of every elapsed moment are counted at the share they got.
+    private void StartServices(ScenarioOptions scenario)
+    {
+        for (var gpu = 0; gpu < scenario.Gpus.Count; gpu++)
+        {
+            foreach (var (w, j) in scenario.Gpus[gpu].Workloads.Select((w, j) => (w, j)))
+            {
+                if (w.Latency is not { } options)
+                {
+                    continue;
+                }
+
+                var latency = new QueueingLatency(options, scenario.Seed, w.Name);
+                var index = gpu;
+                MetricsEndpoint endpoint;
+                try
+                {
+                    endpoint = new MetricsEndpoint(options.Port, () =>
+                    {
+                        State(index);
+                        return latency.Render();
+                    });
+                }
+                catch (SocketException ex)
+                {
+                    throw new InvalidOperationException($"gpus[{gpu}].workloads[{j}].latency.port: cannot listen on 127.0.0.1:{options.Port} ({ex.Message}); 0 takes any free port", ex);
+                }
+
+                _services.Add(new SimulatedService(w.Name, gpu, w.Pid, latency, endpoint));
+            }
+        }
+    }
 
     // A wedged driver call never returns; disposing the host releases it so the process can still exit.
     private void BlockIfHung(int gpu)
@@ -262,7 +329,16 @@ public sealed class SimulatedBackend : IGpuBackend, IGpuControl, ISimulatedProce
     {
         lock (_lock)
         {
-            return Gpu(gpu, "read").At(Elapsed);
+            var state = Gpu(gpu, "read").At(Elapsed);
+            foreach (var service in _services)
+            {
+                if (service.Gpu == gpu)
+                {
+                    service.Latency.Advance(state.Time, state.Processes.FirstOrDefault(p => p.Pid == service.Pid)?.SmUtilization);
+                }
+            }
+
+            return state;
         }
     }
 

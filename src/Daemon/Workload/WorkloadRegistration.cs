@@ -1,6 +1,7 @@
 using GpuQos.Daemon.Hosting;
 using GpuQos.Daemon.Http;
 using GpuQos.Enforcer.Workload;
+using GpuQos.Model.Backends;
 
 namespace GpuQos.Daemon.Workload;
 
@@ -13,8 +14,7 @@ internal static class WorkloadRegistration
         var options = request.Options.Enforcement.WorkloadMetrics;
         services.AddSingleton(sp => new WorkloadReadings(sp.GetRequiredService<TimeProvider>()));
 
-        // Timeouts are per read (the readers'), so one client serves every source.
-        services.AddSingleton(_ => new WorkloadHttp(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }));
+        services.AddSingleton(sp => WorkloadHttp.For(sp.GetRequiredService<IGpuBackend>()));
         services.AddSingleton<IWorkloadSourceReader>(sp => new ScrapeReader(sp.GetRequiredService<WorkloadHttp>().Client, options));
         services.AddSingleton<IWorkloadSourceReader>(sp => new PrometheusObjectiveReader(sp.GetRequiredService<WorkloadHttp>().Client, options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<WorkloadSampler>();

@@ -15,6 +15,8 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public static readonly MetricDefinition State = new("gpuqos_sla_state", MetricType.Gauge, "SLA state of a policy for a tenant on a GPU: 1 for the current state, 0 for the others.", Sla.With("state"), "enforcer state machine");
     public static readonly MetricDefinition ObjectiveValue = new("gpuqos_sla_objective_value", MetricType.Gauge, "An objective's measured value over its window, in the objective's unit (share 0..1, bytes, a count, seconds of latency, or a rate per second).", Sla.With("objective"), "snapshot history, per objective window");
     public static readonly MetricDefinition ObjectiveTarget = new("gpuqos_sla_objective_target", MetricType.Gauge, "An objective's target, in the same unit as gpuqos_sla_objective_value.", Sla.With("objective"), "policy configuration");
+    public static readonly MetricDefinition ObjectiveMetSeconds = new("gpuqos_sla_objective_met_seconds_total", MetricType.Counter, "Time an objective's value was known and within its target: the good time of its SLO, against gpuqos_sla_objective_violated_seconds_total (time unknown is in neither).", Sla.With("objective"), "enforcer, per evaluation");
+    public static readonly MetricDefinition ObjectiveViolatedSeconds = new("gpuqos_sla_objective_violated_seconds_total", MetricType.Counter, "Time an objective was violated: the bad time its SLO burn-rate alerts measure against 1 - gpuqos_sla_compliance_target_ratio.", Sla.With("objective"), "enforcer, per evaluation");
     public static readonly MetricDefinition ComplianceTarget = new("gpuqos_sla_compliance_target_ratio", MetricType.Gauge, "The policy's SLO: the fraction of time it is to be out of breach on each GPU; 1 minus it is the error budget gpuqos_sla_breach_seconds_total spends.", ["tenant", "policy"], "policy configuration (slo)");
     public static readonly MetricDefinition Breaches = new("gpuqos_sla_breaches_total", MetricType.Counter, "Times the policy went from pending to breached.", Sla, "enforcer state machine");
     public static readonly MetricDefinition BreachSeconds = new("gpuqos_sla_breach_seconds_total", MetricType.Counter, "Time spent breached, enforcing or recovering.", Sla, "enforcer state machine");
@@ -27,7 +29,7 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
     public static readonly MetricDefinition Paused = new("gpuqos_enforcement_paused", MetricType.Gauge, "1 while enforcement is paused (evaluated, not applied).", [], "enforcer");
 
     /// <inheritdoc />
-    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, ComplianceTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors, ThrottleCap, ThrottleDuty, ThrottleAchieved];
+    public IReadOnlyList<MetricDefinition> Metrics { get; } = [State, ObjectiveValue, ObjectiveTarget, ObjectiveMetSeconds, ObjectiveViolatedSeconds, ComplianceTarget, Breaches, BreachSeconds, Actions, PolicyFailed, Paused, JournalErrors, ThrottleCap, ThrottleDuty, ThrottleAchieved];
 
     /// <inheritdoc />
     public void WriteTo(IMetricWriter writer)
@@ -54,6 +56,11 @@ public sealed class EnforcementMetrics(SlaEnforcer enforcer) : IMetricSource
                 }
 
                 writer.Write(ObjectiveTarget, o.Target, gpu, status.Uuid, status.Tenant, status.Policy, o.Type);
+                if (i < status.ObjectiveSeconds.Count)
+                {
+                    writer.Write(ObjectiveMetSeconds, status.ObjectiveSeconds[i].Met, gpu, status.Uuid, status.Tenant, status.Policy, o.Type);
+                    writer.Write(ObjectiveViolatedSeconds, status.ObjectiveSeconds[i].Violated, gpu, status.Uuid, status.Tenant, status.Policy, o.Type);
+                }
             }
 
             writer.Write(Breaches, status.Breaches, gpu, status.Uuid, status.Tenant, status.Policy);

@@ -66,6 +66,7 @@ public sealed partial class SlaEnforcer
                 Breaches = track.Machine.Breaches,
                 BreachSeconds = track.Machine.BreachSeconds,
                 Objectives = track.Results,
+                ObjectiveSeconds = track.Clock.Seconds(),
                 Actions = track.Active.Count == 0 ? [] : [.. track.Active.Select(a => $"{a.Type}: {a.Detail}")],
                 HeldBack = track.HeldBack,
                 Holds = track.Active.Count == 0 ? [] : [.. track.Active.SelectMany(a => a.Holds)],

@@ -221,6 +221,7 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
         }
 
         var results = track.Results;
+        track.Clock.Add(now, _results.AsSpan(0, count));
         ActionContext? context = null;
         var slack = true;
         var dryRun = ModeOf(p) == EnforcementMode.DryRun;

@@ -20,6 +20,9 @@ public sealed record SlaStatus
     public required double BreachSeconds { get; init; }
     public required IReadOnlyList<ObjectiveResult> Objectives { get; init; }
 
+    /// <summary>Seconds each objective (same order as <see cref="Objectives"/>) has been met and violated.</summary>
+    public IReadOnlyList<ObjectiveSeconds> ObjectiveSeconds { get; init; } = [];
+
     /// <summary>Actions in force, in words.</summary>
     public required IReadOnlyList<string> Actions { get; init; }
 

@@ -18,6 +18,9 @@ internal sealed class SlaTrack(SlaStateMachine machine, GpuIdentity gpu)
 
     public IReadOnlyList<ObjectiveResult> Results { get; set; } = [];
 
+    /// <summary>Time each objective was met and violated, for the objectives' SLO burn rates.</summary>
+    public ObjectiveClock Clock { get; } = new();
+
     public string? HeldBack { get; set; }
 
     /// <summary>The tenant's usage series on this GPU, kept so that a cycle finds it without hashing the tenant's name.</summary>

@@ -3,10 +3,12 @@ using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Hosting;
 using GpuQos.Daemon.Tests.TestSupport;
+using GpuQos.Daemon.Workload;
 using GpuQos.Enforcer.Actions;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Enforcer.Evaluation;
 using GpuQos.Enforcer.Policies;
+using GpuQos.Enforcer.Workload;
 using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -23,12 +25,17 @@ public sealed class DemoEnforcementTests : IDisposable
     public void DemoConfig_NoisyNeighbour_BreachedAndActedOnWithinAMinuteThenLiftedAndClocksReset()
     {
         var config = ConfigLoader.LoadFile(RepoPaths.Combine("scenarios", "demo-config.yaml"));
-        var backend = new SimulatedBackend(ScenarioLoader.Demo(), _time);
+        using var backend = new SimulatedBackend(ScenarioLoader.Demo(), _time);
         var pipeline = new CollectionPipeline(backend, CollectionPipeline.DefaultCollectors, new ConfigTenantAttributor(config.Tenants), _time, new BackendErrorCounter());
         var store = new SnapshotStore(600);
         var options = new EnforcementOptions { Mode = config.Enforcement.Mode, Journal = Path.Combine(_dir.FullName, "actions.jsonl") };
         IActionFactory[] factories = [new ThrottleActionFactory(), new LockClocksActionFactory(), new PriorityActionFactory()];
-        var enforcer = new SlaEnforcer(options, config.Policies, factories, backend, EnforcementBackend.Actuators(backend, options, _time), EnforcementBackend.Journal(backend, options), _time, NullLogger<SlaEnforcer>.Instance);
+
+        // search's p99 objective reads the histogram search-inference serves on its own port, as the daemon does.
+        var readings = new WorkloadReadings(_time);
+        using var http = WorkloadHttp.For(backend);
+        var sampler = new WorkloadSampler(readings, [new ScrapeReader(http.Client, new WorkloadMetricsOptions())], NullLogger<WorkloadSampler>.Instance);
+        var enforcer = new SlaEnforcer(options, config.Policies, factories, backend, EnforcementBackend.Actuators(backend, options, _time), EnforcementBackend.Journal(backend, options), _time, NullLogger<SlaEnforcer>.Instance, workload: readings);
         try
         {
             SlaState? Search() => enforcer.Status().SingleOrDefault(s => s.Policy == "search-guaranteed-share")?.State;
@@ -36,6 +43,7 @@ public sealed class DemoEnforcementTests : IDisposable
             void Tick()
             {
                 _time.Advance(TimeSpan.FromSeconds(1));
+                sampler.ReadOnceAsync(config.Policies, CancellationToken.None).GetAwaiter().GetResult();
                 var snapshot = pipeline.Collect();
                 store.Publish(snapshot);
                 enforcer.Evaluate(snapshot, store.Window(TimeSpan.FromSeconds(3)));

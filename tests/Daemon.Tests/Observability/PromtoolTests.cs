@@ -157,6 +157,17 @@ public sealed partial class PromtoolTests
         Assert.Empty(expected.Except(alerts));
     }
 
+    [Fact]
+    public void Alerts_WorkloadObjectiveBurnRates_TheWorkbooksThreePairsOnLatencyAndThroughputOnly()
+    {
+        // Issue #21: burn-rate alerts on latency and throughput objectives, from the objectives' own met and violated time.
+        var burns = RuleFiles.Load().Where(r => r.Alert == "GpuQosObjectiveErrorBudgetBurn").ToList();
+        Assert.Equal(["1h/5m/critical", "3d/6h/warning", "6h/30m/critical"], burns.Select(r => $"{r.Labels["long"]}/{r.Labels["short"]}/{r.Labels["severity"]}").Order(StringComparer.Ordinal));
+        var records = RuleFiles.Load().Where(r => r.Record?.StartsWith("policy_gpu_objective:gpuqos_sla_objective_violated:", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(5, records.Count);
+        Assert.All(records, r => Assert.Contains("objective=~\"latency|throughput\"", r.Expr, StringComparison.Ordinal));
+    }
+
     // GitHub's anchor for a heading: lower case, spaces to dashes, punctuation dropped.
     private static string Anchor(string heading) =>
         new(heading.Trim().ToLowerInvariant().Replace(' ', '-').Where(c => char.IsLetterOrDigit(c) || c is '-' or '_').ToArray());

@@ -72,6 +72,61 @@ public sealed class WorkloadObjectiveEngineTests
         Assert.Equal(8, source.Unknown);
     }
 
+    [Fact]
+    public void Evaluate_SlowThenUnreadableThenFast_CountsViolatedAndMetSecondsAndLeavesUnknownOut()
+    {
+        using var host = new SimHost([Policy()]);
+        double fast = 0, slow = 0;
+        var (met, violated, unknown) = (0, 0, 0);
+        var first = true;
+        void Tick(Action read)
+        {
+            read();
+            host.Tick();
+
+            // Each second between two evaluations counts for the result at its end; the first evaluation has none before it.
+            var result = Assert.Single(Assert.Single(host.Enforcer.Status()).Objectives);
+            if (first)
+            {
+                first = false;
+            }
+            else if (result.Violated)
+            {
+                violated++;
+            }
+            else if (result.Value is not null)
+            {
+                met++;
+            }
+            else
+            {
+                unknown++;
+            }
+        }
+
+        // Slow (p99 near 460 ms against 50 ms), then the source goes away, then fast (every request under 10 ms).
+        for (var i = 0; i < 6; i++)
+        {
+            Tick(() => host.Workload.Add(_source, Reading(host, fast += 90, slow += 10)));
+        }
+
+        // Longer than the 5 s window, so that it runs out of reads.
+        for (var i = 0; i < 9; i++)
+        {
+            Tick(() => host.Workload.Fail(_source, "connection refused"));
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            Tick(() => host.Workload.Add(_source, Reading(host, fast += 100, slow)));
+        }
+
+        Assert.True(violated >= 3 && met >= 3 && unknown >= 2, $"met {met}, violated {violated}, unknown {unknown}");
+        var seconds = Assert.Single(Assert.Single(host.Enforcer.Status()).ObjectiveSeconds);
+        Assert.Equal(violated, seconds.Violated, 6);
+        Assert.Equal(met, seconds.Met, 6);
+    }
+
     private static WorkloadReading Reading(SimHost host, double fast, double slow) => new(host.Time.GetUtcNow().AddSeconds(1),
     [
         Bucket("0.01", fast),
