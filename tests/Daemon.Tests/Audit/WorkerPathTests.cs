@@ -25,7 +25,7 @@ public sealed class WorkerPathTests(ITestOutputHelper output) : IDisposable
             ["audit", "--config", config, "--backend", "sim", "--accelerator", "cpu", "--probe", "capacity", "--out", Path.Combine(_dir.FullName, "out")]);
 
         Assert.Equal(2, code);
-        Assert.Contains($"audit.workerPath: '{missing}' does not exist", stderr, StringComparison.Ordinal);
+        Assert.Contains($"audit.workerPath (line 2): '{missing}' does not exist", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir.FullName, "out", "report.json")));
     }
 
@@ -40,23 +40,26 @@ public sealed class WorkerPathTests(ITestOutputHelper output) : IDisposable
         var (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["doctor", "--config", config, "--backend", "sim"]);
 
         Assert.NotEqual(0, code);
-        Assert.Contains($"audit.workerPath: '{worker}' is not executable", stdout + stderr, StringComparison.Ordinal);
+        Assert.Contains($"audit.workerPath (line 2): '{worker}' is not executable", stdout + stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Daemon_ConfiguredWorkerPath_StartsEveryWorkerFromIt()
     {
         // A wrapper at the configured path records each start, then runs the real worker. Workers run as nobody
-        // (the tests run as root), so the wrapper, its log and their directory are open to every user.
-        var log = Path.Combine(_dir.FullName, "starts.log");
-        var wrapper = Path.Combine(_dir.FullName, "probe-wrapper");
+        // (the tests run as root), so the wrapper, its log and their directory are open to every user; the
+        // configuration stays in a directory only root may write, as the daemon insists.
+        var open = Directory.CreateDirectory(Path.Combine(_dir.FullName, "worker")).FullName;
+        var log = Path.Combine(open, "starts.log");
+        var wrapper = Path.Combine(open, "probe-wrapper");
         await File.WriteAllTextAsync(log, "");
         await File.WriteAllTextAsync(wrapper, $"""
             #!/bin/sh
             echo "$*" >> '{log}'
             exec '{ProbeWorkers.Launch.FileName}' '{ProbeWorkers.DllPath}' "$@"
             """ + "\n");
-        File.SetUnixFileMode(_dir.FullName, (UnixFileMode)0x1FF);
+        File.SetUnixFileMode(_dir.FullName, (UnixFileMode)0x1ED);
+        File.SetUnixFileMode(open, (UnixFileMode)0x1FF);
         File.SetUnixFileMode(log, (UnixFileMode)0x1B6);
         File.SetUnixFileMode(wrapper, (UnixFileMode)0x1ED);
         var config = await ConfigAsync($"""
@@ -84,7 +87,7 @@ public sealed class WorkerPathTests(ITestOutputHelper output) : IDisposable
         Assert.NotNull(report);
         var result = Assert.Single(JsonDocument.Parse(report).RootElement.GetProperty("results").EnumerateArray());
         Assert.Equal("capacity", result.GetProperty("probe").GetString());
-        Assert.NotEqual("error", result.GetProperty("verdict").GetString());
+        Assert.True(result.GetProperty("verdict").GetString() != "error", result.GetProperty("summary").GetString());
         var starts = await File.ReadAllLinesAsync(log);
         output.WriteLine(string.Join('\n', starts));
         Assert.Contains(starts, s => s.Contains("--accelerator cpu", StringComparison.Ordinal) && s.Contains("--preflight", StringComparison.Ordinal));
