@@ -109,6 +109,10 @@ public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> PrefixA
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+
+            // Not the coordinator's directory, which the worker's user may not enter (gpuqos audit run from a
+            // private directory): ILGPU's context then failed to start and every worker died at hello.
+            WorkingDirectory = "/",
         };
         if (User is not null && PosixBinding.IsRoot)
         {
