@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs GpuQos on a systemd host: the single-file binary, the unit, a default configuration and the
-# state directory. Run as root from a checkout (it publishes the binary) or with GPUQOS_BINARY=path to a
-# binary built elsewhere (dotnet publish src/Daemon -c Release -r linux-x64).
+# Installs GpuQos on a systemd host: the two single-file binaries (gpuqos, and gpuqos-probe, the isolation-probe
+# worker the audits start from beside it), the unit, a default configuration and the state directory. Run as
+# root from a checkout (it publishes both) or with GPUQOS_BINARY=path to a gpuqos built elsewhere
+# (dotnet publish src/Daemon -c Release -r linux-x64); gpuqos-probe is then taken from beside it, or from
+# GPUQOS_PROBE_BINARY=path (dotnet publish src/ProbeWorker -c Release -r linux-x64).
 #   sudo deploy/install.sh            install or upgrade, then (re)start the service
 #   DESTDIR=/tmp/root deploy/install.sh   stage into a directory instead (no systemctl calls)
 #   sudo deploy/install.sh --freeze   also install the drop-in that makes /sys/fs/cgroup writable, for
@@ -28,18 +30,26 @@ if [ -z "$destdir" ] && [ "$(id -u)" -ne 0 ]; then
 fi
 
 binary="${GPUQOS_BINARY:-}"
+probe="${GPUQOS_PROBE_BINARY:-}"
 if [ -z "$binary" ]; then
   out="$(mktemp -d)"
   trap 'rm -rf "$out"' EXIT
-  echo "install: publishing the single-file binary"
+  echo "install: publishing the single-file binaries"
   dotnet publish src/Daemon -c Release -r linux-x64 -o "$out" --nologo --verbosity quiet
+  dotnet publish src/ProbeWorker -c Release -r linux-x64 -o "$out" --nologo --verbosity quiet
   binary="$out/gpuqos"
+fi
+probe="${probe:-$(dirname "$binary")/gpuqos-probe}"
+if [ ! -x "$probe" ]; then
+  echo "install: $probe is missing or not executable: publish src/ProbeWorker beside gpuqos, or set GPUQOS_PROBE_BINARY" >&2
+  exit 2
 fi
 
 install -d -m 0755 "$bin" "$unit_dir"
 install -d -m 0755 "$etc"
 install -d -m 0750 "$state"
 install -m 0755 "$binary" "$bin/gpuqos"
+install -m 0755 "$probe" "$bin/gpuqos-probe"
 install -m 0644 deploy/systemd/gpuqos.service "$unit_dir/gpuqos.service"
 if [ "$freeze" = yes ]; then
   install -d -m 0755 "$unit_dir/gpuqos.service.d"
@@ -53,7 +63,7 @@ else
 fi
 
 "$bin/gpuqos" validate "$etc/gpuqos.yaml"
-echo "install: $("$bin/gpuqos" --version) installed"
+echo "install: $("$bin/gpuqos" --version) installed, with gpuqos-probe $("$bin/gpuqos-probe" --version)"
 
 if [ -z "$destdir" ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl daemon-reload

@@ -70,13 +70,16 @@ if [ -z "$gpuqos" ]; then
     cat >&2 <<'EOF'
 gpu-check: no dotnet SDK here, and no --gpuqos given. On a machine with the .NET 10 SDK:
   dotnet publish src/Daemon -c Release -r linux-x64 -o out/gpuqos
-then copy out/gpuqos/gpuqos (one self-contained file; it is also the probe worker) and this repository's
-scripts/gpu-check.sh to the GPU host and run:  scripts/gpu-check.sh --gpuqos ./gpuqos
+  dotnet publish src/ProbeWorker -c Release -r linux-x64 -o out/gpuqos
+then copy out/gpuqos/gpuqos and out/gpuqos/gpuqos-probe (the probe worker; keep the two in one directory)
+and this repository's scripts/gpu-check.sh to the GPU host and run:  scripts/gpu-check.sh --gpuqos ./gpuqos
 EOF
     exit 2
   fi
   echo "gpu-check: publishing gpuqos (Release)…"
-  if ! dotnet publish "$repo/src/Daemon" -c Release -r linux-x64 -o "$work/publish" --nologo -v q >"$work/publish.log" 2>&1; then
+  # gpuqos starts its isolation-probe workers from gpuqos-probe beside it.
+  if ! { dotnet publish "$repo/src/Daemon" -c Release -r linux-x64 -o "$work/publish" --nologo -v q \
+      && dotnet publish "$repo/src/ProbeWorker" -c Release -r linux-x64 -o "$work/publish" --nologo -v q; } >"$work/publish.log" 2>&1; then
     cat "$work/publish.log" >&2
     echo "gpu-check: dotnet publish failed" >&2
     exit 2

@@ -26,8 +26,9 @@ public class AuditBenchmarks
         using var backend = new SimulatedBackend(ScenarioLoader.Demo(), TimeProvider.System);
         _plan = AuditPlanner.Plan(new AuditOptions { Accelerator = AcceleratorChoice.Cpu }, backend, AcceleratorChoice.Cpu);
 
-        // The benchmark runs in a generated host process; workers are the real gpuqos verb.
-        _launch = WorkerLaunch.Dll(typeof(Daemon.Cli.GpuQosCli).Assembly.Location);
+        // The benchmark runs in a generated host process; workers are the real gpuqos-probe, which the build
+        // copies beside gpuqos.dll.
+        _launch = WorkerLaunch.Beside(Path.GetDirectoryName(typeof(Daemon.Cli.GpuQosCli).Assembly.Location)!);
     }
 
     [Benchmark]

@@ -6,9 +6,13 @@
 #      libssl3 for System.Security.Cryptography) into a root file system, without running their
 #      maintainer scripts, so no shell, package manager or coreutils come along;
 #   2. buildah (vfs storage, chroot isolation: no daemon, no overlay mounts, no user namespaces) adds the
-#      self-contained gpuqos binary and the default configuration, and commits the image.
-# Usage: deploy/container/build.sh [--binary PATH] [--out DIR]
-#   --binary  a gpuqos built with `dotnet publish src/Daemon -c Release -r linux-x64` (default: publish one)
+#      self-contained gpuqos binary, gpuqos-probe (the isolation-probe worker audits start from beside
+#      gpuqos) and the default configuration, and commits the image.
+# Usage: deploy/container/build.sh [--binary PATH] [--probe-binary PATH] [--out DIR]
+#   --binary  a gpuqos built with `dotnet publish src/Daemon -c Release -r linux-x64` (default: publish one,
+#             and gpuqos-probe beside it)
+#   --probe-binary  the gpuqos-probe built with `dotnet publish src/ProbeWorker -c Release -r linux-x64`
+#             (default: the one beside --binary)
 #   --out     where the archive goes (default: artifacts/)
 # Writes DIR/gpuqos_VERSION_amd64.oci.tar, whose image is named localhost/gpuqos:VERSION, and prints its
 # path. VERSION is what the binary's --version says, without the +COMMIT suffix (tags cannot hold a '+').
@@ -18,12 +22,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 binary=""
+probe=""
 out="artifacts"
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
+    --probe-binary) probe="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    *) echo "build: unknown argument $1 (usage: build.sh [--binary PATH] [--out DIR])" >&2; exit 2 ;;
+    *) echo "build: unknown argument $1 (usage: build.sh [--binary PATH] [--probe-binary PATH] [--out DIR])" >&2; exit 2 ;;
   esac
 done
 for tool in mmdebstrap buildah; do
@@ -42,14 +48,26 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "$binary" ]; then
-  echo "build: publishing the self-contained gpuqos" >&2
+  echo "build: publishing the self-contained gpuqos and gpuqos-probe" >&2
   dotnet publish src/Daemon -c Release -r linux-x64 -o "$work/publish" --nologo --verbosity quiet >&2
+  dotnet publish src/ProbeWorker -c Release -r linux-x64 -o "$work/publish" --nologo --verbosity quiet >&2
   binary="$work/publish/gpuqos"
 fi
 version="$("$binary" --version)"
 tag="${version%%+*}"
 if ! [[ "$tag" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]]; then
   echo "build: '$version' from $binary --version is not a version" >&2
+  exit 2
+fi
+probe="${probe:-$(dirname "$binary")/gpuqos-probe}"
+if [ ! -x "$probe" ]; then
+  echo "build: $probe is missing or not executable: publish src/ProbeWorker beside gpuqos, or pass --probe-binary" >&2
+  exit 2
+fi
+# The two are one release: the worker protocol is versioned, but a package of mismatched halves is a mistake.
+probe_version="$("$probe" --version)"
+if [ "$probe_version" != "$version" ]; then
+  echo "build: $probe is version '$probe_version', gpuqos is '$version'" >&2
   exit 2
 fi
 image="localhost/gpuqos:$tag"
@@ -86,6 +104,7 @@ container="$(buildah_ from --isolation chroot scratch)"
 buildah_ add "$container" "$work/rootfs.tar" / >/dev/null
 buildah_ copy "$container" deploy/container/rootfs/ / >/dev/null
 buildah_ copy --chmod 0755 "$container" "$binary" /usr/bin/gpuqos >/dev/null
+buildah_ copy --chmod 0755 "$container" "$probe" /usr/bin/gpuqos-probe >/dev/null
 buildah_ copy --chmod 0644 "$container" deploy/gpuqos.yaml /etc/gpuqos/gpuqos.yaml >/dev/null
 # As the DaemonSet runs it: root (with capabilities dropped by the pod spec), `args` after the entrypoint,
 # the journal and the bundle's extracted native parts under the state directory.

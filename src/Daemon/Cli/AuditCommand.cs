@@ -126,6 +126,12 @@ internal static class AuditCommand
                 await stderr.WriteLineAsync("gpuqos: note: " + note);
             }
 
+            if (WorkerLaunch.Unusable(audit.WorkerPath) is { } unusable)
+            {
+                await stderr.WriteLineAsync("gpuqos: cannot run the audit: " + unusable);
+                return ExitCodes.Error;
+            }
+
             // Checked before the audit runs, so that an unusable --out costs seconds, not the whole audit.
             ReportDirectory output;
             try
@@ -141,7 +147,7 @@ internal static class AuditCommand
             AuditReport report;
             try
             {
-                report = await RunWithProgressAsync(new AuditCoordinator(plan, WorkerLaunch.Current(), TimeProvider.System), ct);
+                report = await RunWithProgressAsync(new AuditCoordinator(plan, WorkerLaunch.Resolve(audit.WorkerPath), TimeProvider.System), ct);
             }
             catch (AuditPlanException ex)
             {

@@ -22,7 +22,6 @@ public static class GpuQosCli
             ReportCommand.Create(),
             AuditCommand.Create(),
             DoctorCommand.Create(),
-            ProbeWorkerCommand.Create(),
         };
         return root;
     }

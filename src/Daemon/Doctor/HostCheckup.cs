@@ -24,6 +24,9 @@ public sealed record CheckupRequest(GpuQosOptions Options, string ProcfsRoot, bo
 /// </summary>
 public static class HostCheckup
 {
+    // The probe preflight's checks, and the one that says the worker executable is missing, share a feature.
+    private const string ProbeFeature = "probe";
+
     private static readonly HashSet<string> ProcessActions = new(StringComparer.Ordinal)
     {
         KnownPolicyTypes.Actions.Throttle, KnownPolicyTypes.Actions.Priority, KnownPolicyTypes.Actions.Freeze,
@@ -82,7 +85,9 @@ public static class HostCheckup
         checks.Add(HostChecks.Journal(options.Enforcement, options.Policies.Count > 0, simulated));
         if (request.Probe)
         {
-            checks.AddRange(await ProbeAsync(options.Audit, backend, preflight ?? new WorkerPreflight(WorkerLaunch.Current(), options.Audit.WorkerTimeout), simulated, ct));
+            checks.AddRange(preflight is null && WorkerLaunch.Unusable(options.Audit.WorkerPath) is { } unusable
+                ? [new DoctorCheck(null, ProbeFeature, DoctorStatus.Failed, "missing", options.Audit.Enabled, unusable)]
+                : await ProbeAsync(options.Audit, backend, preflight ?? new WorkerPreflight(WorkerLaunch.Resolve(options.Audit.WorkerPath), options.Audit.WorkerTimeout), simulated, ct));
         }
 
         return new DoctorReport
@@ -122,11 +127,10 @@ public static class HostCheckup
 
     private static async Task<List<DoctorCheck>> ProbeAsync(AuditOptions audit, IGpuBackend backend, IAcceleratorPreflight preflight, bool simulated, CancellationToken ct)
     {
-        const string Feature = "probe";
         var cuda = audit.Accelerator switch
         {
             AcceleratorChoice.Cuda => true,
-            AcceleratorChoice.Auto => !simulated && ProbePreflight.CudaDriverLoads,
+            AcceleratorChoice.Auto => !simulated && CudaDriver.Loads,
             _ => false,
         };
         var partitions = cuda
@@ -138,7 +142,7 @@ public static class HostCheckup
             var readiness = await preflight.CheckAsync(partition, ct);
             int? gpu = cuda ? int.Parse(partition.Gpu, System.Globalization.CultureInfo.InvariantCulture) : null;
             var where = $"{readiness.DeviceLabel}, ILGPU {readiness.Ilgpu}";
-            checks.Add(new DoctorCheck(gpu, Feature, readiness.Ready ? DoctorStatus.Ok : DoctorStatus.Failed, readiness.Ready ? "ok" : "not-ready", audit.Enabled, $"{where}: {readiness.Detail}"));
+            checks.Add(new DoctorCheck(gpu, ProbeFeature, readiness.Ready ? DoctorStatus.Ok : DoctorStatus.Failed, readiness.Ready ? "ok" : "not-ready", audit.Enabled, $"{where}: {readiness.Detail}"));
         }
 
         return checks;

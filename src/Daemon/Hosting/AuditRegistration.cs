@@ -17,7 +17,7 @@ internal static class AuditRegistration
     {
         var options = request.Options.Audit;
         services.AddSingleton(sp => new AuditRunner(
-            options, sp.GetRequiredService<Model.Backends.IGpuBackend>(), WorkerLaunch.Current(),
+            options, sp.GetRequiredService<Model.Backends.IGpuBackend>(), WorkerLaunch.Resolve(options.WorkerPath),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuditRunner>>()));
         services.AddSingleton<IAuditTrigger>(sp => sp.GetRequiredService<AuditRunner>());
         services.AddSingleton<IMetricSource, AuditMetrics>();

@@ -117,7 +117,9 @@ public sealed class AuditCoordinator(AuditPlan plan, WorkerLaunch launch, TimePr
     /// </summary>
     private async Task PreflightAsync(CancellationToken ct)
     {
-        var check = preflight ?? new WorkerPreflight(launch, plan.Options.WorkerTimeout);
+        // _launch, not the constructor's launch: the preflight worker compiles and runs a kernel like any other
+        // worker, so it runs as audit.workerUser too, never as the daemon's root.
+        var check = preflight ?? new WorkerPreflight(_launch, plan.Options.WorkerTimeout);
         foreach (var partition in plan.Partitions.DistinctBy(p => (p.Accelerator, p.Gpu)))
         {
             var readiness = await check.CheckAsync(partition, ct);

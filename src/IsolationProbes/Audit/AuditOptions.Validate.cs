@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Cronos;
+using GpuQos.IsolationProbes.Worker;
 
 namespace GpuQos.IsolationProbes.Audit;
 
@@ -15,6 +16,11 @@ public sealed partial class AuditOptions : IValidatableObject
         if (string.IsNullOrWhiteSpace(WorkerUser) || WorkerUser is "root" or "0" || WorkerUser.Any(c => char.IsWhiteSpace(c) || c is ':' or '/'))
         {
             yield return new ValidationResult($"'{WorkerUser}' must name an unprivileged user (not root), e.g. nobody", [nameof(WorkerUser)]);
+        }
+
+        if (WorkerPath is not null && WorkerPathProblem(WorkerPath) is { } workerPath)
+        {
+            yield return new ValidationResult(workerPath, [nameof(WorkerPath)]);
         }
 
         if (Interval is not null && Cron is not null)
@@ -69,4 +75,10 @@ public sealed partial class AuditOptions : IValidatableObject
             }
         }
     }
+
+    // The daemon starts workers from its own working directory, which is not the operator's: only an absolute
+    // path means the same file to both.
+    private static string? WorkerPathProblem(string path) => !Path.IsPathFullyQualified(path)
+        ? $"'{path}' must be an absolute path to the gpuqos-probe executable"
+        : WorkerLaunch.Resolve(path).Problem();
 }

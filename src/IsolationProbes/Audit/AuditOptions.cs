@@ -69,6 +69,12 @@ public sealed partial class AuditOptions
     [Range(-20, 19)]
     public int WorkerNice { get; init; }
 
+    /// <summary>
+    /// The probe worker executable (<c>gpuqos-probe</c>, or a <c>gpuqos-probe.dll</c> run through the dotnet host).
+    /// Default: the one installed beside <c>gpuqos</c>.
+    /// </summary>
+    public string? WorkerPath { get; init; }
+
     /// <summary>How long a worker may take to answer one request before it is killed.</summary>
     public TimeSpan WorkerTimeout { get; init; } = AuditOptionsDefaults.WorkerTimeout;
 }

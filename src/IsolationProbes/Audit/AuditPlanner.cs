@@ -16,10 +16,10 @@ public static class AuditPlanner
     public static AuditPlan Plan(AuditOptions options, IGpuBackend backend, AcceleratorChoice accelerator, IReadOnlyList<int>? availableCores = null)
     {
         var notes = new List<string>();
-        var cudaDriver = NativeLibraryProbe.CanLoad("libcuda.so.1");
+        var cudaDriver = CudaDriver.Loads;
         var useCuda = accelerator switch
         {
-            AcceleratorChoice.Cuda when !cudaDriver => throw new AuditPlanException(ProbeDevice.CudaMissingMessage() + "; use --accelerator cpu"),
+            AcceleratorChoice.Cuda when !cudaDriver => throw new AuditPlanException(CudaDriver.MissingMessage() + "; use --accelerator cpu"),
             AcceleratorChoice.Cuda => true,
             AcceleratorChoice.Auto => cudaDriver && backend.Name != "sim",
             _ => false,
@@ -28,7 +28,7 @@ public static class AuditPlanner
         {
             notes.Add(cudaDriver
                 ? "the simulated backend has no real GPU to run kernels on, so the probes ran on ILGPU's CPU accelerator; their timings say nothing about a GPU"
-                : ProbeDevice.CudaMissingMessage() + "; the probes ran on the CPU accelerator and their timings say nothing about a GPU");
+                : CudaDriver.MissingMessage() + "; the probes ran on the CPU accelerator and their timings say nothing about a GPU");
         }
 
         var partitions = useCuda ? GpuPartitions(backend) : CpuPartitions(options, availableCores ?? AvailableCores());

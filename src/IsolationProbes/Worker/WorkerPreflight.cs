@@ -6,7 +6,7 @@ using GpuQos.IsolationProbes.Kernels;
 namespace GpuQos.IsolationProbes.Worker;
 
 /// <summary>
-/// Runs <see cref="ProbePreflight"/> in a probe worker of its own (<c>probe-worker --preflight</c>), bound to
+/// Runs the preflight in a probe worker of its own (<c>gpuqos-probe --preflight</c>), bound to
 /// the partition as a real worker would be, so that a crash in the CUDA driver or in ILGPU's compiler is a
 /// failed check with the worker's last words, not a dead audit or daemon.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed class WorkerPreflight(WorkerLaunch launch, TimeSpan timeout) : IAc
             }
 
             var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var readiness = lines.Length > 0 ? TryParse(lines[^1]) : null;
+            var readiness = lines.Length > 0 ? WorkerProtocol.TryReadReadiness(lines[^1]) : null;
             if (readiness is not null)
             {
                 return readiness;
@@ -64,17 +64,6 @@ public sealed class WorkerPreflight(WorkerLaunch launch, TimeSpan timeout) : IAc
         }
     }
 
-    private static ProbeReadiness? TryParse(string line)
-    {
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize<ProbeReadiness>(line, WorkerProtocol.Json);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static ProbeReadiness Failed(string accelerator, string detail) => new(false, accelerator, "", null, ProbePreflight.IlgpuVersion, detail);
+    // The coordinator has no ILGPU to ask: a worker that never answered leaves its version unknown.
+    private static ProbeReadiness Failed(string accelerator, string detail) => new(false, accelerator, "", null, "unknown", detail);
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using GpuQos.IsolationProbes.Kernels;
 using GpuQos.Model.Json;
 
 namespace GpuQos.IsolationProbes.Worker;
@@ -17,19 +17,33 @@ public static class WorkerProtocol
     /// <summary>Upper bound on a request line; longer lines are refused unread.</summary>
     public const int MaxLineLength = 64 * 1024;
 
-    /// <summary>Serializer settings: the line settings (<see cref="GpuQosJson.Lines"/>), and unknown members are errors.</summary>
-    public static JsonSerializerOptions Json { get; } = Create();
+    /// <summary>
+    /// Serializer settings: the line settings (<see cref="GpuQosJson.Lines"/>), unknown members are errors, and
+    /// only the protocol's own types are known (<see cref="WorkerProtocolJson"/>, source-generated). Read-only.
+    /// </summary>
+    public static JsonSerializerOptions Json => WorkerProtocolJson.Protocol.Options;
 
-    private static JsonSerializerOptions Create()
+    /// <summary>Serializes a request as one line.</summary>
+    public static string Write(WorkerRequest message) => JsonSerializer.Serialize(message, WorkerProtocolJson.Protocol.WorkerRequest);
+
+    /// <summary>Serializes a response as one line.</summary>
+    public static string Write(WorkerResponse message) => JsonSerializer.Serialize(message, WorkerProtocolJson.Protocol.WorkerResponse);
+
+    /// <summary>Serializes a preflight verdict (<c>gpuqos-probe --preflight</c>) as one line.</summary>
+    public static string Write(ProbeReadiness message) => JsonSerializer.Serialize(message, WorkerProtocolJson.Protocol.ProbeReadiness);
+
+    /// <summary>Reads a preflight verdict line; null when the line is not one.</summary>
+    public static ProbeReadiness? TryReadReadiness(string line)
     {
-        var options = GpuQosJson.CreateOptions(indented: false);
-        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
+        try
+        {
+            return JsonSerializer.Deserialize(line, WorkerProtocolJson.Protocol.ProbeReadiness);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
-
-    /// <summary>Serializes a message as one line.</summary>
-    public static string Write<T>(T message) => JsonSerializer.Serialize(message, Json);
 
     /// <summary>Reads and validates a request line; returns null and an error naming the problem when it is bad.</summary>
     public static WorkerRequest? TryRead(string line, out string? error) => TryRead(line, out _, out error);
@@ -47,7 +61,7 @@ public static class WorkerProtocol
         WorkerRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<WorkerRequest>(line, Json);
+            request = JsonSerializer.Deserialize(line, WorkerProtocolJson.Protocol.WorkerRequest);
         }
         catch (JsonException ex)
         {
@@ -75,7 +89,7 @@ public static class WorkerProtocol
         WorkerResponse? response;
         try
         {
-            response = JsonSerializer.Deserialize<WorkerResponse>(line, Json);
+            response = JsonSerializer.Deserialize(line, WorkerProtocolJson.Protocol.WorkerResponse);
         }
         catch (JsonException ex)
         {

@@ -12,8 +12,12 @@ public sealed record WorkerRequest
     /// <summary>Correlates the reply.</summary>
     public long Id { get; init; }
 
-    /// <summary>The operation (see <see cref="WorkerOps"/>).</summary>
-    public string Op { get; init; } = "";
+    /// <summary>The operation (see <see cref="WorkerOps"/>); empty when the request names none.</summary>
+    /// <remarks>
+    /// The source-generated reader sets every init-only property, a missing one to null, whatever its
+    /// initializer says: the setter keeps "no operation" empty, as <see cref="WorkerProtocol.Validate"/> expects.
+    /// </remarks>
+    public string Op { get; init => field = value ?? ""; } = "";
 
     /// <summary>Kernel for <c>measure</c> and <c>aggress</c>: fma, triad, chase, thrash, storm.</summary>
     public string? Kernel { get; init; }

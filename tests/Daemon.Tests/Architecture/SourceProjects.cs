@@ -63,14 +63,20 @@ internal sealed class SourceProjects
     {
         var xml = XDocument.Load(path);
         var directory = Path.GetDirectoryName(path)!;
-        var projects = xml.Descendants("ProjectReference")
-            .Select(e => Path.GetFileNameWithoutExtension(Path.GetFullPath(Path.Combine(directory, (string)e.Attribute("Include")!))))
+        var references = xml.Descendants("ProjectReference")
+            .Select(e => (Name: Path.GetFileNameWithoutExtension(Path.GetFullPath(Path.Combine(directory, (string)e.Attribute("Include")!))),
+                CompiledAgainst: !string.Equals((string?)e.Attribute("ReferenceOutputAssembly"), "false", StringComparison.OrdinalIgnoreCase)))
             .ToList();
+
+        // A reference with ReferenceOutputAssembly="false" only orders the build (gpuqos-probe is built before
+        // gpuqos and copied beside it): nothing of it, its packages included, flows into the referencing project.
+        var projects = references.Where(r => r.CompiledAgainst).Select(r => r.Name).ToList();
+        var buildsFirst = references.Where(r => !r.CompiledAgainst).Select(r => r.Name).ToList();
 
         // Counted even where PrivateAssets keeps it from flowing on: a consumer should not need one either way.
         var packages = xml.Descendants("PackageReference")
             .Select(e => (string)e.Attribute("Include")!)
             .ToList();
-        return new(Path.GetFileNameWithoutExtension(path), projects, packages);
+        return new(Path.GetFileNameWithoutExtension(path), projects, packages, buildsFirst);
     }
 }

@@ -2,7 +2,7 @@ using GpuQos.IsolationProbes.Worker;
 
 namespace GpuQos.Daemon.Tests.Audit;
 
-/// <summary>The preflight through a real probe worker (<c>gpuqos probe-worker --preflight</c>).</summary>
+/// <summary>The preflight through a real probe worker (<c>gpuqos-probe --preflight</c>).</summary>
 public sealed class PreflightWorkerTests
 {
     [Fact]

@@ -5,10 +5,13 @@ using GpuQos.IsolationProbes.Worker;
 
 namespace GpuQos.Daemon.Tests.Audit;
 
-/// <summary>Plans and partitions for tests that start real probe workers (the built gpuqos.dll).</summary>
+/// <summary>Plans and partitions for tests that start real probe workers (the built gpuqos-probe.dll, copied beside gpuqos.dll).</summary>
 internal static class ProbeWorkers
 {
-    public static WorkerLaunch Launch { get; } = WorkerLaunch.Dll(DaemonProcess.DllPath);
+    /// <summary>The worker assembly the build puts beside gpuqos.dll.</summary>
+    public static string DllPath => Path.Combine(Path.GetDirectoryName(DaemonProcess.DllPath)!, WorkerLaunch.ExecutableName + ".dll");
+
+    public static WorkerLaunch Launch { get; } = WorkerLaunch.Dll(DllPath);
 
     public static AuditPartition Cpu(string name, int core, long memory = 256L << 20) =>
         new(name, "cpu", name, "cpu-cores", AcceleratorChoice.Cpu, [core], null, memory);

@@ -9,8 +9,8 @@ internal static class ProcTable
     /// <summary>A process: its id, parent, state letter (R, S, T for stopped, Z for zombie…) and command line.</summary>
     public sealed record Entry(int Pid, int ParentPid, char State, string CommandLine);
 
-    /// <summary>Every process whose command line runs the probe-worker verb; exited ones are skipped.</summary>
-    public static IReadOnlyList<Entry> ProbeWorkers() => [.. All().Where(e => e.CommandLine.Contains(" probe-worker", StringComparison.Ordinal))];
+    /// <summary>Every process whose command line runs the gpuqos-probe worker; exited ones are skipped.</summary>
+    public static IReadOnlyList<Entry> ProbeWorkers() => [.. All().Where(e => e.CommandLine.Contains("gpuqos-probe", StringComparison.Ordinal))];
 
     /// <summary>Every readable process.</summary>
     public static IEnumerable<Entry> All()

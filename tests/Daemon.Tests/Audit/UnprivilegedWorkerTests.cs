@@ -53,6 +53,27 @@ public sealed class UnprivilegedWorkerTests(ITestOutputHelper output) : IDisposa
     }
 
     [SkippableFact]
+    public async Task Audit_StartedByRoot_RunsItsPreflightWorkerAsNobodyToo()
+    {
+        Skip.IfNot(Environment.UserName == "root", "only root switches users");
+        var log = Path.Combine(_dir, "uids.log");
+        File.WriteAllText(log, "");
+        File.SetUnixFileMode(_dir, (UnixFileMode)0x1FF);
+        File.SetUnixFileMode(log, (UnixFileMode)0x1B6);
+        var recording = new WorkerLaunch("/bin/sh", ["-c", "echo \"$(id -u) $*\" >> \"$0\"; exec \"$@\"", log, ProbeWorkers.Launch.FileName, .. ProbeWorkers.Launch.PrefixArguments]);
+        var plan = ProbeWorkers.Plan([(ProbeWorkers.Cpu("first", 0), ProbeWorkers.Cpu("second", ProbeWorkers.OtherCore))], [ProbeKind.Capacity]);
+
+        var report = await new AuditCoordinator(plan, recording, TimeProvider.System).RunAsync(null, CancellationToken.None);
+
+        var starts = File.ReadAllLines(log);
+        output.WriteLine(string.Join('\n', starts));
+        Assert.All(report.Results, r => Assert.True(r.Verdict != ProbeVerdicts.Error, r.Summary));
+        Assert.Single(starts, s => s.Contains(WorkerPreflight.Flag, StringComparison.Ordinal));
+        Assert.Equal(3, starts.Length);
+        Assert.All(starts, s => Assert.StartsWith("65534 ", s, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task Worker_WorkerUserThatDoesNotExist_FailsNamingTheSetting()
     {
         Skip.IfNot(Environment.UserName == "root", "only root switches users");

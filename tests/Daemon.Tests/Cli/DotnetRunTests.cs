@@ -24,6 +24,19 @@ public sealed class DotnetRunTests : IDisposable
     }
 
     [Fact]
+    public async Task DotnetRun_Audit_FindsTheProbeWorkerInTheDaemonsBuildOutput()
+    {
+        // gpuqos-probe is a project of its own: the build copies it beside gpuqos.dll in src/Daemon's output.
+        var (code, output) = await DotnetRunAsync(["audit", "--backend", "sim", "--accelerator", "cpu", "--probe", "capacity", "--out", "out"], _caller.FullName);
+
+        Assert.True(code is 0 or 1, output);
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_caller.FullName, "out", "report.json")));
+        var results = report.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.True(r.GetProperty("verdict").GetString() != "error", r.GetProperty("summary").GetString()));
+    }
+
+    [Fact]
     public async Task DotnetRun_RunWithScenarioRelativeToTheRepositoryRoot_ServesThatHost()
     {
         // The command of the issue, typed at the repository root.

@@ -15,8 +15,9 @@ public sealed class JsonSettingsTests
 {
     private sealed record Sample(SharingMode Mode, double Ratio, string? Missing);
 
-    // The API and the advice write with the documents settings themselves; the worker protocol derives its own.
-    public static TheoryData<string> Writers => ["documents", "worker", "lines"];
+    // The API and the advice write with the documents settings themselves; the worker protocol has its own
+    // source-generated context on the line settings (below), which knows the protocol's types only.
+    public static TheoryData<string> Writers => ["documents", "lines"];
 
     [Theory]
     [MemberData(nameof(Writers))]
@@ -25,7 +26,6 @@ public sealed class JsonSettingsTests
         var options = writer switch
         {
             "documents" => GpuQosJson.Documents,
-            "worker" => WorkerProtocol.Json,
             _ => GpuQosJson.Lines,
         };
 
@@ -43,12 +43,31 @@ public sealed class JsonSettingsTests
     }
 
     [Fact]
+    public void WorkerProtocol_WritesOneLineWithTheSameNamesAndNaN()
+    {
+        var line = WorkerProtocol.Write(new WorkerResponse { Id = 3, Ok = true, TimingsSeconds = [double.NaN, 0.5] });
+
+        Assert.DoesNotContain('\n', line);
+        Assert.Equal("""{"v":1,"id":3,"ok":true,"timingsSeconds":["NaN",0.5],"value":0}""", JsonNode.Parse(line)!.ToJsonString());
+    }
+
+    [Fact]
+    public void WorkerProtocol_IsSourceGenerated_ItKnowsNoTypeButTheProtocols()
+    {
+        // gpuqos reads the protocol ahead-of-time compiled: a reflection fallback here would work under the JIT
+        // and fail only in the published daemon.
+        var ex = Assert.ThrowsAny<Exception>(() => JsonSerializer.Serialize(new Sample(SharingMode.Mig, 0.5, "x"), WorkerProtocol.Json));
+
+        Assert.True(ex is NotSupportedException or InvalidOperationException, ex.ToString());
+        Assert.Contains(nameof(Sample), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lines_AreOneLineAndDocumentsIndented()
     {
         var value = new Sample(SharingMode.Mig, 0.5, "x");
 
         Assert.DoesNotContain('\n', JsonSerializer.Serialize(value, GpuQosJson.Lines));
-        Assert.DoesNotContain('\n', JsonSerializer.Serialize(value, WorkerProtocol.Json));
         Assert.Contains('\n', JsonSerializer.Serialize(value, GpuQosJson.Documents));
     }
 

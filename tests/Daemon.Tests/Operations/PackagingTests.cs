@@ -4,28 +4,66 @@ using GpuQos.Daemon.Tests.TestSupport;
 
 namespace GpuQos.Daemon.Tests.Operations;
 
-/// <summary>The self-contained single-file <c>gpuqos</c> for linux-x64, and the install script that places it.</summary>
+/// <summary>
+/// The self-contained single-file <c>gpuqos</c> and <c>gpuqos-probe</c> for linux-x64, and the install script that
+/// places them.
+/// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PackagingTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
     [Fact]
-    public async Task Publish_GivesOneSelfContainedExecutable()
+    public async Task Publish_GivesTwoSelfContainedExecutables_GpuqosAndGpuqosProbe()
     {
         var binary = await PublishedBinary.PathAsync();
+        var probe = await PublishedBinary.ProbePathAsync();
 
-        var others = Directory.GetFiles(Path.GetDirectoryName(binary)!).Select(Path.GetFileName).Where(f => f != "gpuqos" && !f!.EndsWith(".pdb", StringComparison.Ordinal) && !f.EndsWith(".xml", StringComparison.Ordinal));
+        var others = Directory.GetFiles(Path.GetDirectoryName(binary)!).Select(Path.GetFileName)
+            .Where(f => f is not "gpuqos" and not "gpuqos-probe" && !f!.EndsWith(".pdb", StringComparison.Ordinal) && !f.EndsWith(".xml", StringComparison.Ordinal));
         Assert.Empty(others);
         Assert.True((File.GetUnixFileMode(binary) & UnixFileMode.UserExecute) != 0);
+        Assert.True((File.GetUnixFileMode(probe) & UnixFileMode.UserExecute) != 0);
 
-        // Runs with no .NET on PATH: it carries its own runtime.
-        var (code, stdout, stderr) = await RunAsync(binary, ["--version"], new() { ["PATH"] = "/usr/bin:/bin", ["DOTNET_ROOT"] = "/nonexistent" });
+        // Both run with no .NET on PATH: each carries its own runtime.
+        var noDotnet = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["DOTNET_ROOT"] = "/nonexistent" };
+        var (code, stdout, stderr) = await RunAsync(binary, ["--version"], noDotnet);
         Assert.True(code == 0, stderr);
+        var (probeCode, probeVersion, probeStderr) = await RunAsync(probe, ["--version"], noDotnet);
+        Assert.True(probeCode == 0, probeStderr);
+
         // Built from git like the test build (the commit may differ when one was made between build and test).
         var (_, expected, _) = await DaemonProcess.RunToEndAsync(["--version"]);
         Assert.Equal(expected.Trim().Split('+')[0], stdout.Trim().Split('+')[0]);
         Assert.Matches("^[^+]+\\+[0-9a-f]{40}$", stdout.Trim());
+        Assert.Equal(stdout.Trim(), probeVersion.Trim());
+    }
+
+    [Fact]
+    public async Task Published_OnlyTheProbeBundlesIlgpu()
+    {
+        // A single-file bundle names the assemblies it carries: gpuqos must carry no ILGPU, gpuqos-probe must.
+        var ilgpu = "ILGPU.dll"u8.ToArray();
+
+        var inGpuqos = (await File.ReadAllBytesAsync(await PublishedBinary.PathAsync())).AsSpan().IndexOf(ilgpu);
+        var inProbe = (await File.ReadAllBytesAsync(await PublishedBinary.ProbePathAsync())).AsSpan().IndexOf(ilgpu);
+
+        Assert.Equal(-1, inGpuqos);
+        Assert.True(inProbe >= 0, "gpuqos-probe carries no ILGPU.dll");
+    }
+
+    [Fact]
+    public async Task PublishedProbe_Preflight_RunsAKernelOnTheCpuAccelerator()
+    {
+        var probe = await PublishedBinary.ProbePathAsync();
+
+        var (code, stdout, stderr) = await RunAsync(probe, ["--preflight", "--accelerator", "cpu"], timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(code == 0, stdout + stderr);
+        var readiness = GpuQos.IsolationProbes.Worker.WorkerProtocol.TryReadReadiness(stdout.Trim());
+        Assert.NotNull(readiness);
+        Assert.True(readiness.Ready, readiness.Detail);
+        Assert.Contains("a test kernel compiled and ran", readiness.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,6 +116,9 @@ public sealed class PackagingTests : IDisposable
         // 0: every probe passed, 1: isolation violated (likely on a small shared CPU); both mean the kernels ran. 2 is an error.
         Assert.True(code is 0 or 1, $"exit {code}\n{stdout}\n{stderr}");
         Assert.True(File.Exists(Path.Combine(reports, "report.json")), stdout + stderr);
+
+        // The workers were the published gpuqos-probe beside gpuqos: none of the results is an error.
+        Assert.DoesNotContain("\"verdict\": \"error\"", await File.ReadAllTextAsync(Path.Combine(reports, "report.json")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,6 +131,10 @@ public sealed class PackagingTests : IDisposable
 
         Assert.True(code == 0, stdout + stderr);
         AssertMode("usr/local/bin/gpuqos", "0755");
+        AssertMode("usr/local/bin/gpuqos-probe", "0755");
+        var (probeCode, probeVersion, _) = await RunAsync(Path.Combine(_dir.Path, "usr/local/bin/gpuqos-probe"), ["--version"]);
+        Assert.Equal(0, probeCode);
+        Assert.Contains("gpuqos-probe " + probeVersion.Trim(), stdout, StringComparison.Ordinal);
         AssertMode("etc/systemd/system/gpuqos.service", "0644");
         AssertMode("etc/gpuqos/gpuqos.yaml", "0644");
         AssertMode("var/lib/gpuqos", "0750");

@@ -5,9 +5,10 @@ using GpuQos.Daemon.Tests.TestSupport;
 namespace GpuQos.Daemon.Tests.Operations;
 
 /// <summary>
-/// <c>dotnet publish src/Daemon -c Release -r linux-x64</c>, run once per build of the sources: the output is
-/// cached under tests/Daemon.Tests/obj/publish/HASH, keyed by the hash of the gpuqos.dll these tests were built
-/// with and of the build files, so a change publishes again and an unchanged tree reuses the binary.
+/// <c>dotnet publish src/Daemon -c Release -r linux-x64</c> and <c>dotnet publish src/ProbeWorker …</c> into the same
+/// directory, as the deploy scripts do, run once per build of the sources: the output is cached under
+/// tests/Daemon.Tests/obj/publish/HASH, keyed by the hash of the gpuqos.dll and gpuqos-probe.dll these tests were
+/// built with and of the build files, so a change publishes again and an unchanged tree reuses the binaries.
 /// </summary>
 public sealed class PublishedBinary
 {
@@ -16,11 +17,15 @@ public sealed class PublishedBinary
     /// <summary>Path of the published single-file <c>gpuqos</c>.</summary>
     public static Task<string> PathAsync() => Published.Value;
 
+    /// <summary>Path of the published single-file <c>gpuqos-probe</c>, beside <c>gpuqos</c>.</summary>
+    public static async Task<string> ProbePathAsync() => Path.Combine(Path.GetDirectoryName(await Published.Value)!, "gpuqos-probe");
+
     private static async Task<string> PublishAsync()
     {
         // The code, and the build files that shape the publish (a property that only applies with -r).
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in new[] { DaemonProcess.DllPath, RepoPaths.Combine("src", "Daemon", "GpuQos.Daemon.csproj"), RepoPaths.Combine("Directory.Build.props"), RepoPaths.Combine("Directory.Packages.props"), RepoPaths.Combine("build", "GitVersion.targets") })
+        var probeDll = Path.Combine(AppContext.BaseDirectory, "gpuqos-probe.dll");
+        foreach (var file in new[] { DaemonProcess.DllPath, probeDll, RepoPaths.Combine("src", "Daemon", "GpuQos.Daemon.csproj"), RepoPaths.Combine("src", "ProbeWorker", "GpuQos.ProbeWorker.csproj"), RepoPaths.Combine("Directory.Build.props"), RepoPaths.Combine("Directory.Packages.props"), RepoPaths.Combine("build", "GitVersion.targets") })
         {
             sha.AppendData(await File.ReadAllBytesAsync(file));
         }
@@ -29,7 +34,7 @@ public sealed class PublishedBinary
         var root = RepoPaths.Combine("tests", "Daemon.Tests", "obj", "publish");
         var dir = Path.Combine(root, hash);
         var binary = Path.Combine(dir, "gpuqos");
-        if (File.Exists(binary))
+        if (File.Exists(binary) && File.Exists(Path.Combine(dir, "gpuqos-probe")))
         {
             return binary;
         }
@@ -39,7 +44,22 @@ public sealed class PublishedBinary
             Directory.Delete(root, recursive: true);
         }
 
-        var psi = new ProcessStartInfo("dotnet", ["publish", RepoPaths.Combine("src", "Daemon"), "-c", "Release", "-r", "linux-x64", "-o", dir, "--nologo", "--verbosity", "quiet"])
+        foreach (var project in new[] { "Daemon", "ProbeWorker" })
+        {
+            await PublishProjectAsync(RepoPaths.Combine("src", project), dir);
+        }
+
+        if (!File.Exists(binary) || !File.Exists(Path.Combine(dir, "gpuqos-probe")))
+        {
+            throw new InvalidOperationException($"dotnet publish wrote no gpuqos or no gpuqos-probe in {dir}");
+        }
+
+        return binary;
+    }
+
+    private static async Task PublishProjectAsync(string project, string dir)
+    {
+        var psi = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", dir, "--nologo", "--verbosity", "quiet"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,11 +70,9 @@ public sealed class PublishedBinary
         var stderr = publish.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         await publish.WaitForExitAsync(cts.Token);
-        if (publish.ExitCode != 0 || !File.Exists(binary))
+        if (publish.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet publish failed ({publish.ExitCode}):\n{await stdout}\n{await stderr}");
+            throw new InvalidOperationException($"dotnet publish {project} failed ({publish.ExitCode}):\n{await stdout}\n{await stderr}");
         }
-
-        return binary;
     }
 }

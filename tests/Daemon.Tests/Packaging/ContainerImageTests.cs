@@ -7,15 +7,16 @@ using static GpuQos.Daemon.Tests.Operations.ManifestDocuments;
 namespace GpuQos.Daemon.Tests.Packaging;
 
 /// <summary>
-/// deploy/container/build.sh: the image it writes runs the daemon as the DaemonSet does, holds gpuqos and the
-/// libraries it links against and nothing else, and says which version it is.
+/// deploy/container/build.sh: the image it writes runs the daemon as the DaemonSet does, holds gpuqos, gpuqos-probe
+/// and the libraries they link against and nothing else, and says which version it is.
 /// </summary>
 [Collection(PackagingCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ContainerImageTests(ImageContainer image) : IClassFixture<ImageContainer>
 {
-    // gpuqos (103 MiB, uncompressed) and libc6, libgcc-s1, libstdc++6 and libssl3 without gconv (12 MiB).
-    private const long MaxArchiveBytes = 128L << 20;
+    // gpuqos (103 MiB, uncompressed), gpuqos-probe (73 MiB, uncompressed, ILGPU under the JIT) and libc6,
+    // libgcc-s1, libstdc++6 and libssl3 without gconv (12 MiB).
+    private const long MaxArchiveBytes = 200L << 20;
     private const long MaxBesideGpuqosBytes = 16L << 20;
 
     [SkippableFact]
@@ -28,6 +29,22 @@ public sealed class ContainerImageTests(ImageContainer image) : IClassFixture<Im
         var stdout = await HostCommand.CheckedAsync("buildah", image.Buildah("run", name, "--", "/usr/bin/gpuqos", "--version"), TimeSpan.FromMinutes(2));
 
         Assert.Equal(built.Version, stdout.Trim());
+    }
+
+    [SkippableFact]
+    public async Task Image_ProbeWorker_PrintsTheSameVersionAndPassesItsPreflight()
+    {
+        PackagingTools.SkipIfMissing();
+        var built = await BuiltPackages.GetAsync();
+        var name = await image.NameAsync();
+
+        var version = await HostCommand.CheckedAsync("buildah", image.Buildah("run", name, "--", "/usr/bin/gpuqos-probe", "--version"), TimeSpan.FromMinutes(2));
+        var preflight = await HostCommand.CheckedAsync("buildah", image.Buildah("run", name, "--", "/usr/bin/gpuqos-probe", "--preflight", "--accelerator", "cpu"), TimeSpan.FromMinutes(3));
+
+        Assert.Equal(built.Version, version.Trim());
+        var readiness = GpuQos.IsolationProbes.Worker.WorkerProtocol.TryReadReadiness(preflight.Trim());
+        Assert.NotNull(readiness);
+        Assert.True(readiness.Ready, readiness.Detail);
     }
 
     [SkippableFact]
@@ -67,7 +84,7 @@ public sealed class ContainerImageTests(ImageContainer image) : IClassFixture<Im
             .SelectMany(d => Directory.EnumerateFileSystemEntries(d))
             .Select(p => Path.GetRelativePath(rootfs, p))
             .ToList();
-        Assert.Equal(["usr/bin/gpuqos"], programs);
+        Assert.Equal(["usr/bin/gpuqos", "usr/bin/gpuqos-probe"], programs.Order());
         foreach (var shell in new[] { "bin/sh", "bin/bash", "bin/dash", "bin/busybox", "usr/bin/sh", "usr/bin/bash", "usr/bin/dash", "usr/bin/busybox" })
         {
             Assert.False(File.Exists(Path.Combine(rootfs, shell)) || new FileInfo(Path.Combine(rootfs, shell)).LinkTarget is not null, shell + " is in the image");
@@ -78,7 +95,7 @@ public sealed class ContainerImageTests(ImageContainer image) : IClassFixture<Im
         Assert.Contains("nobody:x:65534:", File.ReadAllText(Path.Combine(rootfs, "etc/passwd")), StringComparison.Ordinal);
 
         var besideGpuqos = new DirectoryInfo(rootfs).EnumerateFiles("*", SearchOption.AllDirectories)
-            .Where(f => f.FullName != Path.Combine(rootfs, "usr/bin/gpuqos") && f.LinkTarget is null)
+            .Where(f => f.FullName != Path.Combine(rootfs, "usr/bin/gpuqos") && f.FullName != Path.Combine(rootfs, "usr/bin/gpuqos-probe") && f.LinkTarget is null)
             .Sum(f => f.Length);
         var archive = new FileInfo(built.ImageArchive).Length;
         Assert.True(besideGpuqos <= MaxBesideGpuqosBytes, $"{besideGpuqos >> 20} MiB beside gpuqos (at most {MaxBesideGpuqosBytes >> 20} MiB)");

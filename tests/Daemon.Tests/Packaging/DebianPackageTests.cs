@@ -46,6 +46,7 @@ public sealed class DebianPackageTests(ITestOutputHelper output)
         foreach (var line in new[]
         {
             "-rwxr-xr-x root/root .* ./usr/bin/gpuqos$",
+            "-rwxr-xr-x root/root .* ./usr/bin/gpuqos-probe$",
             "-rw-r--r-- root/root .* ./lib/systemd/system/gpuqos.service$",
             "-rw-r--r-- root/root .* ./etc/gpuqos/gpuqos.yaml$",
             "./usr/share/gpuqos/prometheus/rules/gpuqos-alerts.yaml$",
@@ -130,6 +131,7 @@ public sealed class DebianPackageTests(ITestOutputHelper output)
         Skip.IfNot(File.Exists("/usr/bin/dpkg-deb"), "dpkg-deb is missing");
         using var dir = new Operations.TempDirectory();
         var binary = dir.Write("gpuqos", "#!/bin/sh\necho 0.2.0-dev.3+2d3481c147f7a8c6ba3de650d07a5cc153592924\n", (UnixFileMode)0b111_101_101);
+        dir.Write("gpuqos-probe", "#!/bin/sh\necho 0.2.0-dev.3+2d3481c147f7a8c6ba3de650d07a5cc153592924\n", (UnixFileMode)0b111_101_101);
 
         var deb = (await HostCommand.CheckedAsync(RepoPaths.Combine("deploy", "debian", "build.sh"), ["--binary", binary, "--out", dir.Path], TimeSpan.FromMinutes(3))).Trim();
 
@@ -149,6 +151,25 @@ public sealed class DebianPackageTests(ITestOutputHelper output)
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("'Unhandled exception' from " + binary + " --version is not a version", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.deb"));
+    }
+
+    [SkippableFact]
+    public async Task BuildScript_ProbeOfAnotherVersionOrMissing_FailsNamingIt()
+    {
+        Skip.IfNot(File.Exists("/usr/bin/dpkg-deb"), "dpkg-deb is missing");
+        using var dir = new Operations.TempDirectory();
+        var binary = dir.Write("gpuqos", "#!/bin/sh\necho 0.2.0\n", (UnixFileMode)0b111_101_101);
+        var script = RepoPaths.Combine("deploy", "debian", "build.sh");
+
+        var missing = await HostCommand.RunAsync(script, ["--binary", binary, "--out", dir.Path], TimeSpan.FromMinutes(3));
+        var probe = dir.Write("gpuqos-probe", "#!/bin/sh\necho 0.1.9\n", (UnixFileMode)0b111_101_101);
+        var mismatched = await HostCommand.RunAsync(script, ["--binary", binary, "--out", dir.Path], TimeSpan.FromMinutes(3));
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains(probe + " is missing or not executable", missing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, mismatched.ExitCode);
+        Assert.Contains(probe + " is version '0.1.9', gpuqos is '0.2.0'", mismatched.Stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(dir.Path, "*.deb"));
     }
 

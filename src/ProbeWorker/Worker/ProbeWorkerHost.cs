@@ -27,7 +27,7 @@ public static class ProbeWorkerHost
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or DllNotFoundException)
         {
-            await error.WriteLineAsync($"probe-worker: {ex.Message}");
+            await error.WriteLineAsync($"gpuqos-probe: {ex.Message}");
             return 2;
         }
 

@@ -6,7 +6,7 @@ using ILGPU.Runtime;
 namespace GpuQos.IsolationProbes.Worker;
 
 /// <summary>
-/// The probe worker's loop (<c>gpuqos probe-worker</c>): reads requests line by line, runs the kernels on
+/// The probe worker's loop (<c>gpuqos-probe</c>): reads requests line by line, runs the kernels on
 /// its accelerator, and answers each line. A bad request gets an error reply; the loop goes on.
 /// </summary>
 internal sealed class ProbeWorker(ProbeDevice device, WorkerInfo info, TextWriter output, long? memoryLimit = null)

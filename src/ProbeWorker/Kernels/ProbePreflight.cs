@@ -19,9 +19,6 @@ public static class ProbePreflight
     /// <summary>The ILGPU version the probes are built with, e.g. <c>1.5.3</c>.</summary>
     public static string IlgpuVersion { get; } = typeof(Context).Assembly.GetName().Version?.ToString(3) ?? "unknown";
 
-    /// <summary>Whether the CUDA driver library loads, as <see cref="AcceleratorChoice.Auto"/> decides.</summary>
-    public static bool CudaDriverLoads => NativeLibraryProbe.CanLoad("libcuda.so.1");
-
     /// <summary>Opens the accelerator <paramref name="choice"/> asks for and checks it. Never throws for a device that cannot run the probes.</summary>
     public static ProbeReadiness Run(AcceleratorChoice choice)
     {
@@ -56,7 +53,7 @@ public static class ProbePreflight
 
             if (choice == AcceleratorChoice.Cuda)
             {
-                return new ProbeReadiness(false, "cuda", "", null, IlgpuVersion, ProbeDevice.CudaMissingMessage());
+                return new ProbeReadiness(false, "cuda", "", null, IlgpuVersion, CudaDriver.MissingMessage());
             }
 
             var cpu = context.GetCPUDevice(0);

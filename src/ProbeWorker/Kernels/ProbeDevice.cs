@@ -73,10 +73,10 @@ internal sealed class ProbeDevice : IDisposable
 
             if (choice == AcceleratorChoice.Cuda)
             {
-                throw new InvalidOperationException(CudaMissingMessage());
+                throw new InvalidOperationException(CudaDriver.MissingMessage());
             }
 
-            var note = choice == AcceleratorChoice.Auto ? CudaMissingMessage() + "; running on the CPU accelerator" : null;
+            var note = choice == AcceleratorChoice.Auto ? CudaDriver.MissingMessage() + "; running on the CPU accelerator" : null;
             return new ProbeDevice(context, context.GetCPUDevice(0).CreateAccelerator(context), note);
         }
         catch
@@ -86,14 +86,6 @@ internal sealed class ProbeDevice : IDisposable
         }
     }
 
-    /// <summary>Says why no CUDA device was found: no driver library, or no device visible to this process.</summary>
-    public static string CudaMissingMessage()
-    {
-        var driver = NativeLibraryProbe.CanLoad("libcuda.so.1");
-        return driver
-            ? "libcuda.so.1 loads but no CUDA device is visible to this process (check CUDA_VISIBLE_DEVICES)"
-            : "no CUDA driver: libcuda.so.1 cannot be loaded, so ILGPU offers only its CPU accelerator";
-    }
 
     /// <summary>Runs the compute victim/aggressor once over <paramref name="buffer"/>; returns its duration.</summary>
     public TimeSpan Fma(MemoryBuffer1D<float, Stride1D.Dense> buffer, int iterations) =>

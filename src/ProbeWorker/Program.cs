@@ -1,0 +1,3 @@
+using GpuQos.IsolationProbes.Worker;
+
+return await ProbeWorkerCommand.InvokeAsync(args);
