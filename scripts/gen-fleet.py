@@ -167,7 +167,16 @@ def counter_values(rate, t0, t1, restart):
     the integral up to the restart, once the restart is past)."""
     times = list(scrapes(t0, t1))
     at_restart = rate.integral(t0, restart) if restart is not None else 0.0
-    return [(t, acc - at_restart if restart is not None and restart <= t else acc) for t, (_, acc) in zip(times, rate.sweep(times))]
+    out, last, restarted = [], 0.0, False
+    for t, (_, acc) in zip(times, rate.sweep(times)):
+        if restart is not None and restart <= t and not restarted:
+            restarted, last = True, 0.0
+        value = acc - at_restart if restarted else acc
+        # Never below the previous scrape: the sweep's float residues (a rate of -1e-17 where pieces cancel) must
+        # not read as a counter reset, which increase() would count as the whole counter again.
+        last = max(last, value)
+        out.append((t, last))
+    return out
 
 
 def fmt(v):
