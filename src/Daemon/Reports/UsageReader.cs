@@ -31,9 +31,14 @@ public sealed class UsageReader(PrometheusClient prometheus)
             var (end, length) = ranges[i];
             try
             {
-                var used = await QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Used, length), end, ct);
-                var reserved = await QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Reserved, length), end, ct);
-                var weights = request.By == UsageGrouping.Namespace ? Weights(await QueryTwiceAsync(UsageQueries.NamespaceWeights(length), end, ct)) : null;
+                // A range's queries are independent: Prometheus evaluates them side by side (on as many cores as it
+                // has), where one after another the report waits for each in turn.
+                var usedTask = QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Used, length), end, ct);
+                var reservedTask = QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Reserved, length), end, ct);
+                var weightsTask = request.By == UsageGrouping.Namespace ? QueryTwiceAsync(UsageQueries.NamespaceWeights(length), end, ct) : null;
+                var used = await usedTask;
+                var reserved = await reservedTask;
+                var weights = weightsTask is null ? null : Weights(await weightsTask);
                 CheckHosts(used, length, "used", badHosts);
                 CheckHosts(reserved, length, "reserved", badHosts);
                 Add(totals, used, reserved: false, weights);
