@@ -20,7 +20,9 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
     /// <summary>
     /// A batch's queries are independent, and Prometheus evaluates concurrent queries on separate cores: at 1,000
     /// hosts x 7 days, 56 s of the advice's 72 s was Prometheus evaluating one query after another. Four at a time
-    /// leaves room on the server for everyone else (its default <c>--query.max-concurrency</c> is 20).
+    /// leaves room on the server for everyone else (its default <c>--query.max-concurrency</c> is 20). On the shared
+    /// 2-core test machine it made no clear difference (docs/performance.md, "Fleet"); a server with cores to
+    /// spare is where it counts.
     /// </summary>
     private const int QueriesInFlight = 4;
 
