@@ -49,6 +49,24 @@ class Rate:
     def at(self, t):
         return sum(v for s, e, v in self.pieces if s <= t < e)
 
+    def sweep(self, times):
+        """(rate, integral since -inf) at each of the ascending times, in one pass over the pieces' edges: the
+        piecewise sums above cost pieces x scrapes, which at 7 days is 49 times the cost of one day."""
+        edges = sorted([(s, v) for s, _, v in self.pieces] + [(e, -v) for _, e, v in self.pieces])
+        out, i, rate, acc, last = [], 0, 0.0, 0.0, None
+        for t in times:
+            while i < len(edges) and edges[i][0] <= t:
+                at, dv = edges[i]
+                if last is not None:
+                    acc += rate * (at - last)
+                last, rate = at, rate + dv
+                i += 1
+            if last is not None:
+                acc += rate * (t - last)
+                last = t
+            out.append((max(rate, 0.0) if abs(rate) > 1e-9 else 0.0, acc))
+        return out
+
     def integral(self, a, b):
         return sum(v * (min(e, b) - max(s, a)) for s, e, v in self.pieces if e > a and s < b)
 
@@ -83,7 +101,7 @@ def host_model(h, t0, t1, seed):
                     r = rates(tenant)
                     r["used"].add(s, e, share)
                     r["memory"].add(s, e, share * 40e9)
-                    pods.append((tenant, f"job-{h:04d}-{g}-{stream}-{n}", s, e, share))
+                    pods.append((tenant, namespace(tenant, n), f"job-{h:04d}-{g}-{stream}-{n}", s, e, share))
         elif mode == "mig":
             for _, weight in instances:
                 # The instance changes hands a few times; its owner reserves it whole and uses it in bursts.
@@ -108,6 +126,35 @@ def host_model(h, t0, t1, seed):
     return gpus, restart
 
 
+def namespace(tenant, n):
+    """The pod's namespace: most tenants are one namespace of their own name, team-00 to team-03 run every other
+    job in a second namespace, and team-06 and team-07 share one: the report's namespace rows must split and join."""
+    if tenant in ("team-06", "team-07"):
+        return "research-shared"
+    if tenant in TENANTS[:4] and n % 2:
+        return tenant + "-batch"
+    return tenant
+
+
+def utilization(series, t0, t1):
+    """The GPU's SM utilization at each scrape: its tenants' shares added up, at most 1."""
+    times = list(scrapes(t0, t1))
+    total = [0.0] * len(times)
+    for r in series.values():
+        for k, (v, _) in enumerate(r["used"].sweep(times)):
+            total[k] += v
+    return [(t, min(1.0, v)) for t, v in zip(times, total)]
+
+
+def scrapes_within(t0, t1, s, e):
+    """The scrapes of [t0, t1] that fall in [s, e)."""
+    k = max(0, int(-(-(s - t0) // SCRAPE)))
+    t = t0 + k * SCRAPE
+    while t <= t1 and t < e:
+        yield t
+        t += SCRAPE
+
+
 def scrapes(t0, t1):
     t = t0
     while t <= t1:
@@ -116,14 +163,19 @@ def scrapes(t0, t1):
 
 
 def counter_values(rate, t0, t1, restart):
-    """The counter at each scrape: the integral since the daemon (re)started, integrated scrape to scrape."""
-    total, last, out = 0.0, t0, []
-    for t in scrapes(t0, t1):
-        if restart is not None and last < restart <= t:
-            total, last = 0.0, restart
-        total += rate.integral(last, t)
-        last = t
-        out.append((t, total))
+    """The counter at each scrape: the integral since the daemon (re)started (the integral up to the scrape less
+    the integral up to the restart, once the restart is past)."""
+    times = list(scrapes(t0, t1))
+    at_restart = rate.integral(t0, restart) if restart is not None else 0.0
+    out, last, restarted = [], 0.0, False
+    for t, (_, acc) in zip(times, rate.sweep(times)):
+        if restart is not None and restart <= t and not restarted:
+            restarted, last = True, 0.0
+        value = acc - at_restart if restarted else acc
+        # Never below the previous scrape: the sweep's float residues (a rate of -1e-17 where pieces cancel) must
+        # not read as a counter reset, which increase() would count as the whole counter again.
+        last = max(last, value)
+        out.append((t, last))
     return out
 
 
@@ -137,19 +189,22 @@ def main():
     p.add_argument("--days", type=float, default=1)
     p.add_argument("--end", type=int, default=None, help="Unix time of the last scrape (default: the last whole hour)")
     p.add_argument("--seed", type=int, default=23)
+    p.add_argument("--scrape", type=int, default=60, help="seconds between scrapes (the daemon still integrates every 1 s)")
     p.add_argument("--bad-hosts", type=int, default=0)
     p.add_argument("--pods", action="store_true", help="also each pod's process series and the targets' up")
     p.add_argument("--out", required=True)
     a = p.parse_args()
-    if a.hosts < 1 or a.days <= 0 or not 0 <= a.bad_hosts < a.hosts:
-        sys.exit("gen-fleet: --hosts must be at least 1, --days more than 0, --bad-hosts from 0 to hosts - 1")
+    if a.hosts < 1 or a.days <= 0 or a.scrape < 1 or not 0 <= a.bad_hosts < a.hosts:
+        sys.exit("gen-fleet: --hosts and --scrape must be at least 1, --days more than 0, --bad-hosts from 0 to hosts - 1")
+    global SCRAPE
+    SCRAPE = a.scrape
     bad = set(range(a.hosts - a.bad_hosts, a.hosts))
     t1 = a.end if a.end is not None else int(time.time()) // 3600 * 3600
     t0 = t1 - int(a.days * 86400)
     os.makedirs(a.out, exist_ok=True)
     hosts = [(h, *host_model(h, t0, t1, a.seed)) for h in range(a.hosts)]
     truth = {"from": t0, "until": t1, "hosts": a.hosts, "gpus": a.hosts * GPUS, "scrape_seconds": SCRAPE,
-             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}}
+             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}, "namespaces": {}}
     samples = 0
     with open(os.path.join(a.out, "fleet.om"), "w", encoding="ascii") as f:
         def family(name, kind, help_text, rows):
@@ -178,8 +233,9 @@ def main():
             for h, gpus, _ in hosts:
                 for g, uuid, model, mode, series, _ in gpus:
                     for tenant, r in sorted(series.items()):
-                        pts = [(t, r[kind].at(t)) for t in scrapes(t0, t1)]
-                        pts = [(t, v) for t, v in pts if v > 0 or (kind == "memory" and r["reserved"].at(t) > 0)]
+                        times = list(scrapes(t0, t1))
+                        held = [v for v, _ in r["reserved"].sweep(times)] if kind == "memory" else [0] * len(times)
+                        pts = [(t, v) for t, (v, _), h in zip(times, r[kind].sweep(times), held) if v > 0 or h > 0]
                         if pts:
                             yield base(h, g, uuid) + [("tenant", tenant)], pts
 
@@ -191,14 +247,13 @@ def main():
                ((base(h, g, uuid) + [("name", model), ("pci_bus_id", f"00000000:{g + 1:02x}:00.0"), ("mode", mode)],
                  [(t, 1) for t in scrapes(t0, t1)]) for h, gpus, _ in hosts for g, uuid, model, mode, _, _ in gpus))
         family("gpuqos_gpu_sm_utilization_ratio", "gauge", "Fraction of time a kernel was running on the GPU.",
-               ((base(h, g, uuid), [(t, min(1.0, sum(r["used"].at(t) for r in series.values()))) for t in scrapes(t0, t1)])
+               ((base(h, g, uuid), utilization(series, t0, t1))
                 for h, gpus, _ in hosts for g, uuid, model, mode, series, _ in gpus if mode != "mig"))
         if a.pods:
             family("gpuqos_process_sm_utilization_ratio", "gauge", "Fraction of the GPU's SM time the process used.",
-                   ((base(h, g, uuid) + [("pid", str(1000 + i)), ("namespace", ns), ("pod", pod), ("tenant", ns)],
-                     [(t, share) for t in scrapes(t0, t1) if s0 <= t < e0])
-                    for h, gpus, _ in hosts for g, uuid, _, _, _, pods in gpus for i, (ns, pod, s0, e0, share) in enumerate(pods)
-                    if any(s0 <= t < e0 for t in range(int(s0) // SCRAPE * SCRAPE, int(e0) + 1, SCRAPE))))
+                   ((base(h, g, uuid) + [("pid", str(1000 + i)), ("namespace", ns), ("pod", pod), ("tenant", tenant)], pts)
+                    for h, gpus, _ in hosts for g, uuid, _, _, _, pods in gpus for i, (tenant, ns, pod, s0, e0, share) in enumerate(pods)
+                    for pts in [[(t, share) for t in scrapes_within(t0, t1, s0, e0)]] if pts))
             family("up", "gauge", "Whether the target was scraped.",
                    (([("instance", f"host-{h:04d}:9450"), ("job", "gpuqos")], [(t, 1) for t in scrapes(t0, t1)]) for h, _, _ in hosts))
         f.write("# EOF\n")
@@ -209,15 +264,23 @@ def main():
         for g, uuid, model, _, series, _ in gpus:
             for tenant, r in series.items():
                 used, reserved = r["used"].integral(t0, t1) / 3600, r["reserved"].integral(t0, t1) / 3600
-                gauge = sum(r["used"].at(t) for t in scrapes(t0 + SCRAPE, t1)) * SCRAPE / 3600
+                gauge = sum(v for v, _ in r["used"].sweep(list(scrapes(t0 + SCRAPE, t1)))) * SCRAPE / 3600
                 for key, table in ((tenant, truth["tenants"]), (model, truth["gpu_models"])):
                     row = table.setdefault(key, {"used_gpu_hours": 0.0, "reserved_gpu_hours": 0.0})
                     row["used_gpu_hours"] += used
                     row["reserved_gpu_hours"] += reserved
                 truth["gauge_tenants"][tenant] = truth["gauge_tenants"].get(tenant, 0.0) + gauge
         for g, uuid, model, _, series, pods in gpus:
-            for ns, pod, s0, e0, share in pods:
+            for _, ns, pod, s0, e0, share in pods:
                 truth["pods"][f"{ns}/{pod}"] = share * (min(e0, t1) - max(s0, t0)) / 3600
+                row = truth["namespaces"].setdefault(ns, {"used_gpu_hours": 0.0})
+                row["used_gpu_hours"] += share * (min(e0, t1) - max(s0, t0)) / 3600
+            for tenant, r in series.items():
+                # Time no pod accounts for (MIG instances, exclusive GPUs: no process series here) has no namespace.
+                rest = r["used"].integral(t0, t1) / 3600 - sum(p[5] * (min(p[4], t1) - max(p[3], t0)) / 3600 for p in pods if p[0] == tenant)
+                if rest > 1e-9:
+                    row = truth["namespaces"].setdefault("", {"used_gpu_hours": 0.0})
+                    row["used_gpu_hours"] += rest
     truth["samples"] = samples
     with open(os.path.join(a.out, "truth.json"), "w", encoding="ascii") as f:
         json.dump(truth, f, indent=2, sort_keys=True)

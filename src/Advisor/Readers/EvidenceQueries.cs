@@ -65,8 +65,12 @@ public static class EvidenceQueries
     public const string ProbesPassed = $"min by (instance, gpu) (last_over_time({AuditProbePassed}{Shard}[{{0}}]))";
     public const string CovertChannel = $"max by (instance, gpu) (last_over_time({AuditCovertChannel}{Shard}[{{0}}]))";
 
-    /// <summary>Where no tenant is attributed: processes on whole GPUs, and MIG and vGPU partitions (their own utilization).</summary>
-    public static readonly DemandSeries Processes = new(ProcessSmUtilization, ProcessMemory, "");
+    /// <summary>
+    /// Where no tenant is attributed: processes on whole GPUs, and MIG and vGPU partitions (their own utilization).
+    /// Only processes without a tenant: a GPU with any attributed process has tenant series and reads those, so the
+    /// per-process figures of attributed processes (thousands of short pods' series a week) would come back unused.
+    /// </summary>
+    public static readonly DemandSeries Processes = new(ProcessSmUtilization, ProcessMemory, "tenant=\"\",");
     public static readonly DemandSeries Partitions = new(PartitionSmUtilization, PartitionMemory, "partition_kind=~\"mig|vgpu\",");
 
     /// <summary>

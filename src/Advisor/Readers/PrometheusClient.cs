@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace GpuQos.Advisor.Readers;
@@ -11,6 +10,10 @@ namespace GpuQos.Advisor.Readers;
 /// </summary>
 public sealed class PrometheusClient(HttpClient http, Uri baseUri)
 {
+    // One copy of each label name and value across every result: a fleet's queries repeat the same hosts, UUIDs
+    // and tenants in every answer (34 queries x 48,000 series at 1,000 hosts), and each copy is a string of its own.
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
     /// <summary>Runs <c>/api/v1/query</c> and returns the vector; a scalar comes back as one unlabelled sample.</summary>
     public async Task<IReadOnlyList<PromSample>> QueryAsync(string query, DateTimeOffset at, CancellationToken ct)
     {
@@ -19,8 +22,13 @@ public sealed class PrometheusClient(HttpClient http, Uri baseUri)
             new("query", query),
             new("time", (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)),
         ]);
-        using var response = await http.PostAsync(new Uri(baseUri, "api/v1/query"), form, ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, "api/v1/query")) { Content = form };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        // Parsed from the stream into pooled buffers that go back when the document is disposed: a fleet's answer
+        // is megabytes, and a copy of it per query left for the collector grew the resident set by hundreds of MiB.
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        var body = document.RootElement;
         if (!response.IsSuccessStatusCode || body.GetProperty("status").GetString() != "success")
         {
             var error = body.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
@@ -32,11 +40,25 @@ public sealed class PrometheusClient(HttpClient http, Uri baseUri)
         return data.GetProperty("resultType").GetString() switch
         {
             "vector" => [.. result.EnumerateArray().Select(s => new PromSample(
-                s.GetProperty("metric").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal),
+                s.GetProperty("metric").EnumerateObject().ToDictionary(p => Shared(p.Name), p => Shared(p.Value.GetString() ?? ""), StringComparer.Ordinal),
                 Parse(s.GetProperty("value")[1].GetString())))],
             "scalar" => [new PromSample(new Dictionary<string, string>(), Parse(result[1].GetString()))],
             var other => throw new PrometheusQueryException($"'{query}' returned a {other}, not a vector"),
         };
+    }
+
+    private string Shared(string text)
+    {
+        lock (_strings)
+        {
+            if (_strings.TryGetValue(text, out var shared))
+            {
+                return shared;
+            }
+
+            _strings[text] = text;
+            return text;
+        }
     }
 
     private static double Parse(string? text) => text switch

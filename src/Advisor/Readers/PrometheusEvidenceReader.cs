@@ -17,7 +17,19 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
     /// <summary>The longest range of the discovery query: at 1,000 hosts of 8 GPUs, 11.5 M samples of 60 s scrapes.</summary>
     private static readonly TimeSpan DiscoveryRange = TimeSpan.FromDays(1);
 
-    private readonly Dictionary<string, IReadOnlyList<PromSample>> _results = new(StringComparer.Ordinal);
+    /// <summary>
+    /// A batch's queries are independent, and Prometheus evaluates concurrent queries on separate cores: at 1,000
+    /// hosts x 7 days, 56 s of the advice's 72 s was Prometheus evaluating one query after another. Four at a time
+    /// leaves room on the server for everyone else (its default <c>--query.max-concurrency</c> is 20). On the shared
+    /// 2-core test machine it made no clear difference (docs/performance.md, "Fleet"); a server with cores to
+    /// spare is where it counts.
+    /// </summary>
+    private const int QueriesInFlight = 4;
+
+    // Each query's results by host, so that building a host's evidence reads that host's samples alone: a scan of
+    // the whole fleet's results per host, GPU and tenant is quadratic in the fleet (48,000 tenant series at 1,000
+    // hosts, read once per tenant).
+    private readonly Dictionary<string, ILookup<string, PromSample>> _byInstance = new(StringComparer.Ordinal);
 
     /// <summary>Reads the window ending now.</summary>
     public Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, CancellationToken ct) => ReadAsync(window, time.GetUtcNow(), ct);
@@ -26,44 +38,62 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
     public async Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, DateTimeOffset at, CancellationToken ct)
     {
         var range = PromDuration(window);
-        _results[Q.Gpus] = await GpusAsync(window, at, ct);
-        var instances = _results[Q.Gpus].Select(s => s.Label("instance")).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var gpus = (await GpusAsync(window, at, ct)).ToLookup(s => s.Label("instance"), StringComparer.Ordinal);
+        var instances = gpus.Select(g => g.Key).Order(StringComparer.Ordinal).ToArray();
         if (instances.Length == 0)
         {
             return [];
         }
 
-        var shards = HostShards.Matchers(instances, HostShards.HostsPerQuery(window, hostDaysPerQuery));
-        string[] queries =
-        [
-            Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
-            Q.GpuP50, Q.GpuP95, Q.GpuP99, Q.GpuMax, Q.GpuSamples, Q.Objectives, Q.Breaches, Q.BreachSeconds, Q.PolicyOwners, Q.Throttling,
-            Q.Slowdown, Q.ProbesPassed, Q.CovertChannel, Q.Coverage, .. Q.Processes.All, .. Q.Partitions.All,
-        ];
-        foreach (var q in queries)
-        {
-            var merged = new List<PromSample>();
-            foreach (var hosts in shards)
-            {
-                merged.AddRange(await prometheus.QueryAsync(Q.For(q, range, hosts), at, ct));
-            }
+        var shards = instances.Chunk(HostShards.HostsPerQuery(window, hostDaysPerQuery)).Select(hosts => (Hosts: hosts, Matcher: HostShards.Matcher(hosts))).ToList();
 
-            _results[q] = merged;
+        // Each shard says when its own tenant data starts; the fleet's starts at the earliest, and every host's
+        // evidence is read against it, so it comes first.
+        var first = double.NaN;
+        foreach (var shard in shards)
+        {
+            foreach (var s in await prometheus.QueryAsync(Q.For(Q.Coverage, range, shard.Matcher), at, ct))
+            {
+                if (double.IsFinite(s.Value) && (double.IsNaN(first) || s.Value < first))
+                {
+                    first = s.Value;
+                }
+            }
         }
 
-        // Each shard says when its own tenant data starts; the fleet's starts at the earliest.
-        var first = _results[Q.Coverage].Select(s => s.Value).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         var coverage = double.IsFinite(first)
             ? at - DateTimeOffset.FromUnixTimeMilliseconds((long)(first * 1000))
             : TimeSpan.Zero;
         var effective = coverage > TimeSpan.Zero && coverage < window ? coverage : window;
 
+        // Shard by shard: a shard's results become its hosts' evidence and are dropped before the next is read, so
+        // the client holds one shard's samples, not the fleet's (1.3 GiB at 1,000 hosts x 7 days when it held all).
+        string[] queries =
+        [
+            Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
+            Q.GpuP50, Q.GpuP95, Q.GpuP99, Q.GpuMax, Q.GpuSamples, Q.Objectives, Q.Breaches, Q.BreachSeconds, Q.PolicyOwners, Q.Throttling,
+            Q.Slowdown, Q.ProbesPassed, Q.CovertChannel, .. Q.Processes.All, .. Q.Partitions.All,
+        ];
         var result = new List<AdvisorEvidence>();
-        foreach (var instance in instances)
+        foreach (var shard in shards)
         {
-            result.Add(Host(instance, window, effective));
+            _byInstance.Clear();
+            _byInstance[Q.Gpus] = gpus;
+            var answers = new IReadOnlyList<PromSample>[queries.Length];
+            await Parallel.ForEachAsync(Enumerable.Range(0, queries.Length), new ParallelOptions { MaxDegreeOfParallelism = QueriesInFlight, CancellationToken = ct },
+                async (i, token) => answers[i] = await prometheus.QueryAsync(Q.For(queries[i], range, shard.Matcher), at, token));
+            for (var i = 0; i < queries.Length; i++)
+            {
+                _byInstance[queries[i]] = answers[i].ToLookup(s => s.Label("instance"), StringComparer.Ordinal);
+            }
+
+            foreach (var instance in shard.Hosts)
+            {
+                result.Add(Host(instance, window, effective));
+            }
         }
 
+        _byInstance.Clear();
         return result;
     }
 
@@ -184,7 +214,7 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
         foreach (var s in Of(series.MemoryPeak, instance).Where(s => s.Label("gpu") == gpu && s.Value > 0 && s.Label("process") != SnapshotEvidenceBuilder.MpsServer))
         {
             bool Same(PromSample x) => x.Label("instance") == instance && x.Label("gpu") == gpu && x.Label("pid") == s.Label("pid") && x.Label("partition") == s.Label("partition");
-            double? V(string q) => _results[q].FirstOrDefault(Same) is { Value: var v } && double.IsFinite(v) ? v : null;
+            double? V(string q) => _byInstance[q][instance].FirstOrDefault(Same) is { Value: var v } && double.IsFinite(v) ? v : null;
             var name = series == Q.Processes ? $"pid {s.Label("pid")} {s.Label("process")}" : s.Label("vm") is { Length: > 0 } vm ? vm : s.Label("partition");
             var weight = s.Label("partition_kind") == "mig" && migSms > 0
                 ? (double)(model?.FindProfile(s.Label("profile"))?.SmCount ?? 0) / migSms
@@ -198,11 +228,11 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
         return [.. result.DistinctBy(t => t.Name).OrderBy(t => t.Name, StringComparer.Ordinal)];
     }
 
-    private List<PromSample> Of(string query, string instance) => [.. _results[query].Where(s => s.Label("instance") == instance)];
+    private List<PromSample> Of(string query, string instance) => [.. _byInstance[query][instance]];
 
     private double? Value(string query, string instance, string gpu, string? tenant)
     {
-        var sample = _results[query].FirstOrDefault(s => s.Label("instance") == instance && s.Label("gpu") == gpu && (tenant is null || s.Label("tenant") == tenant));
+        var sample = _byInstance[query][instance].FirstOrDefault(s => s.Label("gpu") == gpu && (tenant is null || s.Label("tenant") == tenant));
         return sample is { Value: var v } && double.IsFinite(v) ? v : null;
     }
 

@@ -20,7 +20,7 @@ internal static class ReportCommand
         var prometheus = new Option<string>("--prometheus") { Description = "Base URL of the Prometheus (or Thanos, Mimir, VictoriaMetrics) that scrapes the gpuqos daemons.", Required = true, HelpName = "URL" };
         var since = new Option<string>("--since") { Description = "Length of the window, ending at --until: 30d, 7d, 12h.", DefaultValueFactory = _ => "30d", HelpName = "DURATION" };
         var until = new Option<string?>("--until") { Description = "End of the window, RFC 3339 (2026-12-01T00:00:00Z) or Unix seconds. Default: now.", HelpName = "TIME" };
-        var by = new Option<string>("--by") { Description = "Rows per tenant or per GPU model.", DefaultValueFactory = _ => "tenant", HelpName = "tenant|gpu-model" };
+        var by = new Option<string>("--by") { Description = "Rows per tenant, per Kubernetes namespace (each tenant's time on a GPU split among its pods' namespaces by their sampled SM time), or per GPU model.", DefaultValueFactory = _ => "tenant", HelpName = "tenant|namespace|gpu-model" };
         var format = new Option<string>("--format") { Description = "table for people, csv or json for scripts (on stdout; the progress bar goes to stderr).", DefaultValueFactory = _ => "table", HelpName = "table|csv|json" };
         var price = new Option<FileInfo?>("--price") { Description = "YAML file of prices per GPU-hour per GPU model, for showback:  currency: USD / prices: {\"NVIDIA H100 80GB HBM3\": 2.5}", HelpName = "FILE" };
         var top = new Option<int>("--top") { Description = "How many pods to list by SM time, estimated from the sampled process gauges and the targets' up series (0: none).", DefaultValueFactory = _ => 10, HelpName = "N" };
@@ -38,6 +38,7 @@ internal static class ReportCommand
             Examples:
               gpuqos report usage --prometheus http://prometheus:9090 --since 30d
               gpuqos report usage --prometheus http://prometheus:9090 --since 7d --by gpu-model --price prices.yaml
+              gpuqos report usage --prometheus http://prometheus:9090 --since 30d --by namespace --format csv
               gpuqos report usage --prometheus http://prometheus:9090 --since 30d --until 2026-12-01T00:00:00Z --format csv > november.csv
             """)
         {
@@ -65,12 +66,13 @@ internal static class ReportCommand
         UsageGrouping? grouping = by switch
         {
             "tenant" => UsageGrouping.Tenant,
+            "namespace" => UsageGrouping.Namespace,
             "gpu-model" => UsageGrouping.GpuModel,
             _ => null,
         };
         if (grouping is null)
         {
-            errors.Add($"--by '{by}' is not one of tenant, gpu-model");
+            errors.Add($"--by '{by}' is not one of tenant, namespace, gpu-model");
         }
 
         if (format is not ("table" or "csv" or "json"))

@@ -30,6 +30,16 @@ public static class UsageQueries
         $"sum by (instance, namespace, pod) (sum_over_time(gpuqos_process_sm_utilization_ratio{{pod!=\"\"}}[{Range(range)}])"
         + $" * on (instance) group_left () ({Seconds(range)} / max by (instance) (count_over_time(up[{Range(range)}]))))";
 
+    /// <summary>
+    /// How each tenant's time on each GPU divides among its pods' namespaces: the namespaces' summed SM-share
+    /// samples over the range, one sample per host, GPU, tenant and namespace. The usage counters carry no
+    /// <c>namespace</c> (a tenant is defined by selectors that need not follow namespaces, and a label per
+    /// namespace would multiply the counters by the namespaces each tenant ever ran in); the process gauges do.
+    /// Where a tenant ran in one namespace on the GPU the split is exact whatever the sampling.
+    /// </summary>
+    public static string NamespaceWeights(TimeSpan range) =>
+        $"sum by (instance, uuid, tenant, namespace) (sum_over_time(gpuqos_process_sm_utilization_ratio{{tenant!=\"\",namespace!=\"\"}}[{Range(range)}]))";
+
     /// <summary>A range in whole seconds, as PromQL spells it.</summary>
     public static string Range(TimeSpan range) => Seconds(range) + "s";
 

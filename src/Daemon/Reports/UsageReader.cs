@@ -22,7 +22,7 @@ public sealed class UsageReader(PrometheusClient prometheus)
     public async Task<UsageReport> ReadAsync(UsageRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var ranges = Ranges(request.From, request.Until, request.Split);
-        var totals = new Dictionary<(string Instance, string Uuid, string Tenant, string Model), (double Used, double Reserved)>();
+        var totals = new Dictionary<UsageKey, (double Used, double Reserved)>();
         var pods = new Dictionary<(string Instance, string Namespace, string Pod), double>();
         var badHosts = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var failed = new List<string>();
@@ -31,12 +31,18 @@ public sealed class UsageReader(PrometheusClient prometheus)
             var (end, length) = ranges[i];
             try
             {
-                var used = await QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Used, length), end, ct);
-                var reserved = await QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Reserved, length), end, ct);
+                // A range's queries are independent: Prometheus evaluates them side by side (on as many cores as it
+                // has), where one after another the report waits for each in turn.
+                var usedTask = QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Used, length), end, ct);
+                var reservedTask = QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Reserved, length), end, ct);
+                var weightsTask = request.By == UsageGrouping.Namespace ? QueryTwiceAsync(UsageQueries.NamespaceWeights(length), end, ct) : null;
+                var used = await usedTask;
+                var reserved = await reservedTask;
+                var weights = weightsTask is null ? null : Weights(await weightsTask);
                 CheckHosts(used, length, "used", badHosts);
                 CheckHosts(reserved, length, "reserved", badHosts);
-                Add(totals, used, reserved: false);
-                Add(totals, reserved, reserved: true);
+                Add(totals, used, reserved: false, weights);
+                Add(totals, reserved, reserved: true, weights);
                 if (request.Top > 0)
                 {
                     foreach (var s in await QueryTwiceAsync(UsageQueries.PodUse(length), end, ct))
@@ -56,7 +62,7 @@ public sealed class UsageReader(PrometheusClient prometheus)
 
         var kept = totals.Where(t => !badHosts.ContainsKey(t.Key.Instance)).ToList();
         var rows = kept
-            .GroupBy(t => request.By == UsageGrouping.Tenant ? t.Key.Tenant : t.Key.Model, StringComparer.Ordinal)
+            .GroupBy(t => request.By switch { UsageGrouping.Tenant => t.Key.Tenant, UsageGrouping.Namespace => t.Key.Namespace, _ => t.Key.Model }, StringComparer.Ordinal)
             .Select(g => Row(g.Key, [.. g.Select(t => (t.Key.Model, t.Value.Used, t.Value.Reserved))], request.Prices))
             .OrderByDescending(r => r.UsedGpuHours).ThenBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
@@ -110,15 +116,41 @@ public sealed class UsageReader(PrometheusClient prometheus)
         }
     }
 
-    private static void Add(Dictionary<(string, string, string, string), (double Used, double Reserved)> totals, IReadOnlyList<PromSample> samples, bool reserved)
+    /// <summary>Each (host, GPU, tenant)'s namespaces with their share of its sampled SM time; shares add up to 1.</summary>
+    private static Dictionary<(string Instance, string Uuid, string Tenant), List<(string Namespace, double Share)>> Weights(IReadOnlyList<PromSample> samples)
+    {
+        var weights = new Dictionary<(string, string, string), List<(string Namespace, double Share)>>();
+        foreach (var tenant in samples.Where(s => double.IsFinite(s.Value) && s.Value > 0).GroupBy(s => (s.Label("instance"), s.Label("uuid"), s.Label("tenant"))))
+        {
+            var sum = tenant.Sum(s => s.Value);
+            weights[tenant.Key] = [.. tenant.Select(s => (s.Label("namespace"), s.Value / sum))];
+        }
+
+        return weights;
+    }
+
+    /// <summary>
+    /// Adds a range's increases. With namespace weights, each (host, GPU, tenant)'s increase is split among its
+    /// namespaces; one no pod sample accounts for goes to the empty namespace rather than being guessed.
+    /// </summary>
+    private static void Add(Dictionary<UsageKey, (double Used, double Reserved)> totals, IReadOnlyList<PromSample> samples, bool reserved,
+        Dictionary<(string Instance, string Uuid, string Tenant), List<(string Namespace, double Share)>>? weights)
     {
         foreach (var s in samples)
         {
-            var key = (s.Label("instance"), s.Label("uuid"), s.Label("tenant"), s.Label("gpu_model"));
-            var current = totals.GetValueOrDefault(key);
-            totals[key] = reserved ? (current.Used, current.Reserved + s.Value) : (current.Used + s.Value, current.Reserved);
+            var (instance, uuid, tenant) = (s.Label("instance"), s.Label("uuid"), s.Label("tenant"));
+            List<(string Namespace, double Share)> shares = weights is not null && weights.TryGetValue((instance, uuid, tenant), out var w) ? w : [("", 1)];
+            foreach (var (ns, share) in shares)
+            {
+                var key = new UsageKey(instance, uuid, tenant, s.Label("gpu_model"), ns);
+                var current = totals.GetValueOrDefault(key);
+                totals[key] = reserved ? (current.Used, current.Reserved + (s.Value * share)) : (current.Used + (s.Value * share), current.Reserved);
+            }
         }
     }
+
+    /// <summary>Where a counted figure belongs: host, GPU, tenant, GPU model, and namespace (empty unless split by it).</summary>
+    private readonly record struct UsageKey(string Instance, string Uuid, string Tenant, string Model, string Namespace);
 
     private static UsageRow Row(string key, IReadOnlyList<(string Model, double Used, double Reserved)> parts, PriceListOptions? prices)
     {

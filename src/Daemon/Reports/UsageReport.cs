@@ -4,7 +4,7 @@ namespace GpuQos.Daemon.Reports;
 /// <param name="From">Start of the window.</param>
 /// <param name="Until">End of the window.</param>
 /// <param name="By">What the rows are.</param>
-/// <param name="Rows">One row per tenant or GPU model, most used first.</param>
+/// <param name="Rows">One row per tenant, namespace or GPU model, most used first.</param>
 /// <param name="TopPods">The pods that used the most SM time, from the sampled process gauges.</param>
 /// <param name="Currency">The price file's currency, or null without one.</param>
 /// <param name="SkippedHosts">Hosts left out, each with the reason.</param>
@@ -24,7 +24,7 @@ public sealed record UsageReport(
 }
 
 /// <summary>One row of a usage report.</summary>
-/// <param name="Key">The tenant or GPU model.</param>
+/// <param name="Key">The tenant, namespace (empty: time no pod sample accounts for) or GPU model.</param>
 /// <param name="UsedGpuHours">GPU-hours of SM time used (from <c>gpuqos_tenant_sm_seconds_total</c>).</param>
 /// <param name="ReservedGpuHours">GPU-hours reserved (from <c>gpuqos_tenant_reserved_seconds_total</c>).</param>
 /// <param name="Efficiency">Used over reserved, where anything was reserved.</param>

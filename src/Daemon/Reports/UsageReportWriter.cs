@@ -23,7 +23,7 @@ public static class UsageReportWriter
     public static string ToCsv(UsageReport report)
     {
         var sb = new StringBuilder();
-        sb.Append(report.By == UsageGrouping.Tenant ? "tenant" : "gpu_model").Append(",used_gpu_hours,reserved_gpu_hours,efficiency");
+        sb.Append(report.By switch { UsageGrouping.Tenant => "tenant", UsageGrouping.Namespace => "namespace", _ => "gpu_model" }).Append(",used_gpu_hours,reserved_gpu_hours,efficiency");
         sb.Append(report.Currency is { } c ? $",used_cost_{c.ToLowerInvariant()},reserved_cost_{c.ToLowerInvariant()}" : "").Append('\n');
         foreach (var r in report.Rows)
         {
@@ -43,7 +43,7 @@ public static class UsageReportWriter
     public static void Render(IAnsiConsole console, UsageReport report)
     {
         var table = new Table().Title($"GPU-hours {report.From:yyyy-MM-dd HH:mm} to {report.Until:yyyy-MM-dd HH:mm} UTC");
-        table.AddColumn(report.By == UsageGrouping.Tenant ? "tenant" : "GPU model");
+        table.AddColumn(report.By switch { UsageGrouping.Tenant => "tenant", UsageGrouping.Namespace => "namespace", _ => "GPU model" });
         table.AddColumn(new TableColumn("used").RightAligned());
         table.AddColumn(new TableColumn("reserved").RightAligned());
         table.AddColumn(new TableColumn("used / reserved").RightAligned());
@@ -55,7 +55,7 @@ public static class UsageReportWriter
 
         foreach (var r in report.Rows)
         {
-            var cells = new List<string> { Markup.Escape(r.Key), Number(r.UsedGpuHours, 2), Number(r.ReservedGpuHours, 2), r.Efficiency is { } e ? e.ToString("P0", CultureInfo.InvariantCulture) : "-" };
+            var cells = new List<string> { r.Key.Length == 0 && report.By == UsageGrouping.Namespace ? "[grey](no pod)[/]" : Markup.Escape(r.Key), Number(r.UsedGpuHours, 2), Number(r.ReservedGpuHours, 2), r.Efficiency is { } e ? e.ToString("P0", CultureInfo.InvariantCulture) : "-" };
             if (report.Currency is not null)
             {
                 var unpriced = r.UnpricedModels.Count > 0 ? " [yellow]*[/]" : "";

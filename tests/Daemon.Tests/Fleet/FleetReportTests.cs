@@ -47,6 +47,29 @@ public sealed class FleetReportTests(ITestOutputHelper output)
 
         Assert.True(topPods[^1].Hours >= truePods.Values.OrderDescending().ElementAt(4) * 0.97, "a bigger pod was left out of the top 5");
 
+        // Per namespace: the tenants' counted time split by their pods' sampled SM time. team-04 and team-05 run in a
+        // namespace of their own, team-06 and team-07 share one, the MIG and exclusive GPUs' time has no pod (the
+        // empty key): those are exact. team-00..03 split every other job into a -batch namespace: an estimate.
+        (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(
+            ["report", "usage", "--prometheus", fleet.BaseUri.ToString(), "--since", "1d", "--until", until, "--split", "6h", "--by", "namespace", "--format", "json", "--top", "0"], timeout: TimeSpan.FromMinutes(3));
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        var byNamespace = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("namespace", byNamespace.GetProperty("by").GetString());
+        var namespaces = byNamespace.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r.GetProperty("usedGpuHours").GetDouble());
+        var trueNamespaces = fleet.Truth.GetProperty("namespaces").EnumerateObject().ToDictionary(n => n.Name, n => n.Value.GetProperty("used_gpu_hours").GetDouble());
+        Assert.Equal(trueNamespaces.Keys.Order(StringComparer.Ordinal), namespaces.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains(namespaces.Keys, n => n.EndsWith("-batch", StringComparison.Ordinal));
+        foreach (var (name, want) in trueNamespaces)
+        {
+            var split = name.EndsWith("-batch", StringComparison.Ordinal) || namespaces.ContainsKey(name + "-batch");
+            output.WriteLine($"namespace '{name}' used: truth {want:F3}, report {namespaces[name]:F3}{(split ? " (split)" : "")}");
+            Assert.True(Math.Abs(namespaces[name] - want) / want < (split ? 0.03 : 0.01), $"namespace '{name}': report {namespaces[name]} against truth {want}");
+        }
+
+        // Splitting moves time between rows and loses none: the namespaces add up to the tenants.
+        var tenantsUsed = report.GetProperty("rows").EnumerateArray().Sum(r => r.GetProperty("usedGpuHours").GetDouble());
+        Assert.Equal(tenantsUsed, namespaces.Values.Sum(), tenantsUsed * 1e-9);
+
         // Priced per GPU model; the L40S is missing from the price file and is said to be.
         var prices = Path.Combine(Path.GetTempPath(), $"gpuqos-prices-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(prices, "currency: EUR\nprices:\n  \"NVIDIA H100 80GB HBM3\": 2.5\n  \"NVIDIA A100-SXM4-40GB\": 1\n");
@@ -76,6 +99,7 @@ public sealed class FleetReportTests(ITestOutputHelper output)
         var advisedHosts = advice.EnumerateArray().Select(h => h.GetProperty("host").GetString()).ToList();
         Assert.Equal(Hosts, advisedHosts.Distinct().Count());
         var whole = (await fleet.QueriesAsync()).Skip(before).ToList();
+        var reportAndAdvise = before + whole.Count;
 
         // Three hosts per query: the same advice, each query touching a share of what the whole fleet's did.
         before += whole.Count;
@@ -92,6 +116,9 @@ public sealed class FleetReportTests(ITestOutputHelper output)
         Assert.True(held.Success, "no coverage gap in the advice:\n" + stdout[..Math.Min(stdout.Length, 2000)]);
         var seconds = long.Parse(held.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(seconds, 86_400 - 120, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - fleet.Until + 86_400 + 120);
+
+        // Last: evaluating the queries again adds them to the query log, which the batch comparison above reads.
+        await AssertAggregatedOnTheServerAsync(fleet, (await fleet.QueriesAsync()).Take(reportAndAdvise).Select(q => q.Query));
     }
 
     /// <summary>
@@ -115,6 +142,28 @@ public sealed class FleetReportTests(ITestOutputHelper output)
         }
 
         Assert.Contains(whole, q => q.Query.Contains("instance=~", StringComparison.Ordinal) && q.Samples > 0);
+    }
+
+    /// <summary>
+    /// Issue 23: the server aggregates. Every query of the report and of the advice, evaluated again, gives an instant
+    /// vector (never a window's samples) of at most one series per GPU and per (GPU, tenant) pair, the finest grain
+    /// the figures need; only the top pods' query is per pod, which is what it lists.
+    /// </summary>
+    private async Task AssertAggregatedOnTheServerAsync(FleetTsdb fleet, IEnumerable<string> queries)
+    {
+        var (_, pairs) = await fleet.EvaluateAsync("last_over_time(gpuqos_tenant_sm_seconds_total[1d])");
+        var bound = pairs + (Hosts * 8);
+        var checkedQueries = 0;
+        foreach (var query in queries.Distinct(StringComparer.Ordinal).Where(q => !q.Contains("by (instance, namespace, pod)", StringComparison.Ordinal)))
+        {
+            var (type, series) = await fleet.EvaluateAsync(query);
+            output.WriteLine($"{series,6} series ({type}): {query[..Math.Min(query.Length, 120)]}");
+            Assert.True(type is "vector" or "scalar", $"{type} for {query}");
+            Assert.True(series <= bound, $"{series} series, more than the fleet's {pairs} tenant-GPU pairs and {Hosts * 8} GPUs, from {query}");
+            checkedQueries++;
+        }
+
+        Assert.True(checkedQueries > 30, $"only {checkedQueries} queries checked");
     }
 
     private void AssertWithinOnePercent(JsonElement report, JsonElement truth, string what)

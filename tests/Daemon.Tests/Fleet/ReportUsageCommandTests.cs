@@ -15,7 +15,7 @@ public sealed class ReportUsageCommandTests : IDisposable
             ["report", "usage", "--prometheus", "prometheus:9090", "--since", "a month", "--by", "pod", "--format", "xml", "--split", "10s", "--until", "yesterday"]);
 
         Assert.Equal(2, code);
-        foreach (var expected in new[] { "--since 'a month'", "--by 'pod' is not one of tenant, gpu-model", "--format 'xml'", "--split '10s'", "--until 'yesterday'", "--prometheus 'prometheus:9090'" })
+        foreach (var expected in new[] { "--since 'a month'", "--by 'pod' is not one of tenant, namespace, gpu-model", "--format 'xml'", "--split '10s'", "--until 'yesterday'", "--prometheus 'prometheus:9090'" })
         {
             Assert.Contains(expected, stderr, StringComparison.Ordinal);
         }
