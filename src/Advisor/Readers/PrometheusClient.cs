@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace GpuQos.Advisor.Readers;
@@ -20,7 +19,9 @@ public sealed class PrometheusClient(HttpClient http, Uri baseUri)
             new("time", (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)),
         ]);
         using var response = await http.PostAsync(new Uri(baseUri, "api/v1/query"), form, ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var json = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        var body = json.RootElement;
         if (!response.IsSuccessStatusCode || body.GetProperty("status").GetString() != "success")
         {
             var error = body.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
