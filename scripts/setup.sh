@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what GpuQos needs to build, run and test on a fresh Debian machine, and nothing else:
 #   gcc, make     build the NVML stand-in (tests/NvmlStub) that the NVML backend's tests load
+#   clang, zlib1g-dev
+#                 link the Native AOT gpuqos (dotnet publish src/Daemon -r linux-x64), which the daemon tests run
 #   prometheus    promtool checks the exposition and the rules; a real Prometheus scrapes the daemon in tests
 #   chromium      renders the audit's HTML report headless in a test
 #   nodejs, npm   validate deploy/kubernetes offline against the Kubernetes schemas (deploy/kubernetes/validate)
@@ -25,6 +27,8 @@ fi
 need=()
 command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || need+=(make)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: builds the NVML stand-in, builds the solution, runs all xunit projects, and prints
 # one closing line "N passed, N failed, N skipped". Extra arguments go to `dotnet test` (e.g. --filter).
+# The daemon tests run the published Native AOT gpuqos: the first of them publishes it (a few minutes), once per
+# change of the sources (tests/Daemon.Tests/obj/publish/HASH), and the rest reuse it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,4 +1,4 @@
-using GpuQos.Model.Json;
+using GpuQos.Daemon.Http.Api;
 using System.CommandLine;
 using System.Text.Json;
 using GpuQos.Advisor.Advice;
@@ -90,7 +90,7 @@ internal static class AdviseCommand
         {
             evidence = prometheus is not null
                 ? await new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System, hostDaysPerQuery).ReadAsync(window, end, ct)
-                : [await http.GetFromJsonAsync<AdvisorEvidence>(new Uri(BaseUri(url), "api/v1/advice/evidence"), GpuQosJson.Documents, ct)
+                : [await http.GetFromJsonAsync(new Uri(BaseUri(url), "api/v1/advice/evidence"), ApiJsonContext.Api.AdvisorEvidence, ct)
                     ?? throw new JsonException("empty answer")];
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException or JsonException or PrometheusQueryException or KeyNotFoundException)
@@ -125,7 +125,7 @@ internal static class AdviseCommand
 
         if (json)
         {
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(fleet, GpuQosJson.Documents));
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(fleet, ApiJsonContext.Api.FleetAdvice));
         }
         else
         {

@@ -1,4 +1,4 @@
-using GpuQos.Model.Json;
+using GpuQos.Daemon.Http.Api;
 using System.CommandLine;
 using System.Text.Json;
 using GpuQos.Daemon.Configuration;
@@ -83,7 +83,7 @@ internal static class DoctorCommand
 
         if (json)
         {
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, GpuQosJson.Documents));
+            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, ApiJsonContext.Api.DoctorReport));
         }
         else
         {

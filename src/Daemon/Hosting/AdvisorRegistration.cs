@@ -1,4 +1,3 @@
-using GpuQos.Model.Json;
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Exposition;
 using GpuQos.Advisor.Scoring;
@@ -36,10 +35,10 @@ internal static class AdvisorRegistration
     /// <summary>Maps <c>/api/v1/advice</c> and <c>/api/v1/advice/evidence</c> (read-only).</summary>
     public static void MapAdvisor(this WebApplication app)
     {
-        app.MapGet("/api/v1/advice/evidence", (LiveAdvice advice) => Results.Json(advice.Evidence(), GpuQosJson.Documents))
+        app.MapGet("/api/v1/advice/evidence", (LiveAdvice advice) => Results.Json(advice.Evidence(), ApiJsonContext.Api.AdvisorEvidence))
             .Produces<AdvisorEvidence>(contentType: "application/json");
         app.MapGet("/api/v1/advice", (LiveAdvice advice) => advice.Current() is { } host
-            ? Results.Json(host, GpuQosJson.Documents)
+            ? Results.Json(host, ApiJsonContext.Api.HostAdvice)
             : Results.Json(new ApiError("no advice yet"), ApiJsonContext.Api.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable))
             .Produces<HostAdvice>(contentType: "application/json")
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable, "application/json");

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Http;
 using GpuQos.Daemon.Http.Api;
@@ -72,6 +73,6 @@ internal static class EnforcementRegistration
     // The enforcer's record stays its own; the API record is mapped here, at the edge.
     private static ActionEntry Entry(ActionRecord a) => new(a.Time, a.Id, a.Policy, a.Tenant, a.Gpu, a.Uuid, a.Action, a.Result, a.Detail);
 
-    private static void AddActionFactory<T>(this IServiceCollection services)
+    private static void AddActionFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
         where T : class, IActionFactory => services.AddSingleton<IActionFactory, T>();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace GpuQos.Daemon.Hosting;
@@ -7,7 +8,7 @@ namespace GpuQos.Daemon.Hosting;
 /// <see cref="IOptionsMonitor{T}.CurrentValue"/> each time they need it, or subscribe with
 /// <see cref="IOptionsMonitor{T}.OnChange"/> to rebuild what they derived from it (tenant selectors, policies).
 /// </summary>
-public sealed class ReloadableOptions<T>(T initial) : IOptionsMonitor<T>
+public sealed class ReloadableOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(T initial) : IOptionsMonitor<T>
     where T : class
 {
     private readonly Lock _lock = new();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Spectre.Console;
 
 namespace GpuQos.Daemon.Reports;
@@ -9,15 +8,8 @@ namespace GpuQos.Daemon.Reports;
 /// <summary>Writes a usage report as a table, CSV or JSON.</summary>
 public static class UsageReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     /// <summary>The report as JSON.</summary>
-    public static string ToJson(UsageReport report) => JsonSerializer.Serialize(report, Json);
+    public static string ToJson(UsageReport report) => JsonSerializer.Serialize(report, UsageReportJsonContext.Report.UsageReport);
 
     /// <summary>The rows as CSV (RFC 4180), one header line; the pods and what was left out are not in it.</summary>
     public static string ToCsv(UsageReport report)

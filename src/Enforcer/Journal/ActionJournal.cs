@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using GpuQos.Enforcer.Actuators;
 using Microsoft.Win32.SafeHandles;
 
@@ -24,7 +25,7 @@ public sealed class ActionJournal : IDisposable
     // ,"mac":"<64 hex digits>"}
     internal const int MacSuffixLength = 8 + 64 + 2;
 
-    internal static readonly JsonSerializerOptions Json = Model.Json.GpuQosJson.Lines;
+    internal static readonly JsonTypeInfo<JournalEntry> Json = JournalJsonContext.Lines.JournalEntry;
 
     private readonly Lock _lock = new();
     private readonly JournalKey _key;
@@ -164,7 +165,7 @@ public sealed class ActionJournal : IDisposable
 
             try
             {
-                if (JsonSerializer.Deserialize<JournalEntry>(line, Json) is { } entry)
+                if (JsonSerializer.Deserialize(line, Json) is { } entry)
                 {
                     result.Add(entry);
                 }

@@ -72,7 +72,7 @@ public sealed record JournalReplay(string Path, IReadOnlyList<JournalEntry> Entr
 
             try
             {
-                if (JsonSerializer.Deserialize<JournalEntry>(line, ActionJournal.Json) is { } entry)
+                if (JsonSerializer.Deserialize(line, ActionJournal.Json) is { } entry)
                 {
                     entries.Add(entry);
                 }

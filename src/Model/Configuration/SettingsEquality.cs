@@ -1,17 +1,91 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 
 namespace GpuQos.Model.Configuration;
 
 /// <summary>
-/// Whether two bound configuration sections hold the same settings, as a reload asks: compared through their
-/// JSON form, so a setting added to an options class later is compared too without anyone listing it.
+/// Whether two bound configuration sections hold the same settings, as a reload asks: compared member by member
+/// through every public property, so a setting added to an options class later is compared too without anyone
+/// listing it.
 /// </summary>
 public static class SettingsEquality
 {
-    // A NaN that slipped into a setting must not make the comparison throw (a reload runs it in a signal handler).
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     /// <summary>True when every setting of <paramref name="a"/> equals the same setting of <paramref name="b"/>.</summary>
-    public static bool Same<TSection>(TSection a, TSection b) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(b, Json);
+    public static bool Same<TSection>(TSection a, TSection b) => Equal(a, b);
+
+    // Options classes are read by reflection, as YamlBinder binds them: the published gpuqos keeps them whole
+    // (TrimmerRootAssembly in src/Daemon), and ConfigReloaderTests compare sections that differ in one setting.
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Options classes are rooted in the published binary; see the comment.")]
+    private static bool Equal(object? a, object? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || b is null || a.GetType() != b.GetType())
+        {
+            return false;
+        }
+
+        var type = a.GetType();
+        if (YamlBinder.IsScalar(type) || type == typeof(Uri))
+        {
+            // double.Equals holds for NaN and NaN, so a NaN that slipped into a setting compares equal to itself.
+            return a.Equals(b);
+        }
+
+        if (a is IDictionary da && b is IDictionary db)
+        {
+            if (da.Count != db.Count)
+            {
+                return false;
+            }
+
+            foreach (DictionaryEntry entry in da)
+            {
+                if (!db.Contains(entry.Key) || !Equal(entry.Value, db[entry.Key]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        if (a is IEnumerable ea && b is IEnumerable eb)
+        {
+            var ia = ea.GetEnumerator();
+            var ib = eb.GetEnumerator();
+            while (true)
+            {
+                var more = ia.MoveNext();
+                if (more != ib.MoveNext())
+                {
+                    return false;
+                }
+
+                if (!more)
+                {
+                    return true;
+                }
+
+                if (!Equal(ia.Current, ib.Current))
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length == 0 && property.CanRead && !Equal(property.GetValue(a), property.GetValue(b)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

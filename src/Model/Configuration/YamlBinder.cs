@@ -1,5 +1,6 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using YamlDotNet.Core;
@@ -17,6 +18,14 @@ namespace GpuQos.Model.Configuration;
 /// </summary>
 public static class YamlBinder
 {
+    // The binder reads options classes by reflection: their properties, attributes and parameterless constructors,
+    // and it makes List<T>, Dictionary<string, T> and arrays of their element types. The published gpuqos roots
+    // the project's assemblies (TrimmerRootAssembly in src/Daemon), so every options class keeps its members, and
+    // each collection type of an options property is instantiated by that property's initializer; reference-type
+    // elements share one compiled List<T>. tests/Daemon.Tests/Aot loads every configuration kind with the
+    // published binary.
+    private const string OptionsAreRooted = "Options classes are rooted in the published binary; see the comment on YamlBinder.";
+
     /// <summary>Binds and validates, throwing <see cref="ConfigException"/> with every error.</summary>
     public static T Load<T>(string yaml, string source)
         where T : class, new()
@@ -77,6 +86,7 @@ public static class YamlBinder
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionsAreRooted)]
     private static void Validate(object value, string path, List<ConfigError> errors, Dictionary<string, int> lines)
     {
         var type = value.GetType();
@@ -167,6 +177,7 @@ public static class YamlBinder
             || type == typeof(TimeSpan) || type == typeof(DateTimeOffset);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = OptionsAreRooted)]
     internal static PropertyInfo[] BindableProperties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetCustomAttribute<YamlIgnoreAttribute>() is null && p.GetIndexParameters().Length == 0)
@@ -271,6 +282,7 @@ public static class YamlBinder
         // Set while binding a property marked [ByteSize]; scalars are bound one at a time, so a flag suffices.
         private bool ByteSizeProperty { get; set; }
 
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = OptionsAreRooted)]
         private object? BindDictionary(YamlNode node, Type valueType, string path)
         {
             if (node is not YamlMappingNode mapping)
@@ -294,6 +306,7 @@ public static class YamlBinder
             return dictionary;
         }
 
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = OptionsAreRooted)]
         private object? BindList(YamlNode node, Type listType, Type elementType, string path)
         {
             if (node is not YamlSequenceNode sequence)
@@ -332,6 +345,7 @@ public static class YamlBinder
             return list;
         }
 
+        [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = OptionsAreRooted)]
         private object? BindObject(YamlNode node, Type type, string path)
         {
             if (node is not YamlMappingNode mapping)

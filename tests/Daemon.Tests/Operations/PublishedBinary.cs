@@ -5,16 +5,18 @@ using GpuQos.Daemon.Tests.TestSupport;
 namespace GpuQos.Daemon.Tests.Operations;
 
 /// <summary>
-/// <c>dotnet publish src/Daemon -c Release -r linux-x64</c> and <c>dotnet publish src/ProbeWorker …</c> into the same
-/// directory, as the deploy scripts do, run once per build of the sources: the output is cached under
-/// tests/Daemon.Tests/obj/publish/HASH, keyed by the hash of the gpuqos.dll and gpuqos-probe.dll these tests were
-/// built with and of the build files, so a change publishes again and an unchanged tree reuses the binaries.
+/// <c>dotnet publish src/Daemon -c Release -r linux-x64</c> (the Native AOT gpuqos) and
+/// <c>dotnet publish src/ProbeWorker …</c> (gpuqos-probe, under the JIT) into the same directory, as the deploy scripts
+/// do, run once per build of the sources: the output is cached under tests/Daemon.Tests/obj/publish/HASH, keyed by the
+/// hash of the project assemblies these tests were built with and of the build files, so a change publishes again
+/// and an unchanged tree reuses the binaries. The first test that needs them waits for the publish (minutes: the AOT
+/// compiler).
 /// </summary>
 public sealed class PublishedBinary
 {
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
 
-    /// <summary>Path of the published single-file <c>gpuqos</c>.</summary>
+    /// <summary>Path of the published <c>gpuqos</c>.</summary>
     public static Task<string> PathAsync() => Published.Value;
 
     /// <summary>Path of the published single-file <c>gpuqos-probe</c>, beside <c>gpuqos</c>.</summary>
@@ -24,8 +26,13 @@ public sealed class PublishedBinary
     {
         // The code, and the build files that shape the publish (a property that only applies with -r).
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var probeDll = Path.Combine(AppContext.BaseDirectory, "gpuqos-probe.dll");
-        foreach (var file in new[] { DaemonProcess.DllPath, probeDll, RepoPaths.Combine("src", "Daemon", "GpuQos.Daemon.csproj"), RepoPaths.Combine("src", "ProbeWorker", "GpuQos.ProbeWorker.csproj"), RepoPaths.Combine("Directory.Build.props"), RepoPaths.Combine("Directory.Packages.props"), RepoPaths.Combine("build", "GitVersion.targets") })
+        // Every project assembly counts, not only gpuqos.dll: the daemon tests run this binary, so a change in a
+        // library must publish again. gpuqos-probe.dll sits beside them in the test output.
+        var assemblies = Directory.GetFiles(AppContext.BaseDirectory, "GpuQos.*.dll")
+            .Append(Path.Combine(AppContext.BaseDirectory, "gpuqos-probe.dll"))
+            .Where(f => !Path.GetFileName(f).StartsWith("GpuQos.Daemon.Tests", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in new[] { DaemonProcess.DllPath, RepoPaths.Combine("src", "Daemon", "GpuQos.Daemon.csproj"), RepoPaths.Combine("src", "ProbeWorker", "GpuQos.ProbeWorker.csproj"), RepoPaths.Combine("Directory.Build.props"), RepoPaths.Combine("Directory.Packages.props"), RepoPaths.Combine("build", "GitVersion.targets") }.Concat(assemblies))
         {
             sha.AppendData(await File.ReadAllBytesAsync(file));
         }
@@ -68,7 +75,8 @@ public sealed class PublishedBinary
         using var publish = Process.Start(psi)!;
         var stdout = publish.StandardOutput.ReadToEndAsync();
         var stderr = publish.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        // The AOT compiler takes minutes on a small shared machine.
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         await publish.WaitForExitAsync(cts.Token);
         if (publish.ExitCode != 0)
         {

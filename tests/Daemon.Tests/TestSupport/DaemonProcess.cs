@@ -7,7 +7,8 @@ namespace GpuQos.Daemon.Tests.TestSupport;
 
 /// <summary>
 /// The real <c>gpuqos</c> executable started as a child process on a free loopback port, for end-to-end
-/// tests over HTTP. Disposing it stops the process (SIGTERM, then kill).
+/// tests over HTTP: the published Native AOT binary, the thing users install (<see cref="DaemonBuild"/>).
+/// Disposing it stops the process (SIGTERM, then kill).
 /// </summary>
 public sealed class DaemonProcess : IAsyncDisposable
 {
@@ -42,11 +43,14 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// <summary>Path of the built gpuqos.dll next to the tests.</summary>
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "gpuqos.dll");
 
-    /// <summary>Starts <c>gpuqos run ARGS --listen 127.0.0.1:PORT</c> and waits until <c>/readyz</c> answers 200.</summary>
-    public static async Task<DaemonProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null)
+    /// <summary>
+    /// Starts <c>gpuqos run ARGS --listen 127.0.0.1:PORT</c> and waits until <c>/readyz</c> answers 200. The published
+    /// Native AOT executable runs unless <paramref name="build"/> says otherwise.
+    /// </summary>
+    public static async Task<DaemonProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, DaemonBuild build = DaemonBuild.Published)
     {
         var port = FreePort();
-        var psi = Command(["run", .. args, "--listen", $"127.0.0.1:{port}"], environment);
+        var psi = await CommandAsync(["run", .. args, "--listen", $"127.0.0.1:{port}"], environment, build);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start gpuqos");
         var daemon = new DaemonProcess(process, port);
         process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
@@ -57,10 +61,10 @@ public sealed class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
-    /// <summary>Runs a gpuqos verb to completion and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToEndAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <summary>Runs a gpuqos verb to completion (the published executable unless <paramref name="build"/> says otherwise) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToEndAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null, DaemonBuild build = DaemonBuild.Published)
     {
-        var psi = Command(args, environment);
+        var psi = await CommandAsync(args, environment, build);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start gpuqos");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -127,16 +131,20 @@ public sealed class DaemonProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    private static ProcessStartInfo Command(IEnumerable<string> args, IDictionary<string, string>? environment)
+    private static async Task<ProcessStartInfo> CommandAsync(IEnumerable<string> args, IDictionary<string, string>? environment, DaemonBuild build)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(build == DaemonBuild.Published ? await Operations.PublishedBinary.PathAsync() : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(DllPath);
+        if (build == DaemonBuild.Jit)
+        {
+            psi.ArgumentList.Add(DllPath);
+        }
+
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
