@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using GpuQos.Model.Json;
 using GpuQos.IsolationProbes.Audit;
 
@@ -12,19 +11,14 @@ public static class ReportJson
     /// The indented document settings (<see cref="GpuQosJson"/>), except that nulls are written: the schema lists
     /// every field, and a reader tells "not measured" (null) from a field this version does not have.
     /// </summary>
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options => ReportJsonContext.Report.Options;
 
-    /// <summary>The report as JSON text.</summary>
-    public static string Serialize(AuditReport report) => JsonSerializer.Serialize(report, Options);
+    /// <summary>
+    /// The report as JSON text, through the source-generated <see cref="ReportJsonContext"/>: the report is written by
+    /// the ahead-of-time compiled gpuqos, where reflection-based JSON is off.
+    /// </summary>
+    public static string Serialize(AuditReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Report.AuditReport);
 
     /// <summary>The report's file name.</summary>
     public const string FileName = "report.json";
-
-    private static JsonSerializerOptions Create()
-    {
-        var options = GpuQosJson.CreateOptions(indented: true);
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
 }

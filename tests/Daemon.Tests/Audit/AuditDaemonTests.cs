@@ -23,7 +23,7 @@ public sealed class AuditDaemonTests(ITestOutputHelper output)
                   warmup: 1
                   probes: [compute, covert]
                 """);
-            await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config], build: DaemonBuild.Jit);
+            await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
 
             var before = await daemon.Http.GetAsync(new Uri("/api/v1/audits/latest", UriKind.Relative));
             Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);

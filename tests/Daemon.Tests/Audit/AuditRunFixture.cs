@@ -14,7 +14,7 @@ public sealed class AuditRunFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(
-            ["audit", "--backend", "sim", "--accelerator", "cpu", "--out", OutDir, "--repetitions", "6"], timeout: TimeSpan.FromMinutes(5), build: DaemonBuild.Jit);
+            ["audit", "--backend", "sim", "--accelerator", "cpu", "--out", OutDir, "--repetitions", "6"], timeout: TimeSpan.FromMinutes(5));
         ExitCode = code;
         Output = stdout + stderr;
     }

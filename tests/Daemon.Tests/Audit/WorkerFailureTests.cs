@@ -108,7 +108,7 @@ public sealed class WorkerFailureTests
                 - {victim: a, aggressor: b}
                 - {victim: a, aggressor: broken}
             """);
-        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config], build: DaemonBuild.Jit);
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
 
         var stopped = StopOneWorkerAsync(daemon.ProcessId);
         var first = await NextAuditAsync(daemon, after: null);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GpuQos.Model.Json;
 using GpuQos.Model.Devices;
+using GpuQos.IsolationProbes.Audit;
 using GpuQos.IsolationProbes.Reports;
 using GpuQos.IsolationProbes.Worker;
 
@@ -37,9 +38,33 @@ public sealed class JsonSettingsTests
     [Fact]
     public void Serialize_Report_WritesNullsButOtherwiseTheSame()
     {
-        var json = JsonSerializer.Serialize(new Sample(SharingMode.TimeSliced, double.NaN, null), ReportJson.Options);
+        var report = new AuditReport
+        {
+            StartedAt = DateTimeOffset.UnixEpoch,
+            DurationSeconds = double.NaN,
+            Host = "h",
+            Backend = "sim",
+            Accelerator = "cpu",
+            Warmup = 1,
+            Repetitions = 2,
+            Partitions = [],
+            Results = [new ProbeResult { Probe = "compute", Gpu = "0", Victim = "a", Mode = "time-sliced", Verdict = ProbeVerdicts.Passed, Summary = "s" }],
+        };
 
-        Assert.Equal("""{"mode":"time-sliced","ratio":"NaN","missing":null}""", JsonNode.Parse(json)!.ToJsonString());
+        var root = JsonNode.Parse(ReportJson.Serialize(report))!.AsObject();
+
+        Assert.Equal("NaN", root["durationSeconds"]!.GetValue<string>());
+        var result = root["results"]![0]!.AsObject();
+        Assert.True(result.ContainsKey("slowdown"));
+        Assert.Null(result["slowdown"]);
+        Assert.Equal("compute", result["probe"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Report_IsSourceGenerated_ItKnowsNoTypeButTheReports()
+    {
+        // gpuqos writes report.json ahead-of-time compiled: a reflection fallback would work only under the JIT.
+        Assert.ThrowsAny<Exception>(() => JsonSerializer.Serialize(new Sample(SharingMode.Mig, 0.5, "x"), ReportJson.Options));
     }
 
     [Fact]

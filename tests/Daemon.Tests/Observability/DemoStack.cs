@@ -59,7 +59,7 @@ public sealed class DemoStack : IAsyncLifetime
         var scenario = Path.Combine(_config.FullName, "scenario.yaml");
         await File.WriteAllTextAsync(scenario, Backends.Simulation.ScenarioLoader.DemoYaml().TrimEnd() + "\n    xids:\n      - {at: 0s, xid: 13}\n");
         // Its scheduled audit launches ILGPU probe workers.
-        _daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config, "--scenario", scenario], build: DaemonBuild.Jit);
+        _daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config, "--scenario", scenario]);
         _prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{_daemon.Port}", RuleFiles.RulePaths);
         await _prometheus.WaitForScrapesAsync(3, TimeSpan.FromSeconds(30));
         await WaitForAuditAsync(_prometheus);

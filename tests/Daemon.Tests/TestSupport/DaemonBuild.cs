@@ -10,8 +10,7 @@ public enum DaemonBuild
     Published,
 
     /// <summary>
-    /// The built gpuqos.dll under the dotnet host and the JIT. Only for daemons that launch ILGPU probe workers,
-    /// which cannot run ahead-of-time compiled. TEMPORARY: gone when gpuqos-probe lands.
+    /// The built gpuqos.dll under the dotnet host and the JIT: the control case of the tests that tell the two apart.
     /// </summary>
     Jit,
 }
