@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs GpuQos on a systemd host: the two single-file binaries (gpuqos, and gpuqos-probe, the isolation-probe
+# Installs GpuQos on a systemd host: the two binaries (gpuqos, Native AOT, and gpuqos-probe, the isolation-probe
 # worker the audits start from beside it), the unit, a default configuration and the state directory. Run as
 # root from a checkout (it publishes both) or with GPUQOS_BINARY=path to a gpuqos built elsewhere
 # (dotnet publish src/Daemon -c Release -r linux-x64); gpuqos-probe is then taken from beside it, or from
@@ -34,7 +34,7 @@ probe="${GPUQOS_PROBE_BINARY:-}"
 if [ -z "$binary" ]; then
   out="$(mktemp -d)"
   trap 'rm -rf "$out"' EXIT
-  echo "install: publishing the single-file binaries"
+  echo "install: publishing gpuqos (Native AOT) and gpuqos-probe"
   dotnet publish src/Daemon -c Release -r linux-x64 -o "$out" --nologo --verbosity quiet
   dotnet publish src/ProbeWorker -c Release -r linux-x64 -o "$out" --nologo --verbosity quiet
   binary="$out/gpuqos"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Debian package gpuqos_VERSION_amd64.deb with dpkg-deb, from a published gpuqos:
-#   /usr/bin/gpuqos                            the daemon and CLI (self-contained .NET, single file)
+#   /usr/bin/gpuqos                            the daemon and CLI (Native AOT: one native executable)
 #   /usr/bin/gpuqos-probe                      the isolation-probe worker audits start (ILGPU, JIT, single file)
 #   /lib/systemd/system/gpuqos.service         deploy/systemd/gpuqos.service, run from /usr/bin
 #   /etc/gpuqos/gpuqos.yaml                    deploy/gpuqos.yaml, a conffile (dpkg keeps local changes)
