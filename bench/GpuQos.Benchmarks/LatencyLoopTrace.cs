@@ -20,7 +20,7 @@ internal sealed class LatencyLoopTrace
     {
         var trace = new LatencyLoopTrace();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
+        for (var tick = 1; ; tick++)
         {
             var at = clock.Elapsed;
             trace._samples.Add((at.TotalSeconds, await latency.ReadAsync(), CoreBurner.CpuNanoseconds(burner), cap is null ? null : await cap()));
@@ -29,7 +29,9 @@ internal sealed class LatencyLoopTrace
                 return trace;
             }
 
-            var next = TimeSpan.FromSeconds(Math.Floor(at.TotalSeconds) + 1) - clock.Elapsed;
+            // On whole seconds from the start, however long a read took: a late read does not add a sample.
+            var next = TimeSpan.FromSeconds(Math.Max(tick, Math.Ceiling(clock.Elapsed.TotalSeconds))) - clock.Elapsed;
+            tick = (int)Math.Max(tick, Math.Ceiling(clock.Elapsed.TotalSeconds));
             await Task.Delay(next > TimeSpan.Zero ? next : TimeSpan.Zero);
         }
     }
@@ -50,13 +52,19 @@ internal sealed class LatencyLoopTrace
     public List<(double Seconds, double? P99, double? Cap)> Rolling(ServiceLatency latency)
     {
         var rolling = new List<(double, double?, double?)>();
-        var w = (int)Window.TotalSeconds;
-        for (var i = w; i < _samples.Count; i++)
+        for (var i = 0; i < _samples.Count; i++)
         {
+            // The last sample at least a window before this one (by time: reads are not exactly a second apart).
+            var start = _samples.FindLastIndex(i, s => s.Seconds <= _samples[i].Seconds - Window.TotalSeconds + 0.05);
+            if (start < 0)
+            {
+                continue;
+            }
+
             double? p99;
             try
             {
-                p99 = latency.P99(_samples[i - w].Read, _samples[i].Read);
+                p99 = latency.P99(_samples[start].Read, _samples[i].Read);
             }
             catch (InvalidOperationException)
             {
