@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using GpuQos.Benchmarks;
 
-// `load` and `footprint` are whole-process measurements, `history` and `retained` the managed memory the
+// `load` and `footprint` are whole-process measurements, `latency-loop` the CPU closed loop of a latency policy, `history` and `retained` the managed memory the
 // snapshot history and the whole cycle keep (docs/performance.md); everything else goes to BenchmarkDotNet,
 // e.g. `--filter *Collection*`.
 return args.FirstOrDefault() switch
@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "footprint" => await Footprint.RunAsync(args[1..]),
     "history" => HistoryFootprint.Run(args[1..]),
     "retained" => SteadyStateFootprint.Run(args[1..]),
+    "latency-loop" => await LatencyLoopBench.RunAsync(args[1..]),
     _ => Run(args),
 };
 

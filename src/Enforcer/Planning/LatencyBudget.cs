@@ -20,8 +20,10 @@ namespace GpuQos.Enforcer.Planning;
 /// </para>
 /// <para>
 /// The objective's value is taken over its window, so a change of budget shows in it only gradually. Each move
-/// is therefore followed by a dwell of half the window before the next, or the loop would keep cutting on
-/// a value that still holds the time before the previous cut.
+/// is therefore followed by a dwell of half the window before the next. A cut is followed by a dwell of the
+/// whole window before the next cut: a quantile over a window that still holds reads from before the cut is
+/// set by their tail, so one spike (a request delayed by anything on the host) would be answered twice,
+/// halving an already halved budget, and the give-back would then have to climb twice as far.
 /// </para>
 /// </remarks>
 public sealed class LatencyBudget
@@ -32,15 +34,16 @@ public sealed class LatencyBudget
     /// <summary>The smallest cut in one move.</summary>
     public const double ShallowestCut = 0.9;
 
-    private readonly TimeSpan _dwell;
+    private readonly TimeSpan _window;
     private DateTimeOffset? _lastMove;
+    private DateTimeOffset? _lastCut;
 
     /// <summary>Creates the budget for an objective evaluated over <paramref name="window"/>.</summary>
     /// <param name="window">The objective's window.</param>
     /// <param name="step">What one increase hands back, as a share of the GPU.</param>
     public LatencyBudget(TimeSpan window, double step = 0.05)
     {
-        _dwell = window / 2;
+        _window = window;
         Step = Math.Clamp(step, 0.001, 1);
     }
 
@@ -59,16 +62,17 @@ public sealed class LatencyBudget
     {
         available = Math.Clamp(available, 0, 1);
         var budget = Math.Min(Budget ?? Math.Clamp(neighbours, 0, 1), available);
-        var settled = _lastMove is not { } last || now - last >= _dwell;
+        var settled = _lastMove is not { } last || now - last >= _window / 2;
         if (result.Value is { } value && settled)
         {
-            if (result.Violated)
+            if (result.Violated && (_lastCut is not { } cut || now - cut >= _window))
             {
                 var ratio = result.Type == KnownPolicyTypes.Objectives.Throughput
                     ? value / Math.Max(result.Target, 1e-12)
                     : result.Target / Math.Max(value, 1e-12);
                 budget *= Math.Clamp(ratio, DeepestCut, ShallowestCut);
                 _lastMove = now;
+                _lastCut = now;
             }
             else if (result.Clear && budget < available)
             {

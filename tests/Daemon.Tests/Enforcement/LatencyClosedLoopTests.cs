@@ -3,8 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GpuQos.Daemon.Tests.Nvml;
 using GpuQos.Daemon.Tests.TestSupport;
-using GpuQos.Enforcer.Policies;
-using GpuQos.Enforcer.Workload;
+using GpuQos.LatencyLoop;
 using Xunit.Abstractions;
 
 namespace GpuQos.Daemon.Tests.Enforcement;
@@ -35,32 +34,29 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
         Skip.IfNot(Environment.GetEnvironmentVariable(OptIn) == "1", $"set {OptIn}=1 to run the real-process latency loop; it does not yet give capacity back reliably on a loaded 2-core machine");
 
         var port = DaemonProcess.FreePort();
-        using var service = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 dotnet \"$0\" \"$1\" 8", Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), $"{port}"])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
+        using var service = LatencyLoopHost.StartService(Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), port, burnMs: 8);
         using var noisy = Burner.Start(_dir.Path, "noisy");
         await using var load = new FixedRateLoad(new Uri($"http://127.0.0.1:{port}/work"), rate: 40);
         try
         {
             Assert.Equal("ready", await service.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
             var metrics = $"http://127.0.0.1:{port}/metrics";
+            using var latency = new ServiceLatency(metrics);
             load.Start();
 
             // The service alone (the burner stopped), then beside the burner: the target lies between. The first
             // seconds of load are left out (the service's code is still being compiled), then three windows of
             // each are alternated and the median taken: one window on a shared machine can be hit by anything.
             DaemonProcess.Signal(noisy.Pid, "STOP");
-            await P99OverAsync(metrics, TimeSpan.FromSeconds(5));
+            await latency.P99OverAsync(TimeSpan.FromSeconds(5));
             var alones = new List<double>();
             var contendeds = new List<double>();
             for (var i = 0; i < 3; i++)
             {
                 DaemonProcess.Signal(noisy.Pid, "STOP");
-                alones.Add(await P99OverAsync(metrics, TimeSpan.FromSeconds(6)));
+                alones.Add(await latency.P99OverAsync(TimeSpan.FromSeconds(6)));
                 DaemonProcess.Signal(noisy.Pid, "CONT");
-                contendeds.Add(await P99OverAsync(metrics, TimeSpan.FromSeconds(6)));
+                contendeds.Add(await latency.P99OverAsync(TimeSpan.FromSeconds(6)));
             }
 
             var alone = alones.Order().ElementAt(1);
@@ -69,27 +65,8 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
             Assert.True(contended > alone * 1.5, $"the burner does not hurt the service enough to test: {alone:0.000} s alone, {contended:0.000} s beside it");
             var target = Math.Sqrt(alone * contended);
 
-            var fixture = stub.Fixture([
-                "gpu uuid=GPU-00000000-0000-4000-8000-00000000c0de name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410 power_max=400000 power_min=100000",
-                $"process gpu=0 pid={service.Id} name=latency-svc memory=1024 real=1",
-                $"process gpu=0 pid={noisy.Pid} name=noisy memory=1024 real=1"]);
-            var config = _dir.Write("gpuqos.yaml", string.Create(CultureInfo.InvariantCulture, $$"""
-                tenants:
-                  - {name: service, match: [{process: latency-svc}]}
-                  - {name: noisy, match: [{process: noisy}]}
-                enforcement:
-                  journal: {{Path.Combine(_dir.Path, "journal.jsonl")}}
-                policies:
-                  - name: service-p99
-                    tenant: service
-                    objectives:
-                      - {type: latency, source: 'scrape:{{metrics}}', metric: request_duration_seconds, quantile: 0.99, latency: {{target * 1000:0.0}}ms, window: 4s, minSamples: 20}
-                    for: 1s
-                    hysteresis: 0.2
-                    cooldown: 2s
-                    actions:
-                      - {type: throttle, tenants: [noisy]}
-                """));
+            var fixture = stub.Fixture(LatencyLoopHost.Fixture(service.Id, noisy.Pid));
+            var config = _dir.Write("gpuqos.yaml", LatencyLoopHost.Config(metrics, target, Path.Combine(_dir.Path, "journal.jsonl")));
             await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(fixture));
 
             // Brought under target + 10% and kept there for 10 s in a row, the burner held.
@@ -122,27 +99,11 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
         }
     }
 
-    private static async Task<double> P99OverAsync(string metrics, TimeSpan span)
-    {
-        using var http = new HttpClient();
-        var source = new WorkloadSource(WorkloadSource.Scrape, metrics);
-        var readings = new WorkloadReadings(TimeProvider.System);
-        var reader = new ScrapeReader(http, new WorkloadMetricsOptions { Timeout = TimeSpan.FromSeconds(10) });
-        readings.Add(source, new WorkloadReading(DateTimeOffset.UtcNow, await reader.ReadAsync(source, _ => true, CancellationToken.None)));
-        await Task.Delay(span);
-        readings.Add(source, new WorkloadReading(DateTimeOffset.UtcNow, await reader.ReadAsync(source, _ => true, CancellationToken.None)));
-        var objective = new ObjectiveOptions { Type = KnownPolicyTypes.Objectives.Latency, Source = $"scrape:{metrics}", Metric = "request_duration_seconds", Quantile = 0.99, Latency = TimeSpan.FromSeconds(1), Window = TimeSpan.FromMinutes(5), MinSamples = 20 };
-        return WorkloadObjectiveEvaluator.Evaluate(objective, readings, 0).Value ?? throw new InvalidOperationException(readings.Status()[0].LastUnknown);
-    }
+    private static JsonElement Sla(JsonElement state) => LatencyLoopHost.Sla(state);
 
-    private static JsonElement Sla(JsonElement state) => state.GetProperty("sla").EnumerateArray().Single(r => r.GetProperty("policy").GetString() == "service-p99");
+    private static double? P99(JsonElement state) => LatencyLoopHost.P99(state);
 
-    // The API leaves out a value it does not have.
-    private static double? P99(JsonElement state) => Sla(state).TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
-
-    // The burner's cap, 1 when no throttle holds it.
-    private static double Cap(JsonElement state) =>
-        !Sla(state).TryGetProperty("holds", out var holds) ? 1 : holds.EnumerateArray().Where(h => h.GetProperty("tenant").GetString() == "noisy").Select(h => h.GetProperty("cap").GetDouble()).DefaultIfEmpty(1).First();
+    private static double Cap(JsonElement state) => LatencyLoopHost.Cap(state);
 
     private async Task<JsonElement?> WaitForAsync(DaemonProcess daemon, TimeSpan timeout, Func<JsonElement, bool> done)
     {

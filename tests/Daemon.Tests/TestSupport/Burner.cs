@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GpuQos.LatencyLoop;
 
 namespace GpuQos.Daemon.Tests.TestSupport;
 
@@ -20,15 +21,7 @@ internal sealed class Burner : IDisposable
     /// <summary>The state letter in /proc/PID/stat (R, S, T when stopped…).</summary>
     public char State => ProcState.Of(Pid);
 
-    public static Burner Start(string dir, string name)
-    {
-        var path = Path.Combine(dir, name);
-        File.Copy("/usr/bin/yes", path);
-
-        // exec keeps the PID: the shell becomes taskset, which becomes the burner.
-        var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 \"$0\" > /dev/null", path]) { UseShellExecute = false })!;
-        return new Burner(process);
-    }
+    public static Burner Start(string dir, string name) => new(LatencyLoopHost.StartBurner(dir, name));
 
     public void Dispose()
     {

@@ -65,6 +65,24 @@ public sealed class LatencyBudgetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Update_OneSpikeStillInTheWindow_IsAnsweredByOneCutNotTwo()
+    {
+        // One request delayed 0.5 s sets the p99 over the window for as long as it stays in it (5 s). Half a
+        // window after the cut the value still holds it, and says nothing yet about the cut budget.
+        var budget = new LatencyBudget(_window);
+        var spike = new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 0.5, Target, true, false);
+        budget.Update(_t0, spike, 1, 0.4);
+        Assert.Equal(0.2, budget.Budget!.Value, 9);
+
+        budget.Update(_t0.AddSeconds(2.5), spike, 1, 0.2);
+        Assert.Equal(0.2, budget.Budget!.Value, 9);
+
+        // A violation measured wholly after the cut is answered.
+        budget.Update(_t0.AddSeconds(5), new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 0.2, Target, true, false), 1, 0.2);
+        Assert.Equal(0.1, budget.Budget!.Value, 9);
+    }
+
+    [Fact]
     public void Update_ThroughputBelowMinimum_CutsByTheShortfall()
     {
         var budget = new LatencyBudget(_window);

@@ -1,4 +1,4 @@
-namespace GpuQos.Daemon.Tests.TestSupport;
+namespace GpuQos.LatencyLoop;
 
 /// <summary>
 /// A bounded open-loop load generator: GETs a URL at <see cref="Rate"/> requests a second, whether or not the

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace GpuQos.LatencyLoop;
+
+/// <summary>
+/// The CPU closed loop's setup, shared by <c>LatencyClosedLoopTests</c> and the <c>latency-loop</c> benchmark:
+/// the latency service and a CPU burner on CPU 0, which the NVML stand-in (real-PID mode) reports as the
+/// processes of one GPU, a policy that holds the service's p99 by throttling the burner, and readers of the
+/// daemon's <c>/api/v1/state</c> for that policy.
+/// </summary>
+internal static class LatencyLoopHost
+{
+    /// <summary>The policy's name.</summary>
+    public const string Policy = "service-p99";
+
+    /// <summary>The service's histogram.</summary>
+    public const string Metric = "request_duration_seconds";
+
+    /// <summary>Starts <c>latency-service PORT BURN_MS</c> pinned to CPU 0; it writes "ready" on stdout once it listens.</summary>
+    public static Process StartService(string dll, int port, int burnMs) =>
+        Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 dotnet \"$0\" \"$1\" \"$2\"", dll, $"{port}", burnMs.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+
+    /// <summary>Starts a copy of yes(1) named <paramref name="name"/> (so attribution can match it), pinned to CPU 0.</summary>
+    public static Process StartBurner(string dir, string name)
+    {
+        var path = Path.Combine(dir, name);
+        File.Copy("/usr/bin/yes", path);
+
+        // exec keeps the PID: the shell becomes taskset, which becomes the burner.
+        return Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 \"$0\" > /dev/null", path]) { UseShellExecute = false })!;
+    }
+
+    /// <summary>The stand-in's fixture: one GPU whose processes are the (real) service and burner.</summary>
+    public static string[] Fixture(int service, int burner) =>
+    [
+        "gpu uuid=GPU-00000000-0000-4000-8000-00000000c0de name=\"NVIDIA A100-SXM4-40GB\" pci=00000000:17:00.0 memory=40960 sm_clock=1410 sm_clock_max=1410 power_max=400000 power_min=100000",
+        $"process gpu=0 pid={service} name=latency-svc memory=1024 real=1",
+        $"process gpu=0 pid={burner} name=noisy memory=1024 real=1",
+    ];
+
+    /// <summary>The daemon's configuration: the service's p99 ≤ <paramref name="target"/> seconds, by throttling the burner.</summary>
+    public static string Config(string metrics, double target, string journal) => string.Create(CultureInfo.InvariantCulture, $$"""
+        tenants:
+          - {name: service, match: [{process: latency-svc}]}
+          - {name: noisy, match: [{process: noisy}]}
+        enforcement:
+          journal: {{journal}}
+        policies:
+          - name: {{Policy}}
+            tenant: service
+            objectives:
+              - {type: latency, source: 'scrape:{{metrics}}', metric: {{Metric}}, quantile: 0.99, latency: {{target * 1000:0.0}}ms, window: 4s, minSamples: 20}
+            for: 1s
+            hysteresis: 0.2
+            cooldown: 2s
+            actions:
+              - {type: throttle, tenants: [noisy]}
+        """);
+
+    /// <summary>The policy's row in a <c>/api/v1/state</c> document.</summary>
+    public static JsonElement Sla(JsonElement state) => state.GetProperty("sla").EnumerateArray().Single(r => r.GetProperty("policy").GetString() == Policy);
+
+    /// <summary>The p99 the daemon judged, in seconds; null when it has none (the API leaves out a value it does not have).</summary>
+    public static double? P99(JsonElement state) => Sla(state).TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    /// <summary>The burner's cap, 1 when no throttle holds it.</summary>
+    public static double Cap(JsonElement state) =>
+        !Sla(state).TryGetProperty("holds", out var holds) ? 1 : holds.EnumerateArray().Where(h => h.GetProperty("tenant").GetString() == "noisy").Select(h => h.GetProperty("cap").GetDouble()).DefaultIfEmpty(1).First();
+}
