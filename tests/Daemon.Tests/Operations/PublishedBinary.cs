@@ -27,10 +27,11 @@ public sealed class PublishedBinary
         // The code, and the build files that shape the publish (a property that only applies with -r).
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // Every project assembly counts, not only gpuqos.dll: the daemon tests run this binary, so a change in a
-        // library must publish again. gpuqos-probe.dll sits beside them in the test output.
+        // library must publish again. gpuqos-probe.dll sits beside them in the test output. The test and benchmark
+        // assemblies that link this file are no part of it, so both find the same publish.
         var assemblies = Directory.GetFiles(AppContext.BaseDirectory, "GpuQos.*.dll")
             .Append(Path.Combine(AppContext.BaseDirectory, "gpuqos-probe.dll"))
-            .Where(f => !Path.GetFileName(f).StartsWith("GpuQos.Daemon.Tests", StringComparison.Ordinal))
+            .Where(f => !Path.GetFileName(f).StartsWith("GpuQos.Daemon.Tests", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("GpuQos.Benchmarks", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         foreach (var file in new[] { DaemonProcess.DllPath, RepoPaths.Combine("src", "Daemon", "GpuQos.Daemon.csproj"), RepoPaths.Combine("src", "ProbeWorker", "GpuQos.ProbeWorker.csproj"), RepoPaths.Combine("Directory.Build.props"), RepoPaths.Combine("Directory.Packages.props"), RepoPaths.Combine("build", "GitVersion.targets") }.Concat(assemblies))
         {
