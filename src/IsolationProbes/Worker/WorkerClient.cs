@@ -147,12 +147,7 @@ public sealed class WorkerClient : IAsyncDisposable
         string tail;
         lock (_stderr)
         {
-            tail = _stderr.ToString().Trim();
-        }
-
-        if (tail.Length > 600)
-        {
-            tail = tail[^600..];
+            tail = WorkerStderr.Summarize(_stderr.ToString());
         }
 
         return new ProbeWorkerException($"worker for {Partition.Name} exited (code {code}) during '{op}'{(tail.Length > 0 ? ": " + tail : "")}");

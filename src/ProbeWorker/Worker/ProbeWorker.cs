@@ -145,11 +145,13 @@ internal sealed class ProbeWorker(ProbeDevice device, WorkerInfo info, TextWrite
             _limited = true;
         }
 
-        var held = new List<MemoryBuffer1D<byte, Stride1D.Dense>>();
+        // Sized before the first step: under the address-space limit a list that grows could itself be what runs
+        // out, outside the guarded allocation, and the worker would die of it instead of reporting what it held.
+        var held = new List<MemoryBuffer1D<byte, Stride1D.Dense>>((int)Math.Min(r.Size / Math.Max(1, r.StepBytes) + 1, 1 << 20));
         long total = 0;
         try
         {
-            while (total + r.StepBytes <= r.Size)
+            while (total + r.StepBytes <= r.Size && held.Count < held.Capacity)
             {
                 MemoryBuffer1D<byte, Stride1D.Dense> buffer;
                 try

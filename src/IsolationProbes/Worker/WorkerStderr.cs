@@ -1,0 +1,33 @@
+namespace GpuQos.IsolationProbes.Worker;
+
+/// <summary>What of a dead worker's stderr goes into the error a reader sees.</summary>
+internal static class WorkerStderr
+{
+    /// <summary>Characters of the stderr's end that are kept.</summary>
+    public const int TailLength = 600;
+
+    /// <summary>
+    /// The end of <paramref name="stderr"/>, and, where the runtime reported an unhandled exception, its first line
+    /// before it: an exception's stack alone is longer than the tail, and without that line the reader is left with
+    /// frames and no exception type or message.
+    /// </summary>
+    public static string Summarize(string stderr)
+    {
+        var text = stderr.Trim();
+        if (text.Length <= TailLength)
+        {
+            return text;
+        }
+
+        var tail = text[^TailLength..];
+        var start = text.IndexOf("Unhandled exception.", StringComparison.Ordinal);
+        if (start < 0 || start >= text.Length - TailLength)
+        {
+            return "…" + tail;
+        }
+
+        var end = text.IndexOf('\n', start);
+        var head = (end < 0 ? text[start..] : text[start..end]).TrimEnd();
+        return head + " … " + tail;
+    }
+}

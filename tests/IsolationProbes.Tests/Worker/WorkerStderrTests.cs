@@ -1,0 +1,35 @@
+using GpuQos.IsolationProbes.Worker;
+
+namespace GpuQos.IsolationProbes.Tests.Worker;
+
+public sealed class WorkerStderrTests
+{
+    [Fact]
+    public void Summarize_UnhandledExceptionWithALongStack_KeepsItsFirstLineAndTheTail()
+    {
+        var frames = string.Concat(Enumerable.Range(0, 40).Select(i => $"   at Frame{i}.MoveNext()\n"));
+        var stderr = "Unhandled exception. System.OutOfMemoryException: Insufficient memory to continue the execution of the program.\n" + frames + "   at Program.<Main>(System.String[])\n";
+
+        var summary = WorkerStderr.Summarize(stderr);
+
+        Assert.StartsWith("Unhandled exception. System.OutOfMemoryException: Insufficient memory", summary, StringComparison.Ordinal);
+        Assert.EndsWith("at Program.<Main>(System.String[])", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("Frame0.", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summarize_ShortStderr_IsKeptWhole()
+    {
+        Assert.Equal("gpuqos-probe: cannot bind to core 7", WorkerStderr.Summarize("gpuqos-probe: cannot bind to core 7\n"));
+    }
+
+    [Fact]
+    public void Summarize_LongStderrWithoutAnException_IsItsTail()
+    {
+        var stderr = new string('x', 2000) + "last words";
+
+        var summary = WorkerStderr.Summarize(stderr);
+
+        Assert.Equal("…" + stderr[^WorkerStderr.TailLength..], summary);
+    }
+}
