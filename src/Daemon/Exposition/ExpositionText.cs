@@ -48,7 +48,14 @@ internal static class ExpositionText
         var family = openMetrics && metric.Type == MetricType.Counter && metric.Name.EndsWith("_total", StringComparison.Ordinal)
             ? metric.Name[..^"_total".Length]
             : metric.Name;
-        var type = metric.Type == MetricType.Counter ? "counter" : "gauge";
+        // An OpenMetrics counter's samples end in _total; one named otherwise (the dcgm-exporter names) is
+        // declared unknown there, as prometheus-net declared it, and keeps its name.
+        var type = metric.Type switch
+        {
+            MetricType.Counter when openMetrics && family == metric.Name => "unknown",
+            MetricType.Counter => "counter",
+            _ => "gauge",
+        };
         var text = new StringBuilder()
             .Append("# HELP ").Append(family).Append(' ').Append(EscapeHelp(metric.Help, openMetrics)).Append('\n')
             .Append("# TYPE ").Append(family).Append(' ').Append(type).Append('\n');

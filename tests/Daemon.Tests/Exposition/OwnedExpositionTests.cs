@@ -105,6 +105,26 @@ public sealed class OwnedExpositionTests
     }
 
     [Fact]
+    public void Render_OpenMetrics_CounterNamedWithoutTotal_DeclaredUnknownAsPrometheusNetDid()
+    {
+        var xid = new MetricDefinition("DCGM_FI_DEV_XID_ERRORS", MetricType.Counter, "XID errors.", ["gpu"], "test");
+        var source = new FixedSource(w => w.Write(xid, 3, "0"), xid);
+        var exporter = new PrometheusExporter([source]);
+        var reference = new PrometheusNetExposition([source]);
+        exporter.Update();
+        reference.Update();
+
+        foreach (var format in new[] { ExpositionFormat.PrometheusText, ExpositionFormat.OpenMetricsText })
+        {
+            var ours = Blocks(RenderOwned(exporter, format), skip: ExpositionErrors.SourceErrors.Name);
+            var theirs = Blocks(RenderReference(reference, format), skip: null);
+            Assert.Equal(theirs.Select(b => b.Header + "\n" + string.Join('\n', b.Samples)), ours.Select(b => b.Header + "\n" + string.Join('\n', b.Samples)));
+        }
+
+        Assert.Contains("# TYPE DCGM_FI_DEV_XID_ERRORS unknown\nDCGM_FI_DEV_XID_ERRORS{gpu=\"0\"} 3.0\n", RenderOwned(exporter, ExpositionFormat.OpenMetricsText), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_InstrumentationInTheRegistry_ServedAfterTheSourcesFamilies()
     {
         var exporter = new PrometheusExporter([new FixedSource(w => w.Write(Plain, 2))]);
