@@ -139,18 +139,6 @@ public sealed class PrometheusExporter : IMetricWriter
         (failures ??= []).Add(new SourceFailure(_sourceNames[source], error));
     }
 
-    /// <summary>How many series the sources' families expose now.</summary>
-    public int SeriesCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _sweepOrder.Sum(f => f.Count);
-            }
-        }
-    }
-
     /// <summary>
     /// Renders every family, then the registry, into <paramref name="destination"/> between two updates, so the text
     /// holds exactly one of them; returns which (<see cref="UpdatesCompleted"/>). The destination should be in
