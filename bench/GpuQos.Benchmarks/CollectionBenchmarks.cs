@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
 using GpuQos.Collectors.Exposition;
 using GpuQos.Daemon.Exposition;
+using GpuQos.Daemon.Tests.Exposition;
 using GpuQos.Enforcer.Engine;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Metrics;
@@ -17,9 +19,13 @@ namespace GpuQos.Benchmarks;
 /// One collection cycle and one exposition update on the simulated demo host and the fleet-scale host. On
 /// the scale host the processes are attributed to their tenants and the SLA series of the tenants' floor and
 /// ceiling policies (as in scenarios/scale-config.yaml) are exposed too, so the registry holds the 16,499 series
-/// the daemon serves there.
+/// the daemon serves there. The exposition's update and render are each measured beside prometheus-net doing the same
+/// work (<see cref="PrometheusNetExposition"/>, the exposition until 2026-12-07, the baseline of each category), so one
+/// run gives the ratio.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class CollectionBenchmarks : IDisposable
 {
     /// <summary><c>demo</c> (5 GPUs, ~360 series) or <c>scale</c> (16 GPUs, 568 processes, 100 tenants, 200 policies: 16,499 series).</summary>
@@ -36,6 +42,7 @@ public class CollectionBenchmarks : IDisposable
     private readonly FakeTimeProvider _time = new();
     private CollectionPipeline _pipeline = null!;
     private PrometheusExporter _exporter = null!;
+    private PrometheusNetExposition _prometheusNet = null!;
     private SnapshotStore _store = null!;
     private ScaleHost? _scale;
     private SlaEnforcer? _enforcer;
@@ -61,15 +68,14 @@ public class CollectionBenchmarks : IDisposable
         }
 
         _exporter = new PrometheusExporter(sources);
+        _prometheusNet = new PrometheusNetExposition(sources);
         _store.Publish(_pipeline.Collect());
         _enforcer?.Evaluate(_store.Latest!, _store.Window(TimeSpan.FromSeconds(10)));
         _exporter.Update();
+        _prometheusNet.Update();
 
         // Printed into the benchmark log, so the series count behind the figures is on record.
-        using var stream = new MemoryStream();
-        _exporter.Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
-        var series = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n').Count(l => l.Length > 0 && l[0] != '#');
-        Console.WriteLine($"// Host={Host}: {series} series in the registry");
+        Console.WriteLine($"// Host={Host}: {Count(s => _exporter.Render(s, ExpositionFormat.PrometheusText))} series exposed, {Count(s => _prometheusNet.Render(s, ExpositionFormat.PrometheusText))} by prometheus-net");
     }
 
     [GlobalCleanup]
@@ -80,20 +86,29 @@ public class CollectionBenchmarks : IDisposable
     }
 
     [Benchmark]
+    [BenchmarkCategory("cycle")]
     public HostSnapshot CollectionCycle()
     {
         _time.Advance(TimeSpan.FromSeconds(1));
         return _pipeline.Collect();
     }
 
+    /// <summary>What each collection cycle adds for <c>/metrics</c>: every source written, vanished series swept.</summary>
     [Benchmark]
+    [BenchmarkCategory("update")]
     public void ExpositionUpdate() => _exporter.Update();
 
+    /// <summary>The same, into prometheus-net children (the exposition until 2026-12-07).</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("update")]
+    public void ExpositionUpdatePrometheusNet() => _prometheusNet.Update();
+
     /// <summary>
-    /// What <c>/metrics</c> does once per update and format (<see cref="ScrapeRenders"/>): the registry rendered
+    /// What <c>/metrics</c> does once per update and format (<see cref="ScrapeRenders"/>): every series rendered
     /// under the update lock into pooled blocks, which go back to the pool once sent.
     /// </summary>
     [Benchmark]
+    [BenchmarkCategory("render")]
     public long ScrapeRender()
     {
         using var stream = RenderBlocks.GetStream("bench");
@@ -101,12 +116,20 @@ public class CollectionBenchmarks : IDisposable
         return stream.Length;
     }
 
-    /// <summary>The registry serialized into a growing <see cref="MemoryStream"/> (prometheus-net's own path, before shared renders).</summary>
-    [Benchmark]
-    public async Task<long> ScrapeSerialization()
+    /// <summary>The same series rendered by prometheus-net's serializer into the same pooled blocks.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("render")]
+    public long ScrapeRenderPrometheusNet()
+    {
+        using var stream = RenderBlocks.GetStream("bench");
+        _prometheusNet.Render(stream, ExpositionFormat.PrometheusText);
+        return stream.Length;
+    }
+
+    private static int Count(Action<Stream> render)
     {
         using var stream = new MemoryStream();
-        await _exporter.Registry.CollectAndExportAsTextAsync(stream);
-        return stream.Length;
+        render(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n').Count(l => l.Length > 0 && l[0] != '#');
     }
 }

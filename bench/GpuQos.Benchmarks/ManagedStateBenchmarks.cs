@@ -105,7 +105,7 @@ public class ManagedStateBenchmarks
             state.Summaries?.Consume(snapshot);
             enforcer.Evaluate(snapshot, store.Window(enforcer.HistoryWindow));
             state.Exporter.Update();
-            state.Exporter.Registry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
+            state.Exporter.Render(Stream.Null, Prometheus.ExpositionFormat.PrometheusText);
             if (i % 30 == 0)
             {
                 var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([state.Enforcement]);
@@ -128,7 +128,7 @@ public class ManagedStateBenchmarks
     private static int Series(PrometheusExporter exporter)
     {
         using var stream = new MemoryStream();
-        exporter.Registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
+        exporter.Render(stream, Prometheus.ExpositionFormat.PrometheusText);
         var lines = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n').Where(l => l.Length > 0 && l[0] != '#').ToArray();
 
         // The exporter keeps one label-value array per series (string[]: 24 bytes and 8 a value). Series of

@@ -42,7 +42,7 @@ internal static class SteadyStateFootprint
             summaries.Consume(store.Latest!);
             enforcer.Evaluate(store.Latest!, store.Window(enforcer.HistoryWindow));
             exporter.Update();
-            exporter.Registry.CollectAndExportAsTextAsync(Stream.Null).GetAwaiter().GetResult();
+            exporter.Render(Stream.Null, Prometheus.ExpositionFormat.PrometheusText);
             if (i % 30 == 0)
             {
                 var capture = new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([enforcement]);

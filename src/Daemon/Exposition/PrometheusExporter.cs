@@ -4,17 +4,25 @@ using Prometheus;
 namespace GpuQos.Daemon.Exposition;
 
 /// <summary>
-/// Renders the metric sources into a prometheus-net registry once per collection cycle. Series that a
+/// Writes the metric sources' series once per collection cycle and renders them as <c>/metrics</c>. Series that a
 /// cycle did not write (a partition destroyed, a process exited) are removed in the same cycle, so they are
-/// gone within one interval. A scrape never reaches the backend: it is served a render of the registry made
-/// between two updates (<see cref="Render"/>, shared through <see cref="ScrapeRenders"/>).
+/// gone within one interval. A scrape never reaches the backend: it is served a render made between two updates
+/// (<see cref="Render"/>, shared through <see cref="ScrapeRenders"/>).
 /// </summary>
+/// <remarks>
+/// The families of the metric sources are written as text by the exporter itself (<see cref="ExposedFamily"/>):
+/// each series' name and labels are encoded once, when it appears, and a cycle only stores values, which a render
+/// then formats. prometheus-net, which did both until 2026-12-07, cost two thirds of the daemon's CPU on the scale
+/// host (docs/architecture.md, docs/performance.md). Its registry (<see cref="Registry"/>) is still rendered after
+/// those families, for instrumentation kept in prometheus-net, and ends an OpenMetrics render with <c># EOF</c>.
+/// </remarks>
 public sealed class PrometheusExporter : IMetricWriter
 {
     private readonly IMetricSource[] _sources;
-    private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
-    private readonly Dictionary<MetricDefinition, Family> _byDefinition = new(ReferenceEqualityComparer.Instance);
-    private readonly Family[] _sweepOrder;
+    private readonly Dictionary<string, ExposedFamily> _families = new(StringComparer.Ordinal);
+    private readonly Dictionary<MetricDefinition, ExposedFamily> _byDefinition = new(ReferenceEqualityComparer.Instance);
+    private readonly ExposedFamily[] _sweepOrder;
+    private readonly RenderBuffer _buffer = new();
 
     // Which source writes each family of _sweepOrder, the sources' names, and their failure counts.
     private readonly int[] _sourceOf;
@@ -34,8 +42,7 @@ public sealed class PrometheusExporter : IMetricWriter
         _sourceNames = [.. _sources.Select(ExpositionErrors.NameOf)];
         _errors.Track(_sources);
         Registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(Registry);
-        var sweepOrder = new List<Family>();
+        var sweepOrder = new List<ExposedFamily>();
         var sourceOf = new List<int>();
         foreach (var (metric, source) in _sources.SelectMany((s, i) => s.Metrics.Select(m => (m, i))))
         {
@@ -44,13 +51,7 @@ public sealed class PrometheusExporter : IMetricWriter
                 throw new InvalidOperationException($"metric {metric.Name} is defined twice");
             }
 
-            var labels = metric.Labels.ToArray();
-            // A series appears only once a source writes it: an unlabelled metric would otherwise be exposed as 0
-            // from the start (an audit that never ran reporting a duration of 0 s, say).
-            Collector collector = metric.Type == MetricType.Counter
-                ? factory.CreateCounter(metric.Name, metric.Help, new CounterConfiguration { LabelNames = labels, SuppressInitialValue = true })
-                : factory.CreateGauge(metric.Name, metric.Help, new GaugeConfiguration { LabelNames = labels, SuppressInitialValue = true });
-            var family = new Family(metric, collector);
+            var family = new ExposedFamily(metric);
             _families.Add(metric.Name, family);
             _byDefinition.Add(metric, family);
             sweepOrder.Add(family);
@@ -61,7 +62,10 @@ public sealed class PrometheusExporter : IMetricWriter
         _sourceOf = [.. sourceOf];
     }
 
-    /// <summary>The registry <c>/metrics</c> serves.</summary>
+    /// <summary>
+    /// prometheus-net's registry, rendered after the sources' families: for instrumentation kept in prometheus-net.
+    /// Its names must not be those of a source's family.
+    /// </summary>
     public CollectorRegistry Registry { get; }
 
     /// <summary>Every metric definition of every source: the catalogue.</summary>
@@ -136,14 +140,28 @@ public sealed class PrometheusExporter : IMetricWriter
     }
 
     /// <summary>
-    /// Renders the registry into <paramref name="destination"/> between two updates, so the text holds exactly
-    /// one of them; returns which (<see cref="UpdatesCompleted"/>). The destination should be in memory: the
-    /// next update waits for the render.
+    /// Renders every family, then the registry, into <paramref name="destination"/> between two updates, so the text
+    /// holds exactly one of them; returns which (<see cref="UpdatesCompleted"/>). The destination should be in
+    /// memory: the next update waits for the render.
     /// </summary>
     public long Render(Stream destination, ExpositionFormat format)
     {
+        ArgumentNullException.ThrowIfNull(destination);
         lock (_lock)
         {
+            _buffer.Begin(destination);
+            try
+            {
+                foreach (var family in _sweepOrder)
+                {
+                    family.Render(_buffer, format);
+                }
+            }
+            finally
+            {
+                _buffer.End();
+            }
+
             // Synchronous over async: the destination is memory, so every write completes at once, and a
             // lock cannot be held across an await.
             Registry.CollectAndExportAsTextAsync(destination, format).GetAwaiter().GetResult();
@@ -166,152 +184,6 @@ public sealed class PrometheusExporter : IMetricWriter
         }
 
         family.Write(value, labels, _cycle);
-    }
-
-    /// <summary>
-    /// The series of one family, each with its prometheus-net child, found by label values without building a
-    /// key. A series remembers the cycle that last wrote it; the sweep removes those the latest cycle did not.
-    /// </summary>
-    /// <remarks>
-    /// Sources write their series in the same order every cycle, so a family first compares the labels with
-    /// those of the series that came next in the previous cycle (reference-equal strings, mostly) before it
-    /// hashes them: on the scale host that skips hashing 16,000 label sets a cycle. A series written out of
-    /// that order is found by hash, and the expectation moves on from where it stood last cycle.
-    /// </remarks>
-    private sealed class Family
-    {
-        private readonly Collector _collector;
-        private readonly Dictionary<string[], Series> _series = new(LabelValuesComparer.Instance);
-        private readonly Dictionary<string[], Series>.AlternateLookup<ReadOnlySpan<string>> _lookup;
-
-        // The previous cycle's series in write order, and this cycle's as they are written.
-        private Series[] _order = [];
-        private int _orderCount;
-        private Series[] _written = [];
-        private int _writtenCount;
-        private int _next;
-
-        public Family(MetricDefinition definition, Collector collector)
-        {
-            Definition = definition;
-            _collector = collector;
-            _lookup = _series.GetAlternateLookup<ReadOnlySpan<string>>();
-        }
-
-        public MetricDefinition Definition { get; }
-
-        public void Write(double value, ReadOnlySpan<string> labels, long cycle)
-        {
-            Series? series;
-            if (_next < _orderCount && LabelValuesComparer.Instance.Equals(labels, _order[_next].Labels))
-            {
-                series = _order[_next];
-            }
-            else if (!_lookup.TryGetValue(labels, out series))
-            {
-                var values = labels.ToArray();
-                series = _collector is Counter counter ? new Series(counter.WithLabels(values), values) : new Series(((Gauge)_collector).WithLabels(values), values);
-                _series.Add(values, series);
-            }
-
-            if (series.Cycle != cycle)
-            {
-                // Expect next whatever followed this one last cycle (a new series has no place yet).
-                _next = series.Position >= 0 ? series.Position + 1 : _next;
-                series.Position = _writtenCount;
-                if (_writtenCount == _written.Length)
-                {
-                    Array.Resize(ref _written, Math.Max(16, _written.Length * 2));
-                }
-
-                _written[_writtenCount++] = series;
-            }
-
-            series.Cycle = cycle;
-            series.Set(value);
-        }
-
-        /// <summary>
-        /// Ends the family's cycle: removes the series the cycle did not write, unless told to keep them (their
-        /// source failed mid-cycle), and takes this cycle's write order as the next cycle's expectation.
-        /// </summary>
-        public void Sweep(long cycle, bool removeUnwritten)
-        {
-            if (removeUnwritten)
-            {
-                RemoveUnwritten(cycle);
-            }
-
-            // This cycle's order is what the next cycle expects; the previous order's slots are reused.
-            Array.Clear(_order, 0, _orderCount);
-            (_order, _written) = (_written, _order);
-            (_orderCount, _writtenCount, _next) = (_writtenCount, 0, 0);
-        }
-
-        private void RemoveUnwritten(long cycle)
-        {
-            // Removing while enumerating is allowed for Dictionary (it does not invalidate the enumerator).
-            foreach (var (values, series) in _series)
-            {
-                if (series.Cycle == cycle)
-                {
-                    continue;
-                }
-
-                if (values.Length == 0)
-                {
-                    // An unlabelled series cannot be removed, only hidden until it is written again.
-                    series.Unpublish();
-                    series.Position = -1;
-                }
-                else if (_collector is Counter counter)
-                {
-                    counter.RemoveLabelled(values);
-                }
-                else
-                {
-                    ((Gauge)_collector).RemoveLabelled(values);
-                }
-
-                _series.Remove(values);
-            }
-        }
-    }
-
-    /// <summary>One series: its prometheus-net child and the cycle that last wrote it.</summary>
-    private sealed class Series
-    {
-        private readonly Gauge.Child? _gauge;
-        private readonly Counter.Child? _counter;
-
-        public Series(Gauge.Child gauge, string[] labels) => (_gauge, Labels) = (gauge, labels);
-
-        public Series(Counter.Child counter, string[] labels) => (_counter, Labels) = (counter, labels);
-
-        public string[] Labels { get; }
-
-        public long Cycle { get; set; }
-
-        /// <summary>Where it was written in the latest cycle that wrote it, in its family's order; -1 before.</summary>
-        public int Position { get; set; } = -1;
-
-        public void Set(double value)
-        {
-            if (_gauge is not null)
-            {
-                _gauge.Set(value);
-            }
-            else
-            {
-                _counter!.IncTo(value);
-            }
-        }
-
-        public void Unpublish()
-        {
-            _gauge?.Unpublish();
-            _counter?.Unpublish();
-        }
     }
 }
 

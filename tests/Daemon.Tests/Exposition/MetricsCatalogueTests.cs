@@ -1,4 +1,5 @@
 using GpuQos.Daemon.Exposition;
+using Prometheus;
 using GpuQos.Daemon.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
@@ -51,7 +52,7 @@ public sealed class MetricsCatalogueTests
         collection.RunCycle();
 
         using var stream = new MemoryStream();
-        await exporter.Registry.CollectAndExportAsTextAsync(stream);
+        exporter.Render(stream, ExpositionFormat.PrometheusText);
         var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
         var samples = ExpositionParser.Parse(text);
         Assert.NotEmpty(samples);

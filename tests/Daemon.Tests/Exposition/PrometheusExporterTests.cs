@@ -1,5 +1,6 @@
 using System.Text;
 using GpuQos.Daemon.Exposition;
+using Prometheus;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Model.Metrics;
 
@@ -248,12 +249,12 @@ public sealed class PrometheusExporterTests
     }
 
     /// <summary>The exposed samples; without the exporter's own error counters unless asked for.</summary>
-    private static async Task<IReadOnlyList<Sample>> ScrapeAsync(PrometheusExporter exporter, bool withSourceErrors = false)
+    private static Task<IReadOnlyList<Sample>> ScrapeAsync(PrometheusExporter exporter, bool withSourceErrors = false)
     {
         using var stream = new MemoryStream();
-        await exporter.Registry.CollectAndExportAsTextAsync(stream);
+        exporter.Render(stream, ExpositionFormat.PrometheusText);
         var samples = ExpositionParser.Parse(Encoding.UTF8.GetString(stream.ToArray()));
-        return withSourceErrors ? samples : [.. samples.Where(s => s.Name != ExpositionErrors.SourceErrors.Name)];
+        return Task.FromResult<IReadOnlyList<Sample>>(withSourceErrors ? samples : [.. samples.Where(s => s.Name != ExpositionErrors.SourceErrors.Name)]);
     }
 
     /// <summary>A source with no metrics of its own that runs an action when it is written.</summary>

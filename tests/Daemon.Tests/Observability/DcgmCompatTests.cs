@@ -3,6 +3,7 @@ using GpuQos.Backends.Simulation;
 using GpuQos.Collectors.Collection;
 using GpuQos.Daemon.Configuration;
 using GpuQos.Daemon.Exposition;
+using Prometheus;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Model.Attribution;
 using GpuQos.Model.Devices;
@@ -96,7 +97,7 @@ public sealed class DcgmCompatTests
     }
 
     [Fact]
-    public async Task PodLabels_OnlyWhereEveryProcessOfTheDeviceBelongsToOnePod()
+    public void PodLabels_OnlyWhereEveryProcessOfTheDeviceBelongsToOnePod()
     {
         // Pods for the MIG H100's 3g and 2g instances and for the exclusive A10; the 1g instance's process and
         // the time-sliced A100's processes get none, or several.
@@ -116,7 +117,7 @@ public sealed class DcgmCompatTests
         store.Publish(pipeline.Collect());
         exporter.Update();
         using var stream = new MemoryStream();
-        await exporter.Registry.CollectAndExportAsTextAsync(stream);
+        exporter.Render(stream, ExpositionFormat.PrometheusText);
         var samples = ExpositionParser.Parse(Encoding.UTF8.GetString(stream.ToArray()));
 
         var mig = samples.Where(s => s.Name == "DCGM_FI_PROF_GR_ENGINE_ACTIVE").ToDictionary(s => s.Labels["GPU_I_PROFILE"] + "/" + s.Labels["GPU_I_ID"], s => s.Labels["pod"]);
@@ -156,7 +157,7 @@ public sealed class DcgmCompatTests
         Assert.Contains(exporter.Catalogue, m => m.Name == "DCGM_FI_DEV_GPU_UTIL" && m.Type == MetricType.Gauge);
         app.Services.GetRequiredService<Hosting.CollectionService>().RunCycle();
         using var stream = new MemoryStream();
-        await exporter.Registry.CollectAndExportAsTextAsync(stream);
+        exporter.Render(stream, ExpositionFormat.PrometheusText);
         return ExpositionParser.Parse(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
