@@ -249,6 +249,12 @@ def main():
         family("gpuqos_gpu_sm_utilization_ratio", "gauge", "Fraction of time a kernel was running on the GPU.",
                ((base(h, g, uuid), utilization(series, t0, t1))
                 for h, gpus, _ in hosts for g, uuid, model, mode, series, _ in gpus if mode != "mig"))
+        # The daemon's start time, one series per host: it changes at a restart, which is how `report usage` finds
+        # the hosts whose counters reset without reading every counter sample. Before the window the daemons have
+        # run for a while (their counters hold nothing from before it: every job starts inside the window).
+        family("gpuqos_start_time_seconds", "gauge", "Unix time the daemon started.",
+               (([("instance", f"host-{h:04d}:9450"), ("job", "gpuqos")],
+                 [(t, restart if restart is not None and restart <= t else t0 - 3600) for t in scrapes(t0, t1)]) for h, _, restart in hosts))
         if a.pods:
             family("gpuqos_process_sm_utilization_ratio", "gauge", "Fraction of the GPU's SM time the process used.",
                    ((base(h, g, uuid) + [("pid", str(1000 + i)), ("namespace", ns), ("pod", pod), ("tenant", tenant)], pts)
