@@ -204,7 +204,8 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     hosts = [(h, *host_model(h, t0, t1, a.seed)) for h in range(a.hosts)]
     truth = {"from": t0, "until": t1, "hosts": a.hosts, "gpus": a.hosts * GPUS, "scrape_seconds": SCRAPE,
-             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}, "namespaces": {}}
+             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}, "namespaces": {},
+             "restarted_hosts": [f"host-{h:04d}:9450" for h, _, restart in hosts if restart is not None]}
     samples = 0
     with open(os.path.join(a.out, "fleet.om"), "w", encoding="ascii") as f:
         def family(name, kind, help_text, rows):

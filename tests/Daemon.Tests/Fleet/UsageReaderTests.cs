@@ -28,7 +28,7 @@ public sealed partial class UsageReaderTests
         var report = await Read(prometheus);
 
         AssertExact(report);
-        Assert.Equal(["host-z:9450: GPU GPU-z: 1200.00 GPU-hours used in a range of 49.00 h"], report.SkippedHosts);
+        Assert.Equal(["host-z:9450: GPU GPU-z: 2400.00 GPU-hours used in a range of 49.00 h"], report.SkippedHosts);
         Assert.Empty(report.FailedRanges);
 
         // Two one-day ranges, each counter's increase over the four hosts that need it, by name; the steady hosts
