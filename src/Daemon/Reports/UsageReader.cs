@@ -39,9 +39,10 @@ public sealed class UsageReader(PrometheusClient prometheus)
         var totals = new UsageTotals();
         var failed = new List<string>();
         var hosts = await CensusAsync(request, ranges, Step, ct);
-        if (hosts is not null)
+        if (hosts is not null && !await AddSteadyHostsAsync(request, hosts, totals, ct))
         {
-            await AddSteadyHostsAsync(request, hosts, totals, ct);
+            // Without the counters at the ends, the hosts that keep no start time are not known by name either.
+            hosts = null;
         }
 
         Step();
@@ -149,8 +150,9 @@ public sealed class UsageReader(PrometheusClient prometheus)
     /// Adds the steady hosts' counters, end less start. A host with a series at the start but not at the end, or one
     /// that went down (a reset no restart explains), is no longer steady: it is read range by range instead. Hosts
     /// the counters show but the census did not (no start time kept) are added to those read range by range.
+    /// False where the counters at the ends cannot be read: then every host is read range by range.
     /// </summary>
-    private async Task AddSteadyHostsAsync(UsageRequest request, Hosts hosts, UsageTotals totals, CancellationToken ct)
+    private async Task<bool> AddSteadyHostsAsync(UsageRequest request, Hosts hosts, UsageTotals totals, CancellationToken ct)
     {
         try
         {
@@ -169,10 +171,11 @@ public sealed class UsageReader(PrometheusClient prometheus)
             var used = Growth(usedFrom, usedUntil, hosts.Steady);
             var reserved = Growth(reservedFrom, reservedUntil, hosts.Steady);
             totals.Add(Only(used, hosts.Steady), Only(reserved, hosts.Steady), (request.Until - request.From + UsageQueries.Lookback).TotalSeconds);
+            return true;
         }
         catch (Exception ex) when (Failed(ex, ct))
         {
-            hosts.Steady.Clear();
+            return false;
         }
     }
 

@@ -54,6 +54,19 @@ public sealed partial class UsageReaderTests
         Assert.DoesNotContain(prometheus.Answers, a => a.Query.Contains("last_over_time(gpuqos_tenant_", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ReadAsync_CountersAtTheEndsFail_ReadsEveryHostRangeByRange_IncludingTheOneWithoutAStartTime()
+    {
+        var prometheus = new CounterPrometheus(Fleet()) { FailEnds = true };
+
+        var report = await Read(prometheus);
+
+        AssertExact(report);
+        var increases = prometheus.Answers.Where(a => a.Query.Contains("increase(", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, increases.Count);
+        Assert.All(increases, a => Assert.DoesNotContain("instance=~", a.Query, StringComparison.Ordinal));
+    }
+
     /// <summary>Each host is its own tenant, used at 0.5 and reserved at 1 GPU-second per second while its daemon runs.</summary>
     private static List<Host> Fleet() =>
     [
@@ -116,6 +129,8 @@ public sealed partial class UsageReaderTests
 
         public bool FailStartTimes { get; init; }
 
+        public bool FailEnds { get; init; }
+
         public IReadOnlyList<(string Query, DateTimeOffset At, List<string> Hosts)> Answers
         {
             get
@@ -141,6 +156,11 @@ public sealed partial class UsageReaderTests
 
             var range = RangeSeconds().Match(query) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
             var rate = query.Contains("sm_seconds", StringComparison.Ordinal) ? 1.0 : 2.0;
+            if (FailEnds && query.Contains("last_over_time(gpuqos_tenant_", StringComparison.Ordinal))
+            {
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"status":"error","error":"overloaded"}""") };
+            }
+
             var samples = new List<string>();
             foreach (var host in selected)
             {
