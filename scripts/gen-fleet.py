@@ -4,7 +4,8 @@
 N hosts x D days of 60 s scrapes of what `gpuqos run` exposes for usage accounting and for the advisor: per
 host 8 GPUs in mixed modes (time-sliced H100s, A100s in MIG mode with their instances owned by tenants,
 exclusive L40S), tenants that come and go (jobs of random lengths starting at arbitrary instants, MIG
-instances and exclusive GPUs changing hands), and some daemon restarts (the counters start again at 0).
+instances and exclusive GPUs changing hands), and some daemon restarts (the counters start again at 0, and the
+host's gpuqos_start_time_seconds changes; truth.json names the hosts that restart).
 
 The counters are what the daemon's ledger would hold: the exact integral of each tenant's use up to the scrape
 (the daemon integrates every 1 s cycle). The ground truth is the integral of the same workload over the whole
