@@ -4,7 +4,8 @@
 N hosts x D days of 60 s scrapes of what `gpuqos run` exposes for usage accounting and for the advisor: per
 host 8 GPUs in mixed modes (time-sliced H100s, A100s in MIG mode with their instances owned by tenants,
 exclusive L40S), tenants that come and go (jobs of random lengths starting at arbitrary instants, MIG
-instances and exclusive GPUs changing hands), and some daemon restarts (the counters start again at 0).
+instances and exclusive GPUs changing hands), and some daemon restarts (the counters start again at 0, and the
+host's gpuqos_start_time_seconds changes; truth.json names the hosts that restart).
 
 The counters are what the daemon's ledger would hold: the exact integral of each tenant's use up to the scrape
 (the daemon integrates every 1 s cycle). The ground truth is the integral of the same workload over the whole
@@ -204,7 +205,8 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     hosts = [(h, *host_model(h, t0, t1, a.seed)) for h in range(a.hosts)]
     truth = {"from": t0, "until": t1, "hosts": a.hosts, "gpus": a.hosts * GPUS, "scrape_seconds": SCRAPE,
-             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}, "namespaces": {}}
+             "tenants": {}, "gpu_models": {}, "gauge_tenants": {}, "bad_hosts": [f"host-{h:04d}:9450" for h in sorted(bad)], "pods": {}, "namespaces": {},
+             "restarted_hosts": [f"host-{h:04d}:9450" for h, _, restart in hosts if restart is not None]}
     samples = 0
     with open(os.path.join(a.out, "fleet.om"), "w", encoding="ascii") as f:
         def family(name, kind, help_text, rows):
@@ -249,6 +251,12 @@ def main():
         family("gpuqos_gpu_sm_utilization_ratio", "gauge", "Fraction of time a kernel was running on the GPU.",
                ((base(h, g, uuid), utilization(series, t0, t1))
                 for h, gpus, _ in hosts for g, uuid, model, mode, series, _ in gpus if mode != "mig"))
+        # The daemon's start time, one series per host: it changes at a restart, which is how `report usage` finds
+        # the hosts whose counters reset without reading every counter sample. Before the window the daemons have
+        # run for a while (their counters hold nothing from before it: every job starts inside the window).
+        family("gpuqos_start_time_seconds", "gauge", "Unix time the daemon started.",
+               (([("instance", f"host-{h:04d}:9450"), ("job", "gpuqos")],
+                 [(t, restart if restart is not None and restart <= t else t0 - 3600) for t in scrapes(t0, t1)]) for h, _, restart in hosts))
         if a.pods:
             family("gpuqos_process_sm_utilization_ratio", "gauge", "Fraction of the GPU's SM time the process used.",
                    ((base(h, g, uuid) + [("pid", str(1000 + i)), ("namespace", ns), ("pod", pod), ("tenant", tenant)], pts)

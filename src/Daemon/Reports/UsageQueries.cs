@@ -14,9 +14,36 @@ public static class UsageQueries
     /// <summary>The counter of time reserved, in GPU-seconds.</summary>
     public const string Reserved = "gpuqos_tenant_reserved_seconds_total";
 
-    /// <summary>What each tenant added to <paramref name="counter"/> on each host's GPUs over <paramref name="range"/> before the evaluation time.</summary>
-    public static string Increase(string counter, TimeSpan range) =>
-        $"sum by (instance, uuid, tenant, gpu_model) (increase({counter}{{tenant!=\"\"}}[{Range(range)}]))";
+    /// <summary>The daemon's start time, one series per host: it changes when the daemon restarts and its counters start again at 0.</summary>
+    public const string StartTime = "gpuqos_start_time_seconds";
+
+    /// <summary>
+    /// How far before an instant the last scrape of a series is looked for. Longer than any scrape interval in use
+    /// (Prometheus's own lookback is 5 minutes; the 1,000-host bench scrapes every 15), and short against a window
+    /// of days, which is what makes reading a counter at the window's ends cheap: at 60 s scrapes it touches 60
+    /// samples per series where the window's <c>increase</c> touches 1,440 a day.
+    /// </summary>
+    public static readonly TimeSpan Lookback = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// What each tenant added to <paramref name="counter"/> on each host's GPUs over <paramref name="range"/> before
+    /// the evaluation time, on the hosts <paramref name="hosts"/> selects (an <c>instance=~</c> matcher), or all.
+    /// </summary>
+    public static string Increase(string counter, TimeSpan range, string? hosts = null) =>
+        $"sum by (instance, uuid, tenant, gpu_model) (increase({counter}{{tenant!=\"\"{(hosts is null ? "" : "," + hosts)}}}[{Range(range)}]))";
+
+    /// <summary>Each (host, GPU, tenant)'s counter at its last scrape within <see cref="Lookback"/> of the evaluation time.</summary>
+    public static string ValueAt(string counter) =>
+        $"sum by (instance, uuid, tenant, gpu_model) (last_over_time({counter}{{tenant!=\"\"}}[{Range(Lookback)}]))";
+
+    /// <summary>Each host's daemon start time at its last scrape within <see cref="Lookback"/> of the evaluation time.</summary>
+    public static string StartTimeAt() => $"max by (instance) (last_over_time({StartTime}[{Range(Lookback)}]))";
+
+    /// <summary>
+    /// Every host scraped in the range, with the latest start time of its daemon there: one series per host, so a
+    /// census of the window costs a hundredth of reading the counters (a host has about 45 counter series per counter).
+    /// </summary>
+    public static string Hosts(TimeSpan range) => $"max by (instance) (max_over_time({StartTime}[{Range(range)}]))";
 
     /// <summary>
     /// Each pod's SM time over the range, in GPU-seconds: the sum of each process's sampled share

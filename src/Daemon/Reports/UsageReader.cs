@@ -3,74 +3,102 @@ using GpuQos.Advisor.Readers;
 namespace GpuQos.Daemon.Reports;
 
 /// <summary>
-/// Reads a usage report from Prometheus. A long window is split into ranges of at most <c>split</c>, queried one
-/// after another (so that no single query touches more than a range's samples), and their increases added up.
-/// A range whose query fails twice is named in the report and left out; a host whose figures are impossible
-/// (more GPU-time on a GPU than the range has, a negative or non-finite increase) is named and left out whole.
-/// Neither stops the report.
+/// Reads a usage report from Prometheus, touching as few samples as the counters allow: what a query touches is
+/// what it costs (docs/performance.md, "Fleet").
 /// </summary>
+/// <remarks>
+/// <para>
+/// The usage counters only grow while a host's daemon runs. Where the same daemon ran from the window's start to
+/// its end (its <c>gpuqos_start_time_seconds</c> the same at both ends and nowhere else in the window), what a
+/// tenant used is its counter at the end less its counter at the start, 0 for a series that began inside the
+/// window: two readings of <see cref="UsageQueries.Lookback"/> per series instead of every sample of the window.
+/// </para>
+/// <para>
+/// Every other host (its daemon restarted, it was not scraped at one of the ends, a counter of it went down, or no
+/// start time is kept for it) is read as before, for those hosts only: <c>increase</c> over ranges of at most
+/// <c>split</c>, one after another, added up. So is every host where the census of hosts itself cannot be read.
+/// </para>
+/// <para>
+/// A range whose queries fail twice is named in the report and left out; a host whose figures are impossible is
+/// named and left out whole. Neither stops the report.
+/// </para>
+/// </remarks>
 public sealed class UsageReader(PrometheusClient prometheus)
 {
-    // A GPU cannot be used or reserved for more than the range, but increase() extrapolates to the range's ends
-    // and a restarted counter's first scrape may fall just inside it: a little slack before calling it impossible.
-    private const double Slack = 1.05;
-
     /// <summary>Reads the report for the request's window.</summary>
     /// <param name="request">Window, grouping, prices.</param>
-    /// <param name="progress">Told the fraction of ranges done (0..1) after each range.</param>
+    /// <param name="progress">Told the fraction of the queries' steps done (0..1) after each step.</param>
     /// <param name="ct">Stops between queries.</param>
     public async Task<UsageReport> ReadAsync(UsageRequest request, IProgress<double>? progress, CancellationToken ct)
     {
         var ranges = Ranges(request.From, request.Until, request.Split);
-        var totals = new Dictionary<UsageKey, (double Used, double Reserved)>();
-        var pods = new Dictionary<(string Instance, string Namespace, string Pod), double>();
-        var badHosts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var steps = (2 * ranges.Count) + 1;
+        var done = 0;
+        void Step() => progress?.Report(Math.Min(1, ++done / (double)steps));
+
+        var totals = new UsageTotals();
         var failed = new List<string>();
-        for (var i = 0; i < ranges.Count; i++)
+        var hosts = await CensusAsync(request, ranges, Step, ct);
+        if (hosts is not null && !await AddSteadyHostsAsync(request, hosts, totals, ct))
         {
-            var (end, length) = ranges[i];
+            // Without the counters at the ends, the hosts that keep no start time are not known by name either.
+            hosts = null;
+        }
+
+        Step();
+
+        // The hosts left to read range by range: all of them where the census could not be read.
+        var reread = hosts is null ? null : hosts.Seen.Where(h => !hosts.Steady.Contains(h)).ToHashSet(StringComparer.Ordinal);
+        var matcher = reread is null || reread.Count * 2 > hosts!.Seen.Count ? null : HostShards.Matcher(reread);
+        Func<string, bool> include = reread is null ? _ => true : reread.Contains;
+        var namespaces = request.By == UsageGrouping.Namespace ? new NamespaceShares() : null;
+        var pods = new Dictionary<(string Instance, string Namespace, string Pod), double>();
+        foreach (var (end, length) in ranges)
+        {
             try
             {
-                // A range's queries are independent: Prometheus evaluates them side by side (on as many cores as it
-                // has), where one after another the report waits for each in turn.
-                var usedTask = QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Used, length), end, ct);
-                var reservedTask = QueryTwiceAsync(UsageQueries.Increase(UsageQueries.Reserved, length), end, ct);
-                var weightsTask = request.By == UsageGrouping.Namespace ? QueryTwiceAsync(UsageQueries.NamespaceWeights(length), end, ct) : null;
-                var used = await usedTask;
-                var reserved = await reservedTask;
-                var weights = weightsTask is null ? null : Weights(await weightsTask);
-                CheckHosts(used, length, "used", badHosts);
-                CheckHosts(reserved, length, "reserved", badHosts);
-                Add(totals, used, reserved: false, weights);
-                Add(totals, reserved, reserved: true, weights);
-                if (request.Top > 0)
+                // A range's queries are independent: Prometheus evaluates them side by side (on as many cores as it has).
+                var read = reread is null || reread.Count > 0;
+                var usedTask = read ? SeriesAsync(UsageQueries.Increase(UsageQueries.Used, length, matcher), end, include, ct) : null;
+                var reservedTask = read ? SeriesAsync(UsageQueries.Increase(UsageQueries.Reserved, length, matcher), end, include, ct) : null;
+                var weightsTask = namespaces is null ? null
+                    : SumAsync(UsageQueries.NamespaceWeights(length), end, l => (UsageSeries.Of(l), UsageSeries.Label(l, "namespace")), ct);
+                var podsTask = request.Top > 0
+                    ? SumAsync(UsageQueries.PodUse(length), end, l => (UsageSeries.Label(l, "instance"), UsageSeries.Label(l, "namespace"), UsageSeries.Label(l, "pod")), ct)
+                    : null;
+                if (usedTask is not null && reservedTask is not null)
                 {
-                    foreach (var s in await QueryTwiceAsync(UsageQueries.PodUse(length), end, ct))
+                    totals.Add(await usedTask, await reservedTask, length.TotalSeconds);
+                }
+
+                if (weightsTask is not null)
+                {
+                    foreach (var ((series, ns), value) in await weightsTask)
                     {
-                        var key = (s.Label("instance"), s.Label("namespace"), s.Label("pod"));
-                        pods[key] = pods.GetValueOrDefault(key) + (double.IsFinite(s.Value) ? s.Value : 0);
+                        namespaces!.Add(series, ns, value);
+                    }
+                }
+
+                if (podsTask is not null)
+                {
+                    foreach (var (pod, value) in await podsTask)
+                    {
+                        pods[pod] = pods.GetValueOrDefault(pod) + (double.IsFinite(value) ? value : 0);
                     }
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or PrometheusQueryException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (Failed(ex, ct))
             {
-                failed.Add($"{(end - length):yyyy-MM-ddTHH:mm:ssZ} to {end:yyyy-MM-ddTHH:mm:ssZ}: {ex.Message}");
+                failed.Add($"{end - length:yyyy-MM-ddTHH:mm:ssZ} to {end:yyyy-MM-ddTHH:mm:ssZ}: {ex.Message}");
             }
 
-            progress?.Report((i + 1.0) / ranges.Count);
+            Step();
         }
 
-        var kept = totals.Where(t => !badHosts.ContainsKey(t.Key.Instance)).ToList();
-        var rows = kept
-            .GroupBy(t => request.By switch { UsageGrouping.Tenant => t.Key.Tenant, UsageGrouping.Namespace => t.Key.Namespace, _ => t.Key.Model }, StringComparer.Ordinal)
-            .Select(g => Row(g.Key, [.. g.Select(t => (t.Key.Model, t.Value.Used, t.Value.Reserved))], request.Prices))
-            .OrderByDescending(r => r.UsedGpuHours).ThenBy(r => r.Key, StringComparer.Ordinal)
-            .ToList();
-        var top = pods.Where(p => !badHosts.ContainsKey(p.Key.Instance))
+        var top = pods.Where(p => !totals.Skipped(p.Key.Instance))
             .GroupBy(p => (p.Key.Namespace, p.Key.Pod)).Select(g => (g.Key, Value: g.Sum(p => p.Value)))
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key.Pod, StringComparer.Ordinal).Take(request.Top).Select(p => new PodUsage(p.Key.Namespace, p.Key.Pod, p.Value / 3600)).ToList();
-        return new UsageReport(request.From, request.Until, request.By, rows, top, request.Prices?.Currency,
-            [.. badHosts.Select(h => $"{h.Key}: {h.Value}")], failed);
+        return new UsageReport(request.From, request.Until, request.By, totals.Rows(request.By, namespaces, request.Prices), top, request.Prices?.Currency, totals.SkippedHosts, failed);
     }
 
     /// <summary>The ranges, newest first: (evaluation time, length), each at most <paramref name="split"/> long.</summary>
@@ -86,96 +114,158 @@ public sealed class UsageReader(PrometheusClient prometheus)
         return ranges;
     }
 
-    private async Task<IReadOnlyList<PromSample>> QueryTwiceAsync(string query, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Every host with a daemon start time in the window, and those whose daemon ran through it: the same start time
+    /// at the window's start, at its end, and as the latest in it. Null where any of it cannot be read, or no host
+    /// keeps a start time: then every host is read range by range.
+    /// </summary>
+    private async Task<Hosts?> CensusAsync(UsageRequest request, IReadOnlyList<(DateTimeOffset End, TimeSpan Length)> ranges, Action step, CancellationToken ct)
     {
         try
         {
-            return await prometheus.QueryAsync(query, at, ct);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            // One retry: a fleet's Prometheus under load times out now and then, and a range is worth a second try.
-            return await prometheus.QueryAsync(query, at, ct);
-        }
-    }
-
-    private static void CheckHosts(IReadOnlyList<PromSample> samples, TimeSpan range, string what, SortedDictionary<string, string> badHosts)
-    {
-        var limit = (range.TotalSeconds * Slack) + 120;
-        foreach (var gpu in samples.GroupBy(s => (Instance: s.Label("instance"), Uuid: s.Label("uuid"))))
-        {
-            var sum = gpu.Sum(s => s.Value);
-            if (!double.IsFinite(sum) || gpu.Any(s => s.Value < 0))
+            var latest = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (end, length) in ranges)
             {
-                badHosts.TryAdd(gpu.Key.Instance, $"GPU {gpu.Key.Uuid}: {what} increase is {sum}, not a number of seconds");
-            }
-            else if (sum > limit)
-            {
-                badHosts.TryAdd(gpu.Key.Instance, $"GPU {gpu.Key.Uuid}: {sum / 3600:F2} GPU-hours {what} in a range of {range.TotalHours:F2} h");
-            }
-        }
-    }
+                foreach (var (host, start) in await PerHostAsync(UsageQueries.Hosts(length), end, ct))
+                {
+                    latest[host] = Math.Max(start, latest.GetValueOrDefault(host, double.MinValue));
+                }
 
-    /// <summary>Each (host, GPU, tenant)'s namespaces with their share of its sampled SM time; shares add up to 1.</summary>
-    private static Dictionary<(string Instance, string Uuid, string Tenant), List<(string Namespace, double Share)>> Weights(IReadOnlyList<PromSample> samples)
-    {
-        var weights = new Dictionary<(string, string, string), List<(string Namespace, double Share)>>();
-        foreach (var tenant in samples.Where(s => double.IsFinite(s.Value) && s.Value > 0).GroupBy(s => (s.Label("instance"), s.Label("uuid"), s.Label("tenant"))))
+                step();
+            }
+
+            var atStart = await PerHostAsync(UsageQueries.StartTimeAt(), request.From, ct);
+            var atEnd = await PerHostAsync(UsageQueries.StartTimeAt(), request.Until, ct);
+            var steady = latest.Where(h => atStart.TryGetValue(h.Key, out var s) && atEnd.TryGetValue(h.Key, out var e) && s == e && h.Value == e)
+                .Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
+            return latest.Count == 0 ? null : new Hosts([.. latest.Keys.Concat(atStart.Keys).Concat(atEnd.Keys)], steady);
+        }
+        catch (Exception ex) when (Failed(ex, ct))
         {
-            var sum = tenant.Sum(s => s.Value);
-            weights[tenant.Key] = [.. tenant.Select(s => (s.Label("namespace"), s.Value / sum))];
+            return null;
         }
-
-        return weights;
     }
 
     /// <summary>
-    /// Adds a range's increases. With namespace weights, each (host, GPU, tenant)'s increase is split among its
-    /// namespaces; one no pod sample accounts for goes to the empty namespace rather than being guessed.
+    /// Adds the steady hosts' counters, end less start. A host with a series at the start but not at the end, or one
+    /// that went down (a reset no restart explains), is no longer steady: it is read range by range instead. Hosts
+    /// the counters show but the census did not (no start time kept) are added to those read range by range.
+    /// False where the counters at the ends cannot be read: then every host is read range by range.
     /// </summary>
-    private static void Add(Dictionary<UsageKey, (double Used, double Reserved)> totals, IReadOnlyList<PromSample> samples, bool reserved,
-        Dictionary<(string Instance, string Uuid, string Tenant), List<(string Namespace, double Share)>>? weights)
+    private async Task<bool> AddSteadyHostsAsync(UsageRequest request, Hosts hosts, UsageTotals totals, CancellationToken ct)
     {
-        foreach (var s in samples)
+        try
         {
-            var (instance, uuid, tenant) = (s.Label("instance"), s.Label("uuid"), s.Label("tenant"));
-            List<(string Namespace, double Share)> shares = weights is not null && weights.TryGetValue((instance, uuid, tenant), out var w) ? w : [("", 1)];
-            foreach (var (ns, share) in shares)
+            Func<string, bool> all = _ => true;
+            var usedStart = SeriesAsync(UsageQueries.ValueAt(UsageQueries.Used), request.From, all, ct);
+            var reservedStart = SeriesAsync(UsageQueries.ValueAt(UsageQueries.Reserved), request.From, all, ct);
+            var (usedFrom, reservedFrom) = (await usedStart, await reservedStart);
+            var usedEnd = SeriesAsync(UsageQueries.ValueAt(UsageQueries.Used), request.Until, all, ct);
+            var reservedEnd = SeriesAsync(UsageQueries.ValueAt(UsageQueries.Reserved), request.Until, all, ct);
+            var (usedUntil, reservedUntil) = (await usedEnd, await reservedEnd);
+            foreach (var series in usedFrom.Keys.Concat(usedUntil.Keys).Concat(reservedFrom.Keys).Concat(reservedUntil.Keys))
             {
-                var key = new UsageKey(instance, uuid, tenant, s.Label("gpu_model"), ns);
-                var current = totals.GetValueOrDefault(key);
-                totals[key] = reserved ? (current.Used, current.Reserved + (s.Value * share)) : (current.Used + (s.Value * share), current.Reserved);
+                hosts.Seen.Add(series.Instance);
             }
+
+            var used = Growth(usedFrom, usedUntil, hosts.Steady);
+            var reserved = Growth(reservedFrom, reservedUntil, hosts.Steady);
+            totals.Add(Only(used, hosts.Steady), Only(reserved, hosts.Steady), (request.Until - request.From + UsageQueries.Lookback).TotalSeconds);
+            return true;
+        }
+        catch (Exception ex) when (Failed(ex, ct))
+        {
+            return false;
         }
     }
 
-    /// <summary>Where a counted figure belongs: host, GPU, tenant, GPU model, and namespace (empty unless split by it).</summary>
-    private readonly record struct UsageKey(string Instance, string Uuid, string Tenant, string Model, string Namespace);
-
-    private static UsageRow Row(string key, IReadOnlyList<(string Model, double Used, double Reserved)> parts, PriceListOptions? prices)
+    /// <summary>Each steady host's series, end less start; a host whose series went down or went away is taken out of <paramref name="steady"/>.</summary>
+    private static Dictionary<UsageSeries, double> Growth(Dictionary<UsageSeries, double> start, Dictionary<UsageSeries, double> end, HashSet<string> steady)
     {
-        var used = parts.Sum(p => p.Used) / 3600;
-        var reserved = parts.Sum(p => p.Reserved) / 3600;
-        double? usedCost = null, reservedCost = null;
-        var unpriced = new SortedSet<string>(StringComparer.Ordinal);
-        if (prices is not null)
+        var growth = new Dictionary<UsageSeries, double>();
+        foreach (var (series, last) in end.Where(s => steady.Contains(s.Key.Instance)))
         {
-            usedCost = 0;
-            reservedCost = 0;
-            foreach (var (model, u, r) in parts)
+            var first = start.GetValueOrDefault(series);
+            if (last < first)
             {
-                if (prices.Prices.TryGetValue(model, out var price))
-                {
-                    usedCost += u / 3600 * price;
-                    reservedCost += r / 3600 * price;
-                }
-                else
-                {
-                    unpriced.Add(model);
-                }
+                steady.Remove(series.Instance);
             }
+
+            growth[series] = last - first;
         }
 
-        return new UsageRow(key, used, reserved, reserved > 0 ? used / reserved : null, usedCost, reservedCost, [.. unpriced]);
+        foreach (var series in start.Keys.Where(s => steady.Contains(s.Instance) && !end.ContainsKey(s)))
+        {
+            steady.Remove(series.Instance);
+        }
+
+        return growth;
     }
+
+    private static Dictionary<UsageSeries, double> Only(Dictionary<UsageSeries, double> values, HashSet<string> hosts) =>
+        values.Where(v => hosts.Contains(v.Key.Instance)).ToDictionary();
+
+    /// <summary>A query's samples summed per counter series, of the hosts <paramref name="include"/> keeps; the query is tried twice.</summary>
+    private Task<Dictionary<UsageSeries, double>> SeriesAsync(string query, DateTimeOffset at, Func<string, bool> include, CancellationToken ct) =>
+        TwiceAsync(async () =>
+        {
+            var values = new Dictionary<UsageSeries, double>();
+            await prometheus.QueryEachAsync(query, at, (labels, value) =>
+            {
+                var series = UsageSeries.Of(labels);
+                if (include(series.Instance))
+                {
+                    values[series] = values.GetValueOrDefault(series) + value;
+                }
+            }, ct);
+            return values;
+        }, ct);
+
+    /// <summary>A query's samples summed per key; the query is tried twice.</summary>
+    private Task<Dictionary<TKey, double>> SumAsync<TKey>(string query, DateTimeOffset at, Func<IReadOnlyDictionary<string, string>, TKey> key, CancellationToken ct)
+        where TKey : notnull =>
+        TwiceAsync(async () =>
+        {
+            var values = new Dictionary<TKey, double>();
+            await prometheus.QueryEachAsync(query, at, (labels, value) =>
+            {
+                var k = key(labels);
+                values[k] = values.GetValueOrDefault(k) + value;
+            }, ct);
+            return values;
+        }, ct);
+
+    /// <summary>A per-host query's values, the largest where a host has several series; the query is tried twice.</summary>
+    private Task<Dictionary<string, double>> PerHostAsync(string query, DateTimeOffset at, CancellationToken ct) =>
+        TwiceAsync(async () =>
+        {
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            await prometheus.QueryEachAsync(query, at, (labels, value) =>
+            {
+                var host = UsageSeries.Label(labels, "instance");
+                values[host] = Math.Max(value, values.GetValueOrDefault(host, double.MinValue));
+            }, ct);
+            return values;
+        }, ct);
+
+    /// <summary>Runs an attempt, and once more if the connection failed or timed out: a fleet's Prometheus under load times out now and then.</summary>
+    private static async Task<T> TwiceAsync<T>(Func<Task<T>> attempt, CancellationToken ct)
+    {
+        try
+        {
+            return await attempt();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            // Each attempt adds up its own samples, so what the first one read before it failed is dropped with it.
+            return await attempt();
+        }
+    }
+
+    private static bool Failed(Exception ex, CancellationToken ct) =>
+        ex is HttpRequestException or TaskCanceledException or PrometheusQueryException or System.Text.Json.JsonException or InvalidOperationException
+        && !ct.IsCancellationRequested;
+
+    /// <summary>The hosts of the window (census, start times, counters), and those whose daemon ran through it.</summary>
+    private sealed record Hosts(HashSet<string> Seen, HashSet<string> Steady);
 }
