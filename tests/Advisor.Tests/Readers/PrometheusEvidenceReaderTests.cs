@@ -70,6 +70,29 @@ public sealed class PrometheusEvidenceReaderTests
         Assert.Equal(JsonSerializer.Serialize(all), JsonSerializer.Serialize(one));
     }
 
+    [Fact]
+    public async Task ReadHostsAsync_BatchesOfHosts_YieldsEachBatchsHostsBeforeTheNextBatchIsQueried()
+    {
+        var prometheus = new RecordingPrometheus(Now, Fleet);
+        using var http = new HttpClient(prometheus);
+        var reader = new PrometheusEvidenceReader(new PrometheusClient(http, new Uri("http://prometheus.test/")), new FixedTime(Now), hostDaysPerQuery: 15);
+
+        // 15 host-days over 3 days: 5 hosts a batch; the 8 hosts seen in 3 days make two batches.
+        var seen = new List<string>();
+        await foreach (var host in reader.ReadHostsAsync(TimeSpan.FromDays(3), Now, CancellationToken.None))
+        {
+            seen.Add(host.Host);
+            // Only the batches that hold a host yielded so far have been read: the caller can write and drop each
+            // host while later batches are still in Prometheus.
+            var queried = prometheus.Answers.Where(a => a.Query.Contains("gpuqos_tenant_sm_share_ratio", StringComparison.Ordinal)).SelectMany(a => a.Hosts).ToHashSet(StringComparer.Ordinal);
+            Assert.Equal(seen.Count <= 5 ? 5 : 8, queried.Count);
+            Assert.Contains(host.Host, queried);
+        }
+
+        Assert.Equal(8, seen.Count);
+        Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
+    }
+
     [Theory]
     [InlineData(7, 1000, 142)]
     [InlineData(1, 1000, 1000)]
