@@ -66,17 +66,14 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
         var shards = instances.Chunk(HostShards.HostsPerQuery(window, hostDaysPerQuery)).Select(hosts => (Hosts: hosts, Matcher: HostShards.Matcher(hosts))).ToList();
 
         // Each shard says when its own tenant data starts; the fleet's starts at the earliest, and every host's
-        // evidence is read against it, so it comes first.
-        var first = double.NaN;
-        foreach (var shard in shards)
+        // evidence is read against it, so it comes first. The first hour of the window is asked first: data there
+        // answers for the whole window, which is then never evaluated (EvidenceQueries.CoverageHead).
+        var first = window > Q.CoverageHeadSpan && window.Ticks % TimeSpan.TicksPerSecond == 0
+            ? await FirstTenantDataAsync(Q.CoverageHead, PromDuration(window - Q.CoverageHeadSpan), shards.Select(s => s.Matcher), at, ct)
+            : double.NaN;
+        if (double.IsNaN(first))
         {
-            foreach (var s in await prometheus.QueryAsync(Q.For(Q.Coverage, range, shard.Matcher), at, ct))
-            {
-                if (double.IsFinite(s.Value) && (double.IsNaN(first) || s.Value < first))
-                {
-                    first = s.Value;
-                }
-            }
+            first = await FirstTenantDataAsync(Q.Coverage, range, shards.Select(s => s.Matcher), at, ct);
         }
 
         var coverage = double.IsFinite(first)
@@ -112,6 +109,24 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
         }
 
         _byInstance.Clear();
+    }
+
+    /// <summary>The earliest of the shards' answers to a coverage query (a Unix time in seconds), or NaN where none has tenant data.</summary>
+    private async Task<double> FirstTenantDataAsync(string query, string range, IEnumerable<string> matchers, DateTimeOffset at, CancellationToken ct)
+    {
+        var first = double.NaN;
+        foreach (var matcher in matchers)
+        {
+            foreach (var s in await prometheus.QueryAsync(Q.For(query, range, matcher), at, ct))
+            {
+                if (double.IsFinite(s.Value) && (double.IsNaN(first) || s.Value < first))
+                {
+                    first = s.Value;
+                }
+            }
+        }
+
+        return first;
     }
 
     /// <summary>

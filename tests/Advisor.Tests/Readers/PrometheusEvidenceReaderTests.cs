@@ -58,6 +58,25 @@ public sealed class PrometheusEvidenceReaderTests
             // Tenant data starts at the earliest of all batches' (1 h + 1 min per host index): host 16's, in the last batch.
             Assert.Equal(TimeSpan.FromSeconds(3600 + (60 * 16)), host.Window);
         }
+
+        // No tenant data in the window's first hour: each batch's coverage asked for that hour, then for the window.
+        var coverage = batched.Where(a => a.Query.Contains("timestamp(count(", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, coverage.Count(a => a.Query.EndsWith("[1h:1m] offset 167h)", StringComparison.Ordinal)));
+        Assert.Equal(4, coverage.Count(a => a.Query.EndsWith("[7d:1m])", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ReadAsync_TenantDataInTheWindowsFirstHour_AsksThatHourAlone()
+    {
+        var prometheus = new RecordingPrometheus(Now, Fleet);
+
+        // 90 minutes: host 0 alone was seen, and its tenant data starts 1 h ago, in the window's first hour
+        // (90 to 30 minutes ago).
+        var host = Assert.Single(await Read(prometheus, TimeSpan.FromMinutes(90), hostDaysPerQuery: 35));
+
+        Assert.Equal(TimeSpan.FromHours(1), host.Window);
+        var coverage = Assert.Single(prometheus.Answers, a => a.Query.Contains("timestamp(count(", StringComparison.Ordinal));
+        Assert.EndsWith("[1h:1m] offset 1800s)", coverage.Query, StringComparison.Ordinal);
     }
 
     [Fact]
