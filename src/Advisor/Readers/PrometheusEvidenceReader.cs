@@ -82,33 +82,58 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
         var effective = coverage > TimeSpan.Zero && coverage < window ? coverage : window;
 
         // Shard by shard: a shard's results become its hosts' evidence, each host handed on before the next is built,
-        // and the answers are dropped before the next shard is read, so the reader holds one shard's samples, not the
-        // fleet's (1.3 GiB at 1,000 hosts x 7 days when it held all).
+        // and the answers are dropped once its hosts are, so the reader holds a shard's samples (and the next one's,
+        // read ahead), not the fleet's (1.3 GiB at 1,000 hosts x 7 days when it held all).
         string[] queries =
         [
             Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
             Q.GpuP50, Q.GpuP95, Q.GpuP99, Q.GpuMax, Q.GpuSamples, Q.Objectives, Q.Breaches, Q.BreachSeconds, Q.PolicyOwners, Q.Throttling,
             Q.Slowdown, Q.ProbesPassed, Q.CovertChannel, .. Q.Processes.All, .. Q.Partitions.All,
         ];
-        foreach (var shard in shards)
+        // The next shard's queries run while this shard's hosts are advised and written: Prometheus evaluates while
+        // the caller works, and the reader holds at most two shards' answers.
+        using var ahead = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<IReadOnlyList<PromSample>[]>? next = AnswersAsync(queries, range, shards[0].Matcher, at, ahead.Token);
+        try
         {
-            _byInstance.Clear();
-            _byInstance[Q.Gpus] = gpus;
-            var answers = new IReadOnlyList<PromSample>[queries.Length];
-            await Parallel.ForEachAsync(Enumerable.Range(0, queries.Length), new ParallelOptions { MaxDegreeOfParallelism = QueriesInFlight, CancellationToken = ct },
-                async (i, token) => answers[i] = await prometheus.QueryAsync(Q.For(queries[i], range, shard.Matcher), at, token));
-            for (var i = 0; i < queries.Length; i++)
+            for (var k = 0; k < shards.Count; k++)
             {
-                _byInstance[queries[i]] = answers[i].ToLookup(s => s.Label("instance"), StringComparer.Ordinal);
-            }
+                var answers = await next!;
+                next = k + 1 < shards.Count ? AnswersAsync(queries, range, shards[k + 1].Matcher, at, ahead.Token) : null;
+                _byInstance.Clear();
+                _byInstance[Q.Gpus] = gpus;
+                for (var i = 0; i < queries.Length; i++)
+                {
+                    _byInstance[queries[i]] = answers[i].ToLookup(s => s.Label("instance"), StringComparer.Ordinal);
+                }
 
-            foreach (var instance in shard.Hosts)
-            {
-                yield return Host(instance, window, effective);
+                foreach (var instance in shards[k].Hosts)
+                {
+                    yield return Host(instance, window, effective);
+                }
             }
         }
+        finally
+        {
+            _byInstance.Clear();
+            if (next is not null)
+            {
+                // The caller stopped early (an error, or it had enough): the shard read ahead is not wanted, and
+                // neither is its failure.
+                await ahead.CancelAsync();
+                await Task.WhenAny(next);
+                _ = next.Exception;
+            }
+        }
+    }
 
-        _byInstance.Clear();
+    /// <summary>A shard's answers to every query, <see cref="QueriesInFlight"/> at a time, in the order of <paramref name="queries"/>.</summary>
+    private async Task<IReadOnlyList<PromSample>[]> AnswersAsync(string[] queries, string range, string matcher, DateTimeOffset at, CancellationToken ct)
+    {
+        var answers = new IReadOnlyList<PromSample>[queries.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, queries.Length), new ParallelOptions { MaxDegreeOfParallelism = QueriesInFlight, CancellationToken = ct },
+            async (i, token) => answers[i] = await prometheus.QueryAsync(Q.For(queries[i], range, matcher), at, token));
+        return answers;
     }
 
     /// <summary>The earliest of the shards' answers to a coverage query (a Unix time in seconds), or NaN where none has tenant data.</summary>
