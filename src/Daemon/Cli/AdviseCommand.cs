@@ -87,7 +87,7 @@ internal static class AdviseCommand
 
         var source = prometheus ?? url;
         var hosts = prometheus is not null
-            ? new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System, hostDaysPerQuery).ReadHostsAsync(window, end, ct)
+            ? FromPrometheusAsync(http, prometheus, hostDaysPerQuery, window, end, ct)
             : FromDaemonAsync(http, url, ct);
         var advisor = new SharingAdvisor(options);
         var tally = new FleetTally();
@@ -184,6 +184,16 @@ internal static class AdviseCommand
             {
                 await document.DisposeAsync();
             }
+        }
+    }
+
+    // The URL is made into a Uri when the first host is asked for, where a bad one is reported as a reading error.
+    private static async IAsyncEnumerable<AdvisorEvidence> FromPrometheusAsync(HttpClient http, string prometheus, double hostDaysPerQuery, TimeSpan window, DateTimeOffset end, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var reader = new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System, hostDaysPerQuery);
+        await foreach (var host in reader.ReadHostsAsync(window, end, ct))
+        {
+            yield return host;
         }
     }
 

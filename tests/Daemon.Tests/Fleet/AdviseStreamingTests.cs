@@ -83,6 +83,17 @@ public sealed partial class AdviseStreamingTests
         Assert.Equal(2, document.GetProperty("summary").GetProperty("gpus").GetInt32());
     }
 
+    [Fact]
+    public async Task AdvisePrometheus_MalformedUrl_ExitsTwoNamingIt()
+    {
+        // The reader is made when the first host is asked for; a bad URL is still a reading error, not a crash.
+        var (code, stdout, stderr) = await DaemonProcess.RunToEndAsync(["advise", "--prometheus", "not a url", "--since", "1d", "--json"], build: DaemonBuild.Jit);
+
+        Assert.Equal(2, code);
+        Assert.Contains("cannot read evidence from Prometheus at not a url", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+    }
+
     /// <summary>Each host: one time-sliced H100 with one tenant; every other series is absent (an empty vector).</summary>
     private static string Answer(string query, string? host)
     {
