@@ -17,37 +17,43 @@ public static class FleetSummarizer
     /// <summary>Below this isolation strength, SLA tenants sharing a GPU count as insufficiently isolated.</summary>
     public const double SufficientIsolation = 0.5;
 
+    /// <summary>The advice of every host with the fleet summary, for a caller that holds them all (see <see cref="FleetTally"/> for one that does not).</summary>
     public static FleetAdvice Summarize(IReadOnlyList<(AdvisorEvidence Evidence, HostAdvice Advice)> hosts)
     {
-        var freeable = new List<string>();
-        var weak = new List<string>();
+        ArgumentNullException.ThrowIfNull(hosts);
+        var tally = new FleetTally();
         foreach (var (evidence, advice) in hosts)
         {
-            freeable.AddRange(Freeable(evidence));
-            foreach (var gpu in advice.Gpus)
-            {
-                if (gpu.Recommended is not { } rec)
-                {
-                    continue;
-                }
-
-                var audit = evidence.Gpus.FirstOrDefault(g => g.Index == gpu.Gpu)?.Audit;
-                if (rec.IsolationNeed >= 1 && rec.Isolation < SufficientIsolation)
-                {
-                    weak.Add($"{advice.Host} GPU {gpu.Gpu}: SLA tenants share it under {rec.Candidate.Label} (isolation {rec.Isolation:0.0})");
-                }
-                else if (audit?.ProbesPassed == false && rec.IsCurrent)
-                {
-                    weak.Add($"{advice.Host} GPU {gpu.Gpu}: the isolation audit failed and the configuration stays");
-                }
-            }
+            tally.Add(evidence, advice);
         }
 
-        var all = hosts.SelectMany(h => h.Advice.Gpus).ToArray();
-        return new FleetAdvice([.. hosts.Select(h => h.Advice)], new FleetSummary(hosts.Count, all.Length, all.Count(g => g.Change), freeable, weak));
+        return new FleetAdvice([.. hosts.Select(h => h.Advice)], tally.Summary());
     }
 
-    private static IEnumerable<string> Freeable(AdvisorEvidence host)
+    /// <summary>The lines of <see cref="FleetSummary.InsufficientIsolation"/> for one host.</summary>
+    internal static IEnumerable<string> WeaklyIsolated(AdvisorEvidence evidence, HostAdvice advice)
+    {
+        foreach (var gpu in advice.Gpus)
+        {
+            if (gpu.Recommended is not { } rec)
+            {
+                continue;
+            }
+
+            var audit = evidence.Gpus.FirstOrDefault(g => g.Index == gpu.Gpu)?.Audit;
+            if (rec.IsolationNeed >= 1 && rec.Isolation < SufficientIsolation)
+            {
+                yield return $"{advice.Host} GPU {gpu.Gpu}: SLA tenants share it under {rec.Candidate.Label} (isolation {rec.Isolation:0.0})";
+            }
+            else if (audit?.ProbesPassed == false && rec.IsCurrent)
+            {
+                yield return $"{advice.Host} GPU {gpu.Gpu}: the isolation audit failed and the configuration stays";
+            }
+        }
+    }
+
+    /// <summary>The lines of <see cref="FleetSummary.Freeable"/> for one host.</summary>
+    internal static IEnumerable<string> Freeable(AdvisorEvidence host)
     {
         var load = host.Gpus.ToDictionary(g => g.Index, g => g.Tenants.Sum(t => t.Demand?.P95 ?? 0));
         var memory = host.Gpus.ToDictionary(g => g.Index, g => g.Tenants.Sum(t => t.MemoryPeakBytes));

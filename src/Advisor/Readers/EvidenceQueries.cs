@@ -81,6 +81,18 @@ public static class EvidenceQueries
     /// </summary>
     public const string Coverage = $"min_over_time(timestamp(count({TenantMemory}{Shard}))[{{0}}:1m])";
 
+    /// <summary>The span at the start of the window that <see cref="CoverageHead"/> looks at first.</summary>
+    public static readonly TimeSpan CoverageHeadSpan = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// <see cref="Coverage"/> over the first hour of the window alone (<c>{0}</c> is the window less that hour, as an
+    /// offset). A subquery's steps are aligned to multiples of its step whatever the offset, so these are the first 60
+    /// steps of <see cref="Coverage"/>: where they hold tenant data, their first is the window's, and the other 10,020
+    /// steps of a week need no evaluation. Where Prometheus holds data for the whole window, which is the usual case,
+    /// that is all: at 100 hosts x 7 days the whole window's subquery was 2.7 s of the advice's 6 s of evaluation.
+    /// </summary>
+    public const string CoverageHead = $"min_over_time(timestamp(count({TenantMemory}{Shard}))[1h:1m] offset {{0}})";
+
     /// <summary>Fills the window and the hosts' matcher (such as <c>instance=~"a|b"</c>) into a query.</summary>
     public static string For(string query, string window, string hosts) => string.Format(System.Globalization.CultureInfo.InvariantCulture, query, window, hosts);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Model.Devices;
 using Q = GpuQos.Advisor.Readers.EvidenceQueries;
@@ -34,25 +35,114 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
     /// <summary>Reads the window ending now.</summary>
     public Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, CancellationToken ct) => ReadAsync(window, time.GetUtcNow(), ct);
 
-    /// <summary>Reads the window ending at <paramref name="at"/>, so that two reads of the same data agree.</summary>
+    /// <summary>Reads the window ending at <paramref name="at"/>, so that two reads of the same data agree: every host's evidence at once.</summary>
     public async Task<IReadOnlyList<AdvisorEvidence>> ReadAsync(TimeSpan window, DateTimeOffset at, CancellationToken ct)
+    {
+        var result = new List<AdvisorEvidence>();
+        await foreach (var host in ReadHostsAsync(window, at, ct))
+        {
+            result.Add(host);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the window ending at <paramref name="at"/> and yields each host's evidence, sorted by instance, as soon as
+    /// its batch has been read. A caller that advises and writes each host before asking for the next holds one batch's
+    /// answers and one host's evidence, not the fleet's (at 1,000 hosts x 7 days the whole fleet's evidence, advice
+    /// and JSON document held about a GiB).
+    /// </summary>
+    public async IAsyncEnumerable<AdvisorEvidence> ReadHostsAsync(TimeSpan window, DateTimeOffset at, [EnumeratorCancellation] CancellationToken ct)
     {
         var range = PromDuration(window);
         var gpus = (await GpusAsync(window, at, ct)).ToLookup(s => s.Label("instance"), StringComparer.Ordinal);
         var instances = gpus.Select(g => g.Key).Order(StringComparer.Ordinal).ToArray();
         if (instances.Length == 0)
         {
-            return [];
+            yield break;
         }
 
         var shards = instances.Chunk(HostShards.HostsPerQuery(window, hostDaysPerQuery)).Select(hosts => (Hosts: hosts, Matcher: HostShards.Matcher(hosts))).ToList();
 
         // Each shard says when its own tenant data starts; the fleet's starts at the earliest, and every host's
-        // evidence is read against it, so it comes first.
-        var first = double.NaN;
-        foreach (var shard in shards)
+        // evidence is read against it, so it comes first. The first hour of the window is asked first: data there
+        // answers for the whole window, which is then never evaluated (EvidenceQueries.CoverageHead).
+        var first = window > Q.CoverageHeadSpan && window.Ticks % TimeSpan.TicksPerSecond == 0
+            ? await FirstTenantDataAsync(Q.CoverageHead, PromDuration(window - Q.CoverageHeadSpan), shards.Select(s => s.Matcher), at, ct)
+            : double.NaN;
+        if (double.IsNaN(first))
         {
-            foreach (var s in await prometheus.QueryAsync(Q.For(Q.Coverage, range, shard.Matcher), at, ct))
+            first = await FirstTenantDataAsync(Q.Coverage, range, shards.Select(s => s.Matcher), at, ct);
+        }
+
+        var coverage = double.IsFinite(first)
+            ? at - DateTimeOffset.FromUnixTimeMilliseconds((long)(first * 1000))
+            : TimeSpan.Zero;
+        var effective = coverage > TimeSpan.Zero && coverage < window ? coverage : window;
+
+        // Shard by shard: a shard's results become its hosts' evidence, each host handed on before the next is built,
+        // and the answers are dropped once its hosts are, so the reader holds a shard's samples (and the next one's,
+        // read ahead), not the fleet's (1.3 GiB at 1,000 hosts x 7 days when it held all).
+        string[] queries =
+        [
+            Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
+            Q.GpuP50, Q.GpuP95, Q.GpuP99, Q.GpuMax, Q.GpuSamples, Q.Objectives, Q.Breaches, Q.BreachSeconds, Q.PolicyOwners, Q.Throttling,
+            Q.Slowdown, Q.ProbesPassed, Q.CovertChannel, .. Q.Processes.All, .. Q.Partitions.All,
+        ];
+        // The next shard's queries run while this shard's hosts are advised and written: Prometheus evaluates while
+        // the caller works, and the reader holds at most two shards' answers.
+        using var ahead = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<IReadOnlyList<PromSample>[]>? next = AnswersAsync(queries, range, shards[0].Matcher, at, ahead.Token);
+        try
+        {
+            for (var k = 0; k < shards.Count; k++)
+            {
+                var answers = await next!;
+                next = k + 1 < shards.Count ? AnswersAsync(queries, range, shards[k + 1].Matcher, at, ahead.Token) : null;
+                _byInstance.Clear();
+                _byInstance[Q.Gpus] = gpus;
+                for (var i = 0; i < queries.Length; i++)
+                {
+                    _byInstance[queries[i]] = answers[i].ToLookup(s => s.Label("instance"), StringComparer.Ordinal);
+                }
+
+                foreach (var instance in shards[k].Hosts)
+                {
+                    yield return Host(instance, window, effective);
+                }
+            }
+        }
+        finally
+        {
+            _byInstance.Clear();
+            if (next is not null)
+            {
+                // The caller stopped early (an error, or it had enough): the shard read ahead is not wanted, and
+                // neither is its failure.
+                await ahead.CancelAsync();
+                await Task.WhenAny(next);
+                _ = next.Exception;
+            }
+        }
+    }
+
+    /// <summary>A shard's answers to every query, <see cref="QueriesInFlight"/> at a time, in the order of <paramref name="queries"/>.</summary>
+    private async Task<IReadOnlyList<PromSample>[]> AnswersAsync(string[] queries, string range, string matcher, DateTimeOffset at, CancellationToken ct)
+    {
+        var answers = new IReadOnlyList<PromSample>[queries.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, queries.Length), new ParallelOptions { MaxDegreeOfParallelism = QueriesInFlight, CancellationToken = ct },
+            async (i, token) => answers[i] = await prometheus.QueryAsync(Q.For(queries[i], range, matcher), at, token));
+        return answers;
+    }
+
+    /// <summary>The earliest of the shards' answers to a coverage query (a Unix time in seconds), or NaN where none has tenant data.</summary>
+    private async Task<double> FirstTenantDataAsync(string query, string range, IEnumerable<string> matchers, DateTimeOffset at, CancellationToken ct)
+    {
+        var first = double.NaN;
+        foreach (var matcher in matchers)
+        {
+            foreach (var s in await prometheus.QueryAsync(Q.For(query, range, matcher), at, ct))
             {
                 if (double.IsFinite(s.Value) && (double.IsNaN(first) || s.Value < first))
                 {
@@ -61,40 +151,7 @@ public sealed class PrometheusEvidenceReader(PrometheusClient prometheus, TimePr
             }
         }
 
-        var coverage = double.IsFinite(first)
-            ? at - DateTimeOffset.FromUnixTimeMilliseconds((long)(first * 1000))
-            : TimeSpan.Zero;
-        var effective = coverage > TimeSpan.Zero && coverage < window ? coverage : window;
-
-        // Shard by shard: a shard's results become its hosts' evidence and are dropped before the next is read, so
-        // the client holds one shard's samples, not the fleet's (1.3 GiB at 1,000 hosts x 7 days when it held all).
-        string[] queries =
-        [
-            Q.MigPartitions, Q.VgpuPolicies, Q.TenantP50, Q.TenantP95, Q.TenantP99, Q.TenantMax, Q.TenantSamples, Q.TenantMemoryPeak,
-            Q.GpuP50, Q.GpuP95, Q.GpuP99, Q.GpuMax, Q.GpuSamples, Q.Objectives, Q.Breaches, Q.BreachSeconds, Q.PolicyOwners, Q.Throttling,
-            Q.Slowdown, Q.ProbesPassed, Q.CovertChannel, .. Q.Processes.All, .. Q.Partitions.All,
-        ];
-        var result = new List<AdvisorEvidence>();
-        foreach (var shard in shards)
-        {
-            _byInstance.Clear();
-            _byInstance[Q.Gpus] = gpus;
-            var answers = new IReadOnlyList<PromSample>[queries.Length];
-            await Parallel.ForEachAsync(Enumerable.Range(0, queries.Length), new ParallelOptions { MaxDegreeOfParallelism = QueriesInFlight, CancellationToken = ct },
-                async (i, token) => answers[i] = await prometheus.QueryAsync(Q.For(queries[i], range, shard.Matcher), at, token));
-            for (var i = 0; i < queries.Length; i++)
-            {
-                _byInstance[queries[i]] = answers[i].ToLookup(s => s.Label("instance"), StringComparer.Ordinal);
-            }
-
-            foreach (var instance in shard.Hosts)
-            {
-                result.Add(Host(instance, window, effective));
-            }
-        }
-
-        _byInstance.Clear();
-        return result;
+        return first;
     }
 
     /// <summary>

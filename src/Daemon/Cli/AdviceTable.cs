@@ -4,48 +4,53 @@ using Spectre.Console;
 
 namespace GpuQos.Daemon.Cli;
 
-/// <summary>Renders advice as Spectre.Console tables: one summary per host, the figures per GPU, the fleet summary.</summary>
+/// <summary>
+/// Renders advice as Spectre.Console tables: one summary per host, the figures per GPU, the fleet summary. Each host
+/// is rendered as it is advised (<see cref="RenderHost"/>), the fleet at the end (<see cref="RenderFleet"/>), so that
+/// a fleet's advice is never held whole.
+/// </summary>
 internal static class AdviceTable
 {
-    public static void Render(IAnsiConsole console, FleetAdvice fleet, bool showFleet, IReadOnlyList<string> written)
+    /// <summary>One host's table, each GPU's figures, rejected candidates and gaps.</summary>
+    public static void RenderHost(IAnsiConsole console, HostAdvice host)
     {
-        foreach (var host in fleet.Hosts)
+        console.MarkupLine($"[bold]{Markup.Escape(host.Host)}[/] ({Markup.Escape(host.Source)}, evidence over {Markup.Escape(Span(host.Window))})");
+        var table = new Table().AddColumns("GPU", "Model", "Current → recommended", "Expected effect", "Confidence");
+        foreach (var gpu in host.Gpus)
         {
-            console.MarkupLine($"[bold]{Markup.Escape(host.Host)}[/] ({Markup.Escape(host.Source)}, evidence over {Markup.Escape(Span(host.Window))})");
-            var table = new Table().AddColumns("GPU", "Model", "Current → recommended", "Expected effect", "Confidence");
-            foreach (var gpu in host.Gpus)
+            var arrow = gpu.Recommended is null ? "[red]no advice[/]"
+                : gpu.Change ? $"{Markup.Escape(gpu.Current!.Candidate.Label)} → [bold green]{Markup.Escape(gpu.Recommended.Candidate.Label)}[/]"
+                : $"{Markup.Escape(gpu.Current!.Candidate.Label)} (keep)";
+            table.AddRow(gpu.Gpu.ToString(CultureInfo.InvariantCulture), Markup.Escape(gpu.Model), arrow,
+                Markup.Escape(gpu.Error ?? gpu.Effect), $"{gpu.ConfidenceLevel} ({gpu.Confidence:0.00})");
+        }
+
+        console.Write(table);
+        foreach (var gpu in host.Gpus.Where(g => g.Recommended is not null))
+        {
+            console.Write(Figures(gpu));
+            foreach (var r in gpu.Rejected)
             {
-                var arrow = gpu.Recommended is null ? "[red]no advice[/]"
-                    : gpu.Change ? $"{Markup.Escape(gpu.Current!.Candidate.Label)} → [bold green]{Markup.Escape(gpu.Recommended.Candidate.Label)}[/]"
-                    : $"{Markup.Escape(gpu.Current!.Candidate.Label)} (keep)";
-                table.AddRow(gpu.Gpu.ToString(CultureInfo.InvariantCulture), Markup.Escape(gpu.Model), arrow,
-                    Markup.Escape(gpu.Error ?? gpu.Effect), $"{gpu.ConfidenceLevel} ({gpu.Confidence:0.00})");
+                console.MarkupLine($"  [yellow]not {Markup.Escape(r.Label)}[/]: {Markup.Escape(r.Reason)}");
             }
 
-            console.Write(table);
-            foreach (var gpu in host.Gpus.Where(g => g.Recommended is not null))
+            foreach (var gap in gpu.Gaps)
             {
-                console.Write(Figures(gpu));
-                foreach (var r in gpu.Rejected)
-                {
-                    console.MarkupLine($"  [yellow]not {Markup.Escape(r.Label)}[/]: {Markup.Escape(r.Reason)}");
-                }
-
-                foreach (var gap in gpu.Gaps)
-                {
-                    console.MarkupLine($"  [grey]gap: {Markup.Escape(gap)}[/]");
-                }
-            }
-
-            foreach (var gap in host.Gaps)
-            {
-                console.MarkupLine($"[grey]gap: {Markup.Escape(gap)}[/]");
+                console.MarkupLine($"  [grey]gap: {Markup.Escape(gap)}[/]");
             }
         }
 
+        foreach (var gap in host.Gaps)
+        {
+            console.MarkupLine($"[grey]gap: {Markup.Escape(gap)}[/]");
+        }
+    }
+
+    /// <summary>The fleet summary (with <paramref name="showFleet"/>), the files written and the reminder that nothing was applied.</summary>
+    public static void RenderFleet(IAnsiConsole console, FleetSummary s, bool showFleet, IReadOnlyList<string> written)
+    {
         if (showFleet)
         {
-            var s = fleet.Summary;
             console.MarkupLine($"[bold]Fleet[/]: {s.Hosts} host(s), {s.Gpus} GPU(s), {s.ChangesAdvised} change(s) advised, {s.Freeable.Count} GPU(s) could be freed, {s.InsufficientIsolation.Count} with insufficient isolation for their SLAs");
             foreach (var line in s.Freeable)
             {

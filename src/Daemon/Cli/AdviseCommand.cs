@@ -1,5 +1,6 @@
 using GpuQos.Daemon.Http.Api;
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Evidence;
@@ -84,55 +85,122 @@ internal static class AdviseCommand
             return ExitCodes.Error;
         }
 
-        IReadOnlyList<AdvisorEvidence> evidence;
         var source = prometheus ?? url;
+        var hosts = prometheus is not null
+            ? FromPrometheusAsync(http, prometheus, hostDaysPerQuery, window, end, ct)
+            : FromDaemonAsync(http, url, ct);
+        var advisor = new SharingAdvisor(options);
+        var tally = new FleetTally();
+        var written = new List<string>();
+        ReportDirectory? directory = null;
+        AdviceJsonWriter? document = null;
+
+        // Each host is advised, written and let go before the next is read: a fleet's evidence, advice and document
+        // are never held whole (about a GiB at 1,000 hosts x 7 days when they were). Hosts without a GPU wait until
+        // one with a GPU shows that the source is a GpuQos one; with none, nothing is written. An error on the way
+        // leaves what was written so far (an incomplete JSON document) and exits 2.
+        var held = new List<HostAdvice>();
+        var anyGpu = false;
+        await using var evidence = hosts.GetAsyncEnumerator(ct);
         try
         {
-            evidence = prometheus is not null
-                ? await new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System, hostDaysPerQuery).ReadAsync(window, end, ct)
-                : [await http.GetFromJsonAsync(new Uri(BaseUri(url), "api/v1/advice/evidence"), ApiJsonContext.Api.AdvisorEvidence, ct)
-                    ?? throw new JsonException("empty answer")];
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException or JsonException or PrometheusQueryException or KeyNotFoundException)
-        {
-            await Console.Error.WriteLineAsync(prometheus is not null
-                ? $"gpuqos: cannot read evidence from Prometheus at {prometheus}: {ex.Message}"
-                : $"gpuqos: cannot read evidence from the daemon at {url}/api/v1/advice/evidence: {ex.Message}. Is the daemon running (gpuqos run), and is --url right? For a fleet, use --prometheus URL.");
-            return ExitCodes.Error;
-        }
-
-        if (evidence.Count == 0 || evidence.All(e => e.Gpus.Count == 0))
-        {
-            await Console.Error.WriteLineAsync($"gpuqos: {source} has no GpuQos GPUs in the window ({since}); is it scraping a gpuqos daemon?");
-            return ExitCodes.Error;
-        }
-
-        var advisor = new SharingAdvisor(options);
-        var fleet = FleetSummarizer.Summarize([.. evidence.Select(e => (e, advisor.Advise(e)))]);
-        IReadOnlyList<string> written = [];
-        if (output is not null)
-        {
-            try
+            while (true)
             {
-                written = WriteFiles(ReportDirectory.Open(output.FullName), AdviceFiles.Render(fleet.Hosts));
+                try
+                {
+                    if (!await evidence.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException or JsonException or PrometheusQueryException or KeyNotFoundException)
+                {
+                    await Console.Error.WriteLineAsync(prometheus is not null
+                        ? $"gpuqos: cannot read evidence from Prometheus at {prometheus}: {ex.Message}"
+                        : $"gpuqos: cannot read evidence from the daemon at {url}/api/v1/advice/evidence: {ex.Message}. Is the daemon running (gpuqos run), and is --url right? For a fleet, use --prometheus URL.");
+                    return ExitCodes.Error;
+                }
+
+                var advice = advisor.Advise(evidence.Current);
+                tally.Add(evidence.Current, advice);
+                held.Add(advice);
+                anyGpu |= evidence.Current.Gpus.Count > 0;
+                if (!anyGpu)
+                {
+                    continue;
+                }
+
+                foreach (var host in held)
+                {
+                    if (output is not null)
+                    {
+                        try
+                        {
+                            directory ??= ReportDirectory.Open(output.FullName);
+                            written.AddRange(WriteFiles(directory, AdviceFiles.Render([host])));
+                        }
+                        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+                        {
+                            await Console.Error.WriteLineAsync($"gpuqos: --out {output.FullName}: {ex.Message}");
+                            return ExitCodes.Error;
+                        }
+                    }
+
+                    if (json)
+                    {
+                        document ??= new AdviceJsonWriter(Console.OpenStandardOutput());
+                        await document.WriteHostAsync(host, ct);
+                    }
+                    else
+                    {
+                        AdviceTable.RenderHost(Spectre.Console.AnsiConsole.Console, host);
+                    }
+                }
+
+                held.Clear();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+
+            if (!anyGpu)
             {
-                await Console.Error.WriteLineAsync($"gpuqos: --out {output.FullName}: {ex.Message}");
+                await Console.Error.WriteLineAsync($"gpuqos: {source} has no GpuQos GPUs in the window ({since}); is it scraping a gpuqos daemon?");
                 return ExitCodes.Error;
             }
-        }
 
-        if (json)
-        {
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize(fleet, ApiJsonContext.Api.FleetAdvice));
-        }
-        else
-        {
-            AdviceTable.Render(Spectre.Console.AnsiConsole.Console, fleet, prometheus is not null, written);
-        }
+            var summary = tally.Summary();
+            if (document is not null)
+            {
+                await document.FinishAsync(summary, ct);
+            }
+            else
+            {
+                AdviceTable.RenderFleet(Spectre.Console.AnsiConsole.Console, summary, prometheus is not null, written);
+            }
 
-        return ExitCodes.Ok;
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            if (document is not null)
+            {
+                await document.DisposeAsync();
+            }
+        }
+    }
+
+    // The URL is made into a Uri when the first host is asked for, where a bad one is reported as a reading error.
+    private static async IAsyncEnumerable<AdvisorEvidence> FromPrometheusAsync(HttpClient http, string prometheus, double hostDaysPerQuery, TimeSpan window, DateTimeOffset end, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var reader = new PrometheusEvidenceReader(new PrometheusClient(http, BaseUri(prometheus)), TimeProvider.System, hostDaysPerQuery);
+        await foreach (var host in reader.ReadHostsAsync(window, end, ct))
+        {
+            yield return host;
+        }
+    }
+
+    private static async IAsyncEnumerable<AdvisorEvidence> FromDaemonAsync(HttpClient http, string url, [EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return await http.GetFromJsonAsync(new Uri(BaseUri(url), "api/v1/advice/evidence"), ApiJsonContext.Api.AdvisorEvidence, ct)
+            ?? throw new JsonException("empty answer");
     }
 
     private static List<string> WriteFiles(ReportDirectory directory, IReadOnlyList<AdviceFile> files)

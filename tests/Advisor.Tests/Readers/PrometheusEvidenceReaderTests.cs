@@ -58,6 +58,25 @@ public sealed class PrometheusEvidenceReaderTests
             // Tenant data starts at the earliest of all batches' (1 h + 1 min per host index): host 16's, in the last batch.
             Assert.Equal(TimeSpan.FromSeconds(3600 + (60 * 16)), host.Window);
         }
+
+        // No tenant data in the window's first hour: each batch's coverage asked for that hour, then for the window.
+        var coverage = batched.Where(a => a.Query.Contains("timestamp(count(", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, coverage.Count(a => a.Query.EndsWith("[1h:1m] offset 167h)", StringComparison.Ordinal)));
+        Assert.Equal(4, coverage.Count(a => a.Query.EndsWith("[7d:1m])", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ReadAsync_TenantDataInTheWindowsFirstHour_AsksThatHourAlone()
+    {
+        var prometheus = new RecordingPrometheus(Now, Fleet);
+
+        // 90 minutes: host 0 alone was seen, and its tenant data starts 1 h ago, in the window's first hour
+        // (90 to 30 minutes ago).
+        var host = Assert.Single(await Read(prometheus, TimeSpan.FromMinutes(90), hostDaysPerQuery: 35));
+
+        Assert.Equal(TimeSpan.FromHours(1), host.Window);
+        var coverage = Assert.Single(prometheus.Answers, a => a.Query.Contains("timestamp(count(", StringComparison.Ordinal));
+        Assert.EndsWith("[1h:1m] offset 1800s)", coverage.Query, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,6 +87,30 @@ public sealed class PrometheusEvidenceReaderTests
 
         Assert.Equal(8, all.Count);
         Assert.Equal(JsonSerializer.Serialize(all), JsonSerializer.Serialize(one));
+    }
+
+    [Fact]
+    public async Task ReadHostsAsync_BatchesOfHosts_YieldsEachBatchsHostsWithAtMostTheNextBatchRead()
+    {
+        var prometheus = new RecordingPrometheus(Now, Fleet);
+        using var http = new HttpClient(prometheus);
+        var reader = new PrometheusEvidenceReader(new PrometheusClient(http, new Uri("http://prometheus.test/")), new FixedTime(Now), hostDaysPerQuery: 6);
+
+        // 6 host-days over 3 days: 2 hosts a batch; the 8 hosts seen in 3 days make four batches.
+        var seen = new List<string>();
+        await foreach (var host in reader.ReadHostsAsync(TimeSpan.FromDays(3), Now, CancellationToken.None))
+        {
+            seen.Add(host.Host);
+            // The host's batch has been read, and perhaps the next (read ahead while the caller works), never more:
+            // the caller can write and drop each host while later batches are still in Prometheus.
+            var batch = (seen.Count + 1) / 2;
+            var queried = prometheus.Answers.Where(a => a.Query.Contains("gpuqos_tenant_sm_share_ratio", StringComparison.Ordinal)).SelectMany(a => a.Hosts).ToHashSet(StringComparer.Ordinal);
+            Assert.Contains(host.Host, queried);
+            Assert.InRange(queried.Count, 2 * batch, 2 * (batch + 1));
+        }
+
+        Assert.Equal(8, seen.Count);
+        Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
     }
 
     [Theory]

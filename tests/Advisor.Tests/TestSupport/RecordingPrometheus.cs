@@ -83,10 +83,18 @@ public sealed partial class RecordingPrometheus(DateTimeOffset now, IReadOnlyLis
             }
         }
 
-        // Host i's tenant data starts 1 h + i min ago: the hosts selected together start at the earliest of theirs.
-        if (query.Contains("timestamp(count(", StringComparison.Ordinal) && selected.Count > 0)
+        // Host i's tenant data starts 1 h + i min ago: the hosts selected together start at the earliest of theirs,
+        // which the coverage subquery finds where its range (less its offset) holds that start or data after it.
+        if (query.Contains("timestamp(count(", StringComparison.Ordinal) && selected.Count > 0
+            && CoverageRange().Match(query) is { Success: true } coverage)
         {
-            samples.Add((new(StringComparer.Ordinal), now.ToUnixTimeSeconds() - 3600 - 60 * selected.Max(IndexOf)));
+            var end = at - (coverage.Groups[2].Success ? Duration(coverage.Groups[2].Value) : TimeSpan.Zero);
+            var start = end - Duration(coverage.Groups[1].Value);
+            var first = Math.Max(now.ToUnixTimeSeconds() - 3600 - (60 * selected.Max(IndexOf)), start.ToUnixTimeSeconds());
+            if (first <= end.ToUnixTimeSeconds())
+            {
+                samples.Add((new(StringComparer.Ordinal), first));
+            }
         }
 
         var body = JsonSerializer.Serialize(new
@@ -115,6 +123,9 @@ public sealed partial class RecordingPrometheus(DateTimeOffset now, IReadOnlyLis
         'h' => TimeSpan.FromHours(int.Parse(text[..^1], CultureInfo.InvariantCulture)),
         _ => TimeSpan.FromSeconds(int.Parse(text[..^1], CultureInfo.InvariantCulture)),
     };
+
+    [GeneratedRegex(@"\[(\w+):1m\](?: offset (\w+))?")]
+    private static partial Regex CoverageRange();
 
     [GeneratedRegex("instance=~\"((?:[^\"\\\\]|\\\\.)*)\"")]
     private static partial Regex InstanceMatcher();
