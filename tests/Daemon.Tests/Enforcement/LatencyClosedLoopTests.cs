@@ -21,6 +21,9 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Set to 1 to run the policy in dry-run (the loop off): the test must then fail. It checks the test, not the daemon.</summary>
+    public const string LoopOff = "GPUQOS_LATENCY_LOOP_OFF";
+
     // About 1.5 minutes on a quiet machine: 41 s to measure the p99 alone and beside the burner, then the loop.
     // The waits below bound it on a loaded one; each asserts behaviour, not speed.
     [Fact]
@@ -59,7 +62,15 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
             var target = Math.Sqrt(alone * contended);
 
             var fixture = stub.Fixture(LatencyLoopHost.Fixture(service.Id, noisy.Pid));
-            var config = _dir.Write("gpuqos.yaml", LatencyLoopHost.Config(metrics, target, Path.Combine(_dir.Path, "journal.jsonl")));
+            var yaml = LatencyLoopHost.Config(metrics, target, Path.Combine(_dir.Path, "journal.jsonl"));
+            if (Environment.GetEnvironmentVariable(LoopOff) == "1")
+            {
+                // The check that this test can fail: the policy plans and journals, and throttles nothing.
+                yaml = yaml.Replace("    for: 1s\n", "    for: 1s\n    mode: dry-run\n", StringComparison.Ordinal);
+                Assert.Contains("mode: dry-run", yaml, StringComparison.Ordinal);
+            }
+
+            var config = _dir.Write("gpuqos.yaml", yaml);
             await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(fixture));
 
             // Brought under target + 10% and kept there for 10 s in a row, the burner held.
