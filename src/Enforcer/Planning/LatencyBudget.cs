@@ -5,18 +5,26 @@ namespace GpuQos.Enforcer.Planning;
 
 /// <summary>
 /// The least intervention that holds a latency (or throughput) objective: how much SM time the throttled
-/// neighbours may have together, moved by AIMD on the workload's own measurement. Latency is not linear in
-/// share (queueing makes it blow up as the service's share nears its load), so no model gives the budget;
-/// the loop finds it.
+/// neighbours may have together, moved on the workload's own measurement. Latency is not linear in share
+/// (queueing makes it blow up as the service's share nears its load), so no model gives the budget; the loop
+/// finds it.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Violated: the budget is cut multiplicatively, by the ratio of target to value (throughput: value to target)
-/// clamped to [<see cref="DeepestCut"/>, <see cref="ShallowestCut"/>], so a large violation is answered at once
-/// and a small one gently. Met with the policy's hysteresis to spare: the budget grows by
-/// <see cref="Step"/> of the GPU, handing capacity back until the neighbours no longer want more (the throttle
-/// goes slack and is lifted). Inside the hysteresis band, or unknown: it holds, which is what keeps a settled
-/// loop from oscillating beyond the band.
+/// Violated: the budget is cut multiplicatively, by the ratio of target to value raised to
+/// <see cref="CutGain"/> (throughput: value to target, a rate being near proportional to share), clamped to
+/// [<see cref="DeepestCut"/>, <see cref="ShallowestCut"/>]: a proportional step on the logarithm of latency. The gain is above 1 because a tail latency is flat in the
+/// neighbours' share far from the service's knee and steep near it; a cut by the bare ratio lands far above the
+/// knee and the loop then creeps down a window at a time.
+/// </para>
+/// <para>
+/// Met with the policy's hysteresis to spare: the budget grows, handing capacity back until the neighbours no
+/// longer want more (the throttle goes slack and is lifted). Below the budget last cut (the
+/// <see cref="Ceiling"/>, a level known to violate), it grows by a quarter of the way there, at least
+/// <see cref="FinestStep"/> and at most <see cref="Step"/>, so it approaches the knee from below and stops in the
+/// hysteresis band rather than stepping over a band that is narrow in share; past the ceiling, where the load
+/// must have fallen, by <see cref="Step"/>. Inside the hysteresis band, or unknown: it holds, which is what keeps
+/// a settled loop from oscillating beyond the band.
 /// </para>
 /// <para>
 /// The objective's value is taken over its window, so a change of budget shows in it only gradually. Each move
@@ -34,24 +42,33 @@ public sealed class LatencyBudget
     /// <summary>The smallest cut in one move.</summary>
     public const double ShallowestCut = 0.9;
 
+    /// <summary>The exponent on target ÷ value in a latency cut: the gain of the proportional step on log latency.</summary>
+    public const double CutGain = 3;
+
+    /// <summary>The least one give-back below the <see cref="Ceiling"/> hands back, as a share of the GPU.</summary>
+    public const double FinestStep = 0.01;
+
     private readonly TimeSpan _window;
     private DateTimeOffset? _lastMove;
     private DateTimeOffset? _lastCut;
 
     /// <summary>Creates the budget for an objective evaluated over <paramref name="window"/>.</summary>
     /// <param name="window">The objective's window.</param>
-    /// <param name="step">What one increase hands back, as a share of the GPU.</param>
+    /// <param name="step">What one increase hands back at most, as a share of the GPU.</param>
     public LatencyBudget(TimeSpan window, double step = 0.05)
     {
         _window = window;
-        Step = Math.Clamp(step, 0.001, 1);
+        Step = Math.Clamp(step, FinestStep, 1);
     }
 
-    /// <summary>What one increase hands back, as a share of the GPU.</summary>
+    /// <summary>What one increase hands back at most, as a share of the GPU.</summary>
     public double Step { get; }
 
     /// <summary>What the throttled neighbours may use together now; null before the first <see cref="Update"/>.</summary>
     public double? Budget { get; private set; }
+
+    /// <summary>The budget the last cut was made from, a level known to violate; null before the first cut.</summary>
+    public double? Ceiling { get; private set; }
 
     /// <summary>Feeds one cycle; returns the neighbours' budget.</summary>
     /// <param name="now">The cycle's time.</param>
@@ -67,16 +84,18 @@ public sealed class LatencyBudget
         {
             if (result.Violated && (_lastCut is not { } cut || now - cut >= _window))
             {
-                var ratio = result.Type == KnownPolicyTypes.Objectives.Throughput
+                // A rate is near proportional to the share the service gets, so its shortfall is cut by the bare ratio.
+                var factor = result.Type == KnownPolicyTypes.Objectives.Throughput
                     ? value / Math.Max(result.Target, 1e-12)
-                    : result.Target / Math.Max(value, 1e-12);
-                budget *= Math.Clamp(ratio, DeepestCut, ShallowestCut);
+                    : Math.Pow(result.Target / Math.Max(value, 1e-12), CutGain);
+                Ceiling = budget;
+                budget *= Math.Clamp(factor, DeepestCut, ShallowestCut);
                 _lastMove = now;
                 _lastCut = now;
             }
             else if (result.Clear && budget < available)
             {
-                budget = Math.Min(available, budget + Step);
+                budget = Math.Min(available, budget + GiveBack(budget));
                 _lastMove = now;
             }
         }
@@ -84,4 +103,9 @@ public sealed class LatencyBudget
         Budget = Math.Clamp(budget, 0, available);
         return Budget.Value;
     }
+
+    // Below the ceiling, a quarter of the way to it: the knee lies somewhere below, and a hysteresis band that is
+    // wide in latency is narrow in share there, so a full step would jump it and be cut again (a limit cycle).
+    private double GiveBack(double budget) =>
+        Ceiling is { } ceiling && budget < ceiling ? Math.Clamp((ceiling - budget) / 4, FinestStep, Step) : Step;
 }

@@ -21,18 +21,14 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Set to 1 to run the loop; see the skip reason for why CI does not yet.</summary>
-    public const string OptIn = "GPUQOS_LATENCY_LOOP";
+    /// <summary>Set to 1 to run the policy in dry-run (the loop off): the test must then fail. It checks the test, not the daemon.</summary>
+    public const string LoopOff = "GPUQOS_LATENCY_LOOP_OFF";
 
-    [SkippableFact]
+    // About 1.5 minutes on a quiet machine: 41 s to measure the p99 alone and beside the burner, then the loop.
+    // The waits below bound it on a loaded one; each asserts behaviour, not speed.
+    [Fact]
     public async Task Loop_BurnerThrottledUntilP99UnderTarget_GivenBackWhenLoadFalls_LiftedWhenItExits()
     {
-        // Passed on a quiet machine, but failed in a clean CI run: the p99 settled under target + 10% with the
-        // burner capped at 0.07-0.23, then at 5 requests/s (20 in the 4 s window, the minimum) the objective was
-        // mostly unknown and held, and one 259 ms outlier kept the p99 over the give-back band. Until the loop
-        // gives back reliably on a shared 2-core machine it is opt-in (docs/policies.md).
-        Skip.IfNot(Environment.GetEnvironmentVariable(OptIn) == "1", $"set {OptIn}=1 to run the real-process latency loop; it does not yet give capacity back reliably on a loaded 2-core machine");
-
         var port = DaemonProcess.FreePort();
         using var service = LatencyLoopHost.StartService(Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), port, burnMs: 8);
         using var noisy = Burner.Start(_dir.Path, "noisy");
@@ -66,12 +62,20 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
             var target = Math.Sqrt(alone * contended);
 
             var fixture = stub.Fixture(LatencyLoopHost.Fixture(service.Id, noisy.Pid));
-            var config = _dir.Write("gpuqos.yaml", LatencyLoopHost.Config(metrics, target, Path.Combine(_dir.Path, "journal.jsonl")));
+            var yaml = LatencyLoopHost.Config(metrics, target, Path.Combine(_dir.Path, "journal.jsonl"));
+            if (Environment.GetEnvironmentVariable(LoopOff) == "1")
+            {
+                // The check that this test can fail: the policy plans and journals, and throttles nothing.
+                yaml = yaml.Replace("    for: 1s\n", "    for: 1s\n    mode: dry-run\n", StringComparison.Ordinal);
+                Assert.Contains("mode: dry-run", yaml, StringComparison.Ordinal);
+            }
+
+            var config = _dir.Write("gpuqos.yaml", yaml);
             await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], NvmlStubBuild.Environment(fixture));
 
             // Brought under target + 10% and kept there for 10 s in a row, the burner held.
             var kept = 0;
-            var settled = await WaitForAsync(daemon, TimeSpan.FromSeconds(120), s =>
+            var settled = await WaitForAsync(daemon, TimeSpan.FromSeconds(90), s =>
             {
                 kept = P99(s) is { } p && p <= target * 1.1 && Cap(s) < 1 ? kept + 1 : 0;
                 return kept >= 10;
@@ -83,13 +87,13 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
             // The load falls: the burner's cap rises again (or the throttle is lifted).
             // 10 requests/s: 40 in the 4 s window, twice the minimum, so the objective stays known.
             load.Rate = 10;
-            Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(120), s => Cap(s) > heldCap + 0.1) is not null, "the burner's cap never rose when the load fell");
+            Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(60), s => Cap(s) > heldCap + 0.1) is not null, "the burner's cap never rose when the load fell");
 
             // Back to full load, then the burner exits: every action is lifted.
             load.Rate = 40;
             await Task.Delay(TimeSpan.FromSeconds(5));
             noisy.Dispose();
-            Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(90), s => (!Sla(s).TryGetProperty("actions", out var a) || a.GetString()!.Length == 0) && Sla(s).GetProperty("state").GetString() == "ok") is not null, "actions still in force after the burner exited");
+            Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(60), s => (!Sla(s).TryGetProperty("actions", out var a) || a.GetString()!.Length == 0) && Sla(s).GetProperty("state").GetString() == "ok") is not null, "actions still in force after the burner exited");
             Assert.Equal(0, await daemon.StopAsync());
         }
         finally
