@@ -56,7 +56,7 @@ public sealed class NativeAotTests : IDisposable
     }
 
     [Theory]
-    [InlineData(typeof(global::GpuQos.Daemon.Configuration.GpuQosOptions), 150)]
+    [InlineData(typeof(global::GpuQos.Daemon.Configuration.GpuQosOptions), 140)]
     [InlineData(typeof(global::GpuQos.Backends.Simulation.ScenarioOptions), 40)]
     public async Task Validate_DocumentSettingEveryKey_EveryKeyKnownAndTheSameErrorsAsUnderTheJit(Type root, int atLeast)
     {
