@@ -1,22 +1,19 @@
 using System.Collections;
-using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
+using GpuQos.Model.Configuration.Binding;
 
 namespace GpuQos.Model.Configuration;
 
 /// <summary>
 /// Whether two bound configuration sections hold the same settings, as a reload asks: compared member by member
-/// through every public property, so a setting added to an options class later is compared too without anyone
-/// listing it.
+/// through every bindable property, so a setting added to an options class later is compared too without anyone
+/// listing it. The properties are the binder's (<see cref="BindingRegistry"/>): the binding generator writes them for
+/// every type reachable from a call of <see cref="Same{TSection}"/> with a concrete type, as for the binder's calls.
 /// </summary>
 public static class SettingsEquality
 {
     /// <summary>True when every setting of <paramref name="a"/> equals the same setting of <paramref name="b"/>.</summary>
     public static bool Same<TSection>(TSection a, TSection b) => Equal(a, b);
 
-    // Options classes are read by reflection, as YamlBinder binds them: the published gpuqos keeps them whole
-    // (TrimmerRootAssembly in src/Daemon), and ConfigReloaderTests compare sections that differ in one setting.
-    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Options classes are rooted in the published binary; see the comment.")]
     private static bool Equal(object? a, object? b)
     {
         if (ReferenceEquals(a, b))
@@ -78,9 +75,9 @@ public static class SettingsEquality
             }
         }
 
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var property in BindingRegistry.Get<ObjectShape>(type).Properties)
         {
-            if (property.GetIndexParameters().Length == 0 && property.CanRead && !Equal(property.GetValue(a), property.GetValue(b)))
+            if (!Equal(property.Get(a), property.Get(b)))
             {
                 return false;
             }

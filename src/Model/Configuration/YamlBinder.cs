@@ -1,8 +1,8 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
+using GpuQos.Model.Configuration.Binding;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
@@ -16,16 +16,15 @@ namespace GpuQos.Model.Configuration;
 /// typo never silently falls back to a default. Properties are validated with DataAnnotations and
 /// <see cref="IValidatableObject"/>, recursively.
 /// </summary>
+/// <remarks>
+/// No reflection: what the binder knows of each type (its properties, keys, accessors, validation attributes, the
+/// collections it makes) is written at compile time by the binding generator (src/ConfigurationGenerator) for every
+/// type reachable from a <c>Load&lt;T&gt;</c> or <c>Bind&lt;T&gt;</c> call, and registered in
+/// <see cref="BindingRegistry"/>. So the published gpuqos is trimmed like any other code, and keeps exactly the
+/// options members the generated code names.
+/// </remarks>
 public static class YamlBinder
 {
-    // The binder reads options classes by reflection: their properties, attributes and parameterless constructors,
-    // and it makes List<T>, Dictionary<string, T> and arrays of their element types. The published gpuqos roots
-    // the project's assemblies (TrimmerRootAssembly in src/Daemon), so every options class keeps its members, and
-    // each collection type of an options property is instantiated by that property's initializer; reference-type
-    // elements share one compiled List<T>. tests/Daemon.Tests/Aot loads every configuration kind with the
-    // published binary.
-    private const string OptionsAreRooted = "Options classes are rooted in the published binary; see the comment on YamlBinder.";
-
     /// <summary>Binds and validates, throwing <see cref="ConfigException"/> with every error.</summary>
     public static T Load<T>(string yaml, string source)
         where T : class, new()
@@ -75,7 +74,7 @@ public static class YamlBinder
         return (result, errors);
     }
 
-    /// <summary>The YAML key a property is bound from.</summary>
+    /// <summary>The YAML key a property is bound from (what the generator writes into <see cref="BindableProperty.Key"/>).</summary>
     public static string KeyOf(PropertyInfo property)
     {
         var alias = property.GetCustomAttribute<YamlMemberAttribute>()?.Alias;
@@ -86,7 +85,6 @@ public static class YamlBinder
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionsAreRooted)]
     private static void Validate(object value, string path, List<ConfigError> errors, Dictionary<string, int> lines)
     {
         var type = value.GetType();
@@ -124,19 +122,15 @@ public static class YamlBinder
             return;
         }
 
-        var properties = BindableProperties(type);
+        var properties = BindingRegistry.Get<ObjectShape>(type).Properties;
         foreach (var property in properties)
         {
-            var propertyPath = Join(path, KeyOf(property));
-            var propertyValue = property.GetValue(value);
-            var results = new List<ValidationResult>();
-            var context = new ValidationContext(value) { MemberName = property.Name, DisplayName = KeyOf(property) };
-            if (!Validator.TryValidateProperty(propertyValue, context, results))
+            var propertyPath = Join(path, property.Key);
+            var propertyValue = property.Get(value);
+            var context = new ValidationContext(value, property.Key, null, null) { MemberName = property.Name };
+            foreach (var r in ValidateProperty(property, propertyValue, context))
             {
-                foreach (var r in results)
-                {
-                    errors.Add(new ConfigError(propertyPath, r.ErrorMessage ?? "invalid", LineOf(lines, propertyPath, path)));
-                }
+                errors.Add(new ConfigError(propertyPath, r.ErrorMessage ?? "invalid", LineOf(lines, propertyPath, path)));
             }
 
             if (propertyValue is not null)
@@ -147,7 +141,7 @@ public static class YamlBinder
 
         if (value is IValidatableObject validatable)
         {
-            foreach (var r in validatable.Validate(new ValidationContext(value)))
+            foreach (var r in validatable.Validate(new ValidationContext(value, type.Name, null, null)))
             {
                 var members = r.MemberNames.ToList();
                 if (members.Count == 0)
@@ -160,9 +154,28 @@ public static class YamlBinder
                 {
                     // Members may name a property (mapped to its key) or carry a sub-path such as "actions[1].type".
                     var property = properties.FirstOrDefault(p => p.Name == member);
-                    var memberPath = Join(path, property is null ? member : KeyOf(property));
+                    var memberPath = Join(path, property is null ? member : property.Key);
                     errors.Add(new ConfigError(memberPath, r.ErrorMessage ?? "invalid", LineOf(lines, memberPath, path)));
                 }
+            }
+        }
+    }
+
+    // As Validator.TryValidateProperty does it: [Required] first, and when it fails nothing else is reported.
+    private static IEnumerable<ValidationResult> ValidateProperty(BindableProperty property, object? value, ValidationContext context)
+    {
+        var required = property.Validators.OfType<RequiredAttribute>().FirstOrDefault();
+        if (required?.GetValidationResult(value, context) is { } missing && missing != ValidationResult.Success)
+        {
+            yield return missing;
+            yield break;
+        }
+
+        foreach (var validator in property.Validators)
+        {
+            if (validator is not RequiredAttribute && validator.GetValidationResult(value, context) is { } result && result != ValidationResult.Success)
+            {
+                yield return result;
             }
         }
     }
@@ -176,12 +189,6 @@ public static class YamlBinder
         return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal)
             || type == typeof(TimeSpan) || type == typeof(DateTimeOffset);
     }
-
-    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = OptionsAreRooted)]
-    internal static PropertyInfo[] BindableProperties(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.GetCustomAttribute<YamlIgnoreAttribute>() is null && p.GetIndexParameters().Length == 0)
-            .ToArray();
 
     private sealed class BindContext(List<ConfigError> errors, Dictionary<string, int> lines)
     {
@@ -200,19 +207,12 @@ public static class YamlBinder
                 return BindScalar(node, type, path);
             }
 
-            if (type.IsGenericType && type.GetGenericTypeDefinition() is var def
-                && (def == typeof(Dictionary<,>) || def == typeof(IReadOnlyDictionary<,>) || def == typeof(IDictionary<,>)))
+            return BindingRegistry.Get<BindableShape>(type) switch
             {
-                return BindDictionary(node, type.GetGenericArguments()[1], path);
-            }
-
-            var elementType = ElementType(type);
-            if (elementType is not null)
-            {
-                return BindList(node, type, elementType, path);
-            }
-
-            return BindObject(node, type, path);
+                DictionaryShape dictionary => BindDictionary(node, dictionary, path),
+                CollectionShape collection => BindList(node, collection, path),
+                var shape => BindObject(node, (ObjectShape)shape, path),
+            };
         }
 
         private object? BindScalar(YamlNode node, Type type, string path)
@@ -243,15 +243,16 @@ public static class YamlBinder
             }
             else if (type.IsEnum)
             {
+                var shape = BindingRegistry.Get<EnumShape>(type);
                 var normalized = Normalize(text);
-                var match = Enum.GetNames(type).FirstOrDefault(n => Normalize(n) == normalized);
-                if (match is null)
+                var match = shape.Names.Select((n, i) => (n, i)).FirstOrDefault(m => Normalize(m.n) == normalized);
+                if (match.n is null)
                 {
-                    errors.Add(new ConfigError(path, $"'{text}' is not one of: {string.Join(", ", Enum.GetNames(type).Select(Kebab))}", line));
+                    errors.Add(new ConfigError(path, $"'{text}' is not one of: {string.Join(", ", shape.Names.Select(Kebab))}", line));
                     return null;
                 }
 
-                value = Enum.Parse(type, match);
+                value = shape.Values[match.i];
             }
             else if (type == typeof(long) && ByteSizeProperty)
             {
@@ -282,8 +283,7 @@ public static class YamlBinder
         // Set while binding a property marked [ByteSize]; scalars are bound one at a time, so a flag suffices.
         private bool ByteSizeProperty { get; set; }
 
-        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = OptionsAreRooted)]
-        private object? BindDictionary(YamlNode node, Type valueType, string path)
+        private object? BindDictionary(YamlNode node, DictionaryShape shape, string path)
         {
             if (node is not YamlMappingNode mapping)
             {
@@ -291,7 +291,7 @@ public static class YamlBinder
                 return null;
             }
 
-            var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
+            var dictionary = shape.Create();
             foreach (var (keyNode, valueNode) in mapping.Children)
             {
                 if (keyNode is not YamlScalarNode { Value: { } key })
@@ -300,14 +300,13 @@ public static class YamlBinder
                     continue;
                 }
 
-                dictionary[key] = BindValue(valueNode, valueType, Join(path, key));
+                dictionary[key] = BindValue(valueNode, shape.ValueType, Join(path, key));
             }
 
             return dictionary;
         }
 
-        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = OptionsAreRooted)]
-        private object? BindList(YamlNode node, Type listType, Type elementType, string path)
+        private object? BindList(YamlNode node, CollectionShape shape, string path)
         {
             if (node is not YamlSequenceNode sequence)
             {
@@ -315,11 +314,11 @@ public static class YamlBinder
                 return null;
             }
 
-            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
+            var list = shape.CreateList();
             var i = 0;
             foreach (var child in sequence.Children)
             {
-                var item = BindValue(child, elementType, $"{path}[{i}]");
+                var item = BindValue(child, shape.ElementType, $"{path}[{i}]");
                 if (item is null)
                 {
                     if (IsEmpty(child))
@@ -335,28 +334,19 @@ public static class YamlBinder
                 i++;
             }
 
-            if (listType.IsArray)
-            {
-                var array = Array.CreateInstance(elementType, list.Count);
-                list.CopyTo(array, 0);
-                return array;
-            }
-
-            return list;
+            return shape.ToArray is { } toArray ? toArray(list) : list;
         }
 
-        [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = OptionsAreRooted)]
-        private object? BindObject(YamlNode node, Type type, string path)
+        private object? BindObject(YamlNode node, ObjectShape shape, string path)
         {
             if (node is not YamlMappingNode mapping)
             {
-                errors.Add(new ConfigError(path, $"expected a mapping with keys {string.Join(", ", BindableProperties(type).Select(KeyOf))}", (int)node.Start.Line));
+                errors.Add(new ConfigError(path, $"expected a mapping with keys {string.Join(", ", shape.Properties.Select(p => p.Key))}", (int)node.Start.Line));
                 return null;
             }
 
-            var instance = Activator.CreateInstance(type)
-                ?? throw new InvalidOperationException($"{type} needs a parameterless constructor to be bound");
-            var properties = BindableProperties(type).ToDictionary(KeyOf, StringComparer.Ordinal);
+            var instance = shape.Create();
+            var properties = shape.Properties.ToDictionary(p => p.Key, StringComparer.Ordinal);
             foreach (var (keyNode, valueNode) in mapping.Children)
             {
                 var key = (keyNode as YamlScalarNode)?.Value ?? "";
@@ -367,59 +357,31 @@ public static class YamlBinder
                     continue;
                 }
 
-                ByteSizeProperty = property.GetCustomAttribute<ByteSizeAttribute>() is not null;
-                var value = BindValue(valueNode, property.PropertyType, keyPath);
+                ByteSizeProperty = property.ByteSize;
+                var value = BindValue(valueNode, property.Type, keyPath);
                 ByteSizeProperty = false;
                 if (value is not null)
                 {
-                    property.SetValue(instance, value);
+                    property.Set(instance, value);
                 }
-                else if (IsEmpty(valueNode) && !AcceptsNull(property))
+                else if (IsEmpty(valueNode) && !property.AcceptsNull)
                 {
                     // `key:` with nothing after it. Collections stay empty; anything else needs a value.
-                    if (ElementType(property.PropertyType) is null && !IsDictionary(property.PropertyType))
+                    if (BindingRegistry.Find(property.Type) is not (CollectionShape or DictionaryShape))
                     {
                         errors.Add(new ConfigError(keyPath, "needs a value", (int)valueNode.Start.Line));
                     }
                 }
-                else if (AcceptsNull(property))
+                else if (property.AcceptsNull)
                 {
-                    property.SetValue(instance, null);
+                    property.Set(instance, null);
                 }
             }
 
             return instance;
         }
 
-        private static readonly NullabilityInfoContext Nullability = new();
-
         private static bool IsEmpty(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" };
-
-        private static bool AcceptsNull(PropertyInfo property) =>
-            Nullable.GetUnderlyingType(property.PropertyType) is not null
-            || (!property.PropertyType.IsValueType && Nullability.Create(property).WriteState == NullabilityState.Nullable);
-
-        private static bool IsDictionary(Type type) =>
-            type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Dictionary<,>) || type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) || type.GetGenericTypeDefinition() == typeof(IDictionary<,>));
-
-        private static Type? ElementType(Type type)
-        {
-            if (type.IsArray)
-            {
-                return type.GetElementType();
-            }
-
-            if (type.IsGenericType)
-            {
-                var def = type.GetGenericTypeDefinition();
-                if (def == typeof(List<>) || def == typeof(IReadOnlyList<>) || def == typeof(IList<>) || def == typeof(IEnumerable<>) || def == typeof(IReadOnlyCollection<>))
-                {
-                    return type.GetGenericArguments()[0];
-                }
-            }
-
-            return null;
-        }
 
         private static string Normalize(string text) => text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToUpperInvariant();
 

@@ -16,11 +16,15 @@ internal sealed class SourceProjects
     /// <summary>Every <c>src/*/*.csproj</c> of the repository.</summary>
     public static SourceProjects Load() => Load(RepoPaths.Combine("src"));
 
-    /// <summary>Every <c>*/*.csproj</c> below <paramref name="srcDirectory"/>.</summary>
+    /// <summary>
+    /// Every <c>*/*.csproj</c> below <paramref name="srcDirectory"/>, less compiler plug-ins (<c>IsRoslynComponent</c>,
+    /// the configuration binding generator): they run in the compiler, are in no assembly, and are no layer.
+    /// </summary>
     public static SourceProjects Load(string srcDirectory)
     {
         var projects = Directory.GetFiles(srcDirectory, "*.csproj", SearchOption.AllDirectories)
             .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(p => !File.ReadAllText(p).Contains("<IsRoslynComponent>true</IsRoslynComponent>", StringComparison.Ordinal))
             .Select(Read)
             .ToDictionary(p => p.Name, StringComparer.Ordinal);
         return new(projects);
