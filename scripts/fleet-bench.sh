@@ -2,7 +2,8 @@
 # Measures `gpuqos report usage` and `gpuqos advise --prometheus` against a generated fleet in a real Prometheus
 # (docs/performance.md, "Fleet"): wall time and peak RSS of every step, and per PromQL query its time and the
 # samples it touched (Prometheus's query log with per-query stats).
-#   scripts/fleet-bench.sh HOSTS DAYS WORKDIR [GPUQOS_DLL]
+#   scripts/fleet-bench.sh HOSTS DAYS WORKDIR [GPUQOS]
+# GPUQOS is gpuqos.dll (run with dotnet; the Debug build by default) or a published gpuqos executable.
 # FLEET_BENCH_REUSE=1 keeps WORKDIR's TSDB and ground truth from an earlier run and measures only the commands;
 # FLEET_BENCH_LOAD_ONLY=1 stops once the TSDB is built. FLEET_BENCH_SCRAPE sets the generated scrape interval in
 # seconds (default 60; 900 makes 1,000 hosts x 7 days about 100 M samples and 17 GB of OpenMetrics).
@@ -12,6 +13,7 @@ set -euo pipefail
 hosts=${1:?hosts}; days=${2:?days}; work=${3:?workdir}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dll=${4:-$root/src/Daemon/bin/Debug/net10.0/gpuqos.dll}
+if [[ $dll == *.dll ]]; then gpuqos=(dotnet "$dll"); else gpuqos=("$dll"); fi
 port=${FLEET_BENCH_PORT:-19392}
 scrape=${FLEET_BENCH_SCRAPE:-60}
 low=(nice -n 19 ionice -c3)
@@ -46,14 +48,14 @@ until=$(python3 -c "import json;print(json.load(open('$work/truth.json'))['until
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null && break; sleep 1; done
 since="${days}d"
 : > "$work/query.log"
-measure report-usage dotnet "$dll" report usage --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --format json --top 0
+measure report-usage "${gpuqos[@]}" report usage --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --format json --top 0
 cp "$work/query.log" "$work/report-usage.queries"; : > "$work/query.log"
-measure advise dotnet "$dll" advise --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --json
+measure advise "${gpuqos[@]}" advise --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --json
 cp "$work/query.log" "$work/advise.queries"; : > "$work/query.log"
 # The same share of the fleet per query as the default 1,000 host-days gives at 1,000 hosts x 7 days (142 hosts),
 # so that this fleet's per-query samples scale to that one's by days x hosts / batch.
 batch=$(python3 -c "print(round(1000 * $hosts * $days / 7000, 3))")
-measure advise-batched dotnet "$dll" advise --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --json --host-days-per-query "$batch"
+measure advise-batched "${gpuqos[@]}" advise --prometheus "http://127.0.0.1:$port" --since "$since" --until "$until" --json --host-days-per-query "$batch"
 cp "$work/query.log" "$work/advise-batched.queries"
 python3 -c "import json,sys;sys.exit(json.load(open(sys.argv[1]))['hosts'] != json.load(open(sys.argv[2]))['hosts'])" "$work/advise.out" "$work/advise-batched.out" \
   && echo "advise-batched (--host-days-per-query $batch): same advice as advise" || echo "advise-batched (--host-days-per-query $batch): ADVICE DIFFERS" >&2
