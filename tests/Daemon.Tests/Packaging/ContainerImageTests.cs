@@ -151,7 +151,8 @@ public sealed class ContainerImageTests(ImageContainer image) : IClassFixture<Im
                 scrapes++;
             }
 
-            Assert.InRange(scrapes, 5, 10);
+            // Ten one-second delays can end a few milliseconds short of 10 s, which leaves room for an eleventh scrape.
+            Assert.InRange(scrapes, 5, 11);
 
             // SIGTERM to the daemon itself (buildah would SIGKILL it): it reverts, stops and exits 0.
             // The first gpuqos below buildah (breadth first) is the daemon; probe workers, if any, are below it.
