@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace GpuQos.Advisor.Readers;
 
@@ -17,34 +16,10 @@ public sealed class PrometheusClient(HttpClient http, Uri baseUri)
     /// <summary>Runs <c>/api/v1/query</c> and returns the vector; a scalar comes back as one unlabelled sample.</summary>
     public async Task<IReadOnlyList<PromSample>> QueryAsync(string query, DateTimeOffset at, CancellationToken ct)
     {
-        using var form = new FormUrlEncodedContent(
-        [
-            new("query", query),
-            new("time", (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)),
-        ]);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, "api/v1/query")) { Content = form };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        // Parsed from the stream into pooled buffers that go back when the document is disposed: a fleet's answer
-        // is megabytes, and a copy of it per query left for the collector grew the resident set by hundreds of MiB.
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
-        var body = document.RootElement;
-        if (!response.IsSuccessStatusCode || body.GetProperty("status").GetString() != "success")
-        {
-            var error = body.TryGetProperty("error", out var e) ? e.GetString() : response.ReasonPhrase;
-            throw new PrometheusQueryException($"Prometheus rejected '{query}': {error}");
-        }
-
-        var data = body.GetProperty("data");
-        var result = data.GetProperty("result");
-        return data.GetProperty("resultType").GetString() switch
-        {
-            "vector" => [.. result.EnumerateArray().Select(s => new PromSample(
-                s.GetProperty("metric").EnumerateObject().ToDictionary(p => Shared(p.Name), p => Shared(p.Value.GetString() ?? ""), StringComparer.Ordinal),
-                Parse(s.GetProperty("value")[1].GetString())))],
-            "scalar" => [new PromSample(new Dictionary<string, string>(), Parse(result[1].GetString()))],
-            var other => throw new PrometheusQueryException($"'{query}' returned a {other}, not a vector"),
-        };
+        // The same streaming read as QueryEachAsync, each sample's labels copied since the reader reuses them.
+        var samples = new List<PromSample>();
+        await QueryEachAsync(query, at, (labels, value) => samples.Add(new PromSample(new Dictionary<string, string>(labels, StringComparer.Ordinal), value)), ct);
+        return samples;
     }
 
     /// <summary>
@@ -89,26 +64,4 @@ public sealed class PrometheusClient(HttpClient http, Uri baseUri)
             return made;
         }
     }
-
-    private string Shared(string text)
-    {
-        lock (_strings)
-        {
-            if (_strings.TryGetValue(text, out var shared))
-            {
-                return shared;
-            }
-
-            _strings[text] = text;
-            return text;
-        }
-    }
-
-    private static double Parse(string? text) => text switch
-    {
-        "NaN" => double.NaN,
-        "+Inf" => double.PositiveInfinity,
-        "-Inf" => double.NegativeInfinity,
-        _ => double.Parse(text ?? "NaN", NumberStyles.Float, CultureInfo.InvariantCulture),
-    };
 }
