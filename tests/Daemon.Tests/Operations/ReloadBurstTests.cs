@@ -109,9 +109,9 @@ public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelp
 
         var burst = clock.Elapsed;
 
-        // The burst really enforced: the floor throttled the neighbour, and reloads lifted throttles.
-        Assert.Contains(actions, a => a.GetProperty("action").GetString() == "throttle" && a.GetProperty("result").GetString() == "applied");
-        Assert.Contains(actions, a => a.GetProperty("result").GetString() == "reverted" && a.GetProperty("detail").GetString()!.Contains("configuration reload", StringComparison.Ordinal));
+        // The burst really enforced: the floor throttled the neighbour, and reloads lifted throttles. On failure the
+        // daemon's log comes with it: in the full CI suite this failed with one throttle and nothing after it.
+        Assert.True(BurstEnforced(actions), $"{rewrites} rewrites in {burst.TotalSeconds:0.0} s: the floor throttled and a reload lifted it? actions:\n{string.Join("\n", actions)}\ndaemon log:\n{daemon.Output}");
 
         // The last valid file, then an invalid one: the daemon ends on the valid one. The new tenants take over
         // from the cycle after the reload, so the test waits for them, then lets two more cycles pass.
