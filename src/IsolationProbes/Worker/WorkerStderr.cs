@@ -6,9 +6,13 @@ internal static class WorkerStderr
     /// <summary>Characters of the stderr's end that are kept.</summary>
     public const int TailLength = 600;
 
+    // How the runtime starts the report of a death: an exception nobody caught, a fatal error of the runtime itself
+    // (an allocation of its own failing under the capacity probe's address-space limit, say), or Environment.FailFast.
+    private static readonly string[] Headers = ["Unhandled exception.", "Fatal error.", "Process terminated."];
+
     /// <summary>
-    /// The end of <paramref name="stderr"/>, and, where the runtime reported an unhandled exception, its first line
-    /// before it: an exception's stack alone is longer than the tail, and without that line the reader is left with
+    /// The end of <paramref name="stderr"/>, and, where the runtime reported an unhandled exception or a fatal error,
+    /// that report's first line before it: an exception's stack alone is longer than the tail, and without that line the reader is left with
     /// frames and no exception type or message.
     /// </summary>
     public static string Summarize(string stderr)
@@ -20,7 +24,7 @@ internal static class WorkerStderr
         }
 
         var tail = text[^TailLength..];
-        var start = text.IndexOf("Unhandled exception.", StringComparison.Ordinal);
+        var start = Headers.Select(h => text.IndexOf(h, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
         if (start < 0 || start >= text.Length - TailLength)
         {
             return "…" + tail;

@@ -17,6 +17,20 @@ public sealed class WorkerStderrTests
         Assert.DoesNotContain("Frame0.", summary, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Fatal error. Failed to create RW mapping for RX memory.")]
+    [InlineData("Process terminated. Out of memory in the probe worker.")]
+    public void Summarize_RuntimeFatalErrorWithALongStack_KeepsItsFirstLineAndTheTail(string header)
+    {
+        var frames = string.Concat(Enumerable.Range(0, 40).Select(i => $"   at Frame{i}.MoveNext()\n"));
+        var stderr = header + "\n" + frames + "   at Program.<Main>(System.String[])\n";
+
+        var summary = WorkerStderr.Summarize(stderr);
+
+        Assert.StartsWith(header + " … ", summary, StringComparison.Ordinal);
+        Assert.EndsWith("at Program.<Main>(System.String[])", summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Summarize_ShortStderr_IsKeptWhole()
     {
