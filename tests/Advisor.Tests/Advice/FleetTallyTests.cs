@@ -6,8 +6,8 @@ using static GpuQos.Advisor.Tests.TestSupport.Synthetic;
 namespace GpuQos.Advisor.Tests.Advice;
 
 /// <summary>
-/// <c>advise --prometheus</c> adds hosts up one at a time and lets each go: the tally must end at the summary that
-/// <see cref="FleetSummarizer"/> gives for all the hosts held at once.
+/// <c>advise --prometheus</c> adds hosts up one at a time and lets each go: the tally must count the hosts, GPUs and
+/// changes, and list the freeable and weakly isolated GPUs, as the hosts themselves say.
 /// </summary>
 public sealed class FleetTallyTests
 {
@@ -31,13 +31,19 @@ public sealed class FleetTallyTests
             tally.Add(evidence, advice);
         }
 
-        var expected = FleetSummarizer.Summarize(hosts).Summary;
+        // Expected figures from the hosts themselves, not from FleetTally (which FleetSummarizer.Summarize uses too).
         var summary = tally.Summary();
         Assert.Equal(4, summary.Hosts);
-        Assert.Equal(expected.Gpus, summary.Gpus);
-        Assert.Equal(expected.ChangesAdvised, summary.ChangesAdvised);
-        Assert.Equal(expected.Freeable, summary.Freeable);
-        Assert.Equal(expected.InsufficientIsolation, summary.InsufficientIsolation);
+        Assert.Equal(hosts.Sum(h => h.Evidence.Gpus.Count), summary.Gpus);
+        Assert.Equal(hosts.SelectMany(h => h.Advice.Gpus).Count(g => g.Change), summary.ChangesAdvised);
+        Assert.All(summary.Freeable, l => Assert.StartsWith("free:9450 GPU ", l, StringComparison.Ordinal));
+        Assert.Contains(summary.Freeable, l => l.StartsWith("free:9450 GPU 2 (", StringComparison.Ordinal) && l.EndsWith("no tenant used it in the window", StringComparison.Ordinal));
+
+        // FleetSummarizer over the hosts held at once gives the same summary, and every host's advice in order.
+        var all = FleetSummarizer.Summarize(hosts);
+        Assert.Equal(summary.Freeable, all.Summary.Freeable);
+        Assert.Equal(summary.InsufficientIsolation, all.Summary.InsufficientIsolation);
+        Assert.Equal(hosts.Select(h => h.Advice), all.Hosts);
         // Both kinds of line, in the hosts' order: the comparison is not between two empty lists.
         Assert.Equal(2, summary.Freeable.Count);
         Assert.Equal(["weak:9450", "weak-2:9450"], summary.InsufficientIsolation.Select(l => l[..l.IndexOf(' ', StringComparison.Ordinal)]).Distinct());
