@@ -2,14 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Enforcer.Actuators;
-using GpuQos.Enforcer.Policies;
 using GpuQos.LatencyLoop;
 
 namespace GpuQos.Benchmarks;
 
 /// <summary>
 /// The CPU closed loop, measured (docs/performance.md): <c>latency-loop [--burn-ms 8] [--rate 40]
-/// [--settle 30] [--steady 60] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
+/// [--period 20] [--settle 30] [--steady 60] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
 /// repository root. The latency service and a CPU burner share CPU 0; the NVML stand-in reports both as one
 /// GPU's processes. In order: the service's p99 alone and beside the burner (the target is their geometric
 /// mean, as in <c>LatencyClosedLoopTests</c>); a sweep of fixed duty cycles on the burner, each giving the
@@ -23,6 +22,9 @@ internal static class LatencyLoopBench
         var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", "8"), CultureInfo.InvariantCulture);
         var rate = double.Parse(LoadTest.Arg(args, "--rate", "40"), CultureInfo.InvariantCulture);
         var settle = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--settle", "30"), CultureInfo.InvariantCulture));
+        // The throttle's SIGSTOP/SIGCONT period (ms), for the sweep and the daemon alike (enforcement.throttlePeriod):
+        // the loop's by default, `--period 100` for the daemon's default.
+        var period = TimeSpan.FromMilliseconds(double.Parse(LoadTest.Arg(args, "--period", LatencyLoopHost.ThrottlePeriod.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture));
         var steady = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--steady", "60"), CultureInfo.InvariantCulture));
         var duties = LoadTest.Arg(args, "--duties", "0.05,0.1,0.15,0.2,0.3,0.45,0.6,0.8").Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
         var stub = Path.GetFullPath(LoadTest.Arg(args, "--nvml-stub", Path.Combine("tests", "NvmlStub", "build")));
@@ -48,12 +50,12 @@ internal static class LatencyLoopBench
 
             load.Start();
             var target = await TargetAsync(latency, burner.Id);
-            var mostAllowed = await SweepAsync(latency, burner.Id, duties, target);
+            var mostAllowed = await SweepAsync(latency, burner.Id, duties, target, period);
 
             var fixture = Path.Combine(dir.FullName, "host.fixture");
             await File.WriteAllLinesAsync(fixture, LatencyLoopHost.Fixture(service.Id, burner.Id));
             var config = Path.Combine(dir.FullName, "gpuqos.yaml");
-            await File.WriteAllTextAsync(config, LatencyLoopHost.Config(metrics, target, Path.Combine(dir.FullName, "journal.jsonl")));
+            await File.WriteAllTextAsync(config, LatencyLoopHost.Config(metrics, target, Path.Combine(dir.FullName, "journal.jsonl"), period));
             LatencyLoopTrace on;
             await using (var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = stub, ["GPUQOS_NVML_STUB_FIXTURE"] = fixture }))
             {
@@ -105,9 +107,9 @@ internal static class LatencyLoopBench
     // Fixed duty cycles on the burner (the daemon's own SIGSTOP/SIGCONT throttler and period): each is given 3 s
     // to take hold, then its share and the p99 are measured over 8 s. The most the target allows is the largest
     // burner share measured with the p99 at or under the target.
-    private static async Task<double> SweepAsync(ServiceLatency latency, int burner, double[] duties, double target)
+    private static async Task<double> SweepAsync(ServiceLatency latency, int burner, double[] duties, double target, TimeSpan period)
     {
-        using var throttler = new DutyCycleThrottler(EnforcementOptionsDefaults.ThrottlePeriod, TimeProvider.System);
+        using var throttler = new DutyCycleThrottler(period, TimeProvider.System);
         var key = new ProcessKey(burner, ProcStat.Read(burner)!.Value.StartTime);
         var mostAllowed = 0.0;
         foreach (var duty in duties)
