@@ -41,5 +41,5 @@ internal sealed class SlaStateSection(SlaEnforcer enforcer) : IStateSection
     private static SlaRow Failed(PolicyFailure f) => new() { Policy = f.Policy, State = "failed", Error = f.Error };
 
     private static string Describe(ObjectiveResult r) =>
-        string.Create(CultureInfo.InvariantCulture, $"{r.Type} {(r.Value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "unknown")}/{r.Target:0.###}{(r.Violated ? " violated" : "")}");
+        string.Create(CultureInfo.InvariantCulture, $"{r.Type} {(r.Value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "unknown")}/{r.Target:0.###}{(r.Tail is { } t ? $" ({t})" : "")}{(r.Violated ? " violated" : "")}");
 }

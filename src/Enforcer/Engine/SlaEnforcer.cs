@@ -341,5 +341,5 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
     private EnforcementMode ModeOf(PolicyOptions policy) => policy.Mode ?? _options.Mode;
 
     private static string Describe(IReadOnlyList<ObjectiveResult> results) =>
-        string.Join("; ", results.Select(r => FormattableString.Invariant($"{r.Type} value {r.Value:0.###} target {r.Target:0.###}{(r.Violated ? " violated" : "")}")));
+        string.Join("; ", results.Select(r => FormattableString.Invariant($"{r.Type} value {r.Value:0.###} target {r.Target:0.###}{(r.Tail is { } t ? $" ({t})" : "")}{(r.Violated ? " violated" : "")}")));
 }

@@ -37,6 +37,15 @@ public sealed partial class ObjectiveOptions
     /// <summary>For <c>latency</c> from a scrape: the fewest requests in the window for the value to count; fewer leave the objective unknown.</summary>
     public int? MinSamples { get; init; }
 
+    /// <summary>
+    /// For a latency quantile from a scrape: how sure the window must be that more requests were over the target
+    /// than the quantile allows (1 in 100 for p99) before the objective counts as violated, in [0, 1); a
+    /// one-sided binomial test, 0.95 when absent. 0 takes the estimated quantile alone. With few requests in the
+    /// window the estimated quantile is in effect the slowest request, and this keeps one slow request from
+    /// cutting a neighbour.
+    /// </summary>
+    public double? Confidence { get; init; }
+
     /// <summary>The source, parsed; null when it is not valid (validation says why).</summary>
     public WorkloadSource? ParsedSource => WorkloadSource.TryParse(Source, out var s, out _) ? s : null;
 
@@ -59,7 +68,7 @@ public sealed partial class ObjectiveOptions
             {
                 (nameof(Source), Source is not null), (nameof(Metric), Metric is not null), (nameof(Selector), Selector.Count > 0),
                 (nameof(Quantile), Quantile is not null), (nameof(Latency), Latency is not null), (nameof(Rate), Rate is not null),
-                (nameof(MinSamples), MinSamples is not null),
+                (nameof(MinSamples), MinSamples is not null), (nameof(Confidence), Confidence is not null),
             })
             {
                 if (set)
@@ -96,7 +105,7 @@ public sealed partial class ObjectiveOptions
 
         if (source?.Kind == WorkloadSource.Prometheus)
         {
-            foreach (var (name, set) in new (string, bool)[] { (nameof(Metric), Metric is not null), (nameof(Quantile), Quantile is not null), (nameof(MinSamples), MinSamples is not null) })
+            foreach (var (name, set) in new (string, bool)[] { (nameof(Metric), Metric is not null), (nameof(Quantile), Quantile is not null), (nameof(MinSamples), MinSamples is not null), (nameof(Confidence), Confidence is not null) })
             {
                 if (set)
                 {
@@ -125,8 +134,18 @@ public sealed partial class ObjectiveOptions
             yield return new ValidationResult($"minSamples must be 1 or more, got {MinSamples}", [nameof(MinSamples)]);
         }
 
+        if (Confidence is { } c && !(c is >= 0 and < 1))
+        {
+            yield return new ValidationResult($"confidence must be at least 0 and below 1 (0.95 by default; 0 acts on the estimated quantile alone), got {c}", [nameof(Confidence)]);
+        }
+
         if (Type == KnownPolicyTypes.Objectives.Latency)
         {
+            if (Confidence is not null && Quantile is null && source?.Kind != WorkloadSource.Prometheus)
+            {
+                yield return new ValidationResult("confidence applies to a quantile: a mean of _sum/_count has no requests over the target to count", [nameof(Confidence)]);
+            }
+
             if (Latency is not { } l)
             {
                 yield return new ValidationResult("latency needs latency: the most the quantile may be (e.g. 50ms)", [nameof(Latency)]);
@@ -153,7 +172,7 @@ public sealed partial class ObjectiveOptions
                 yield return new ValidationResult($"throughput needs rate: the least the counter may grow per second, above 0{(Rate is { } bad ? $", got {bad}" : "")}", [nameof(Rate)]);
             }
 
-            foreach (var (name, set) in new (string, bool)[] { (nameof(Latency), Latency is not null), (nameof(Quantile), Quantile is not null), (nameof(MinSamples), MinSamples is not null) })
+            foreach (var (name, set) in new (string, bool)[] { (nameof(Latency), Latency is not null), (nameof(Quantile), Quantile is not null), (nameof(MinSamples), MinSamples is not null), (nameof(Confidence), Confidence is not null) })
             {
                 if (set)
                 {

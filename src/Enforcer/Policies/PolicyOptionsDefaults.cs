@@ -32,4 +32,10 @@ public static class PolicyOptionsDefaults
 
     /// <summary>The fewest requests in a latency objective's window for its quantile or mean to count.</summary>
     public const int MinSamples = 10;
+
+    /// <summary>
+    /// How sure a latency quantile's window must be that more requests were over the target than the quantile
+    /// allows before it counts as violated (a one-sided binomial test; 0 acts on the estimate alone).
+    /// </summary>
+    public const double Confidence = 0.95;
 }

@@ -25,20 +25,30 @@ public static class WorkloadObjectiveEvaluator
             return Unknown(objective, target);
         }
 
-        var (value, why) = Measure(objective, source, readings, latency);
+        var (value, why, tail) = MeasureWithTail(objective, source, readings, latency);
         if (value is not { } v)
         {
             readings.NoteUnknown(source, why ?? "unknown");
             return Unknown(objective, target);
         }
 
+        // A quantile over the target is a violation only when the requests over it are more than the quantile
+        // allows by chance (TailEvidence); met with margin stays the point estimate, so capacity is handed back
+        // as before and taken only on evidence.
         return latency
-            ? new ObjectiveResult(objective.Type, v, target, v > target, v <= target * (1 - hysteresis))
+            ? new ObjectiveResult(objective.Type, v, target, v > target && tail is not { Significant: false }, v <= target * (1 - hysteresis), tail)
             : new ObjectiveResult(objective.Type, v, target, v < target, v >= target * (1 + hysteresis));
     }
 
     /// <summary>The objective's value over its window (seconds or per second), or why there is none.</summary>
     public static (double? Value, string? Why) Measure(ObjectiveOptions objective, WorkloadSource source, WorkloadReadings readings, bool latency)
+    {
+        var (value, why, _) = MeasureWithTail(objective, source, readings, latency);
+        return (value, why);
+    }
+
+    // The value, and for a quantile from a histogram the requests over the target and whether they are evidence.
+    private static (double? Value, string? Why, TailCount? Tail) MeasureWithTail(ObjectiveOptions objective, WorkloadSource source, WorkloadReadings readings, bool latency)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(source);
@@ -51,22 +61,22 @@ public static class WorkloadObjectiveEvaluator
             // The query computes the value over its own range; only a fresh answer counts.
             if (window.Count == 0 || window[^1].At < now - objective.Window)
             {
-                return (null, "no answer from Prometheus within the window");
+                return (null, "no answer from Prometheus within the window", null);
             }
 
             var matched = window[^1].Samples.Where(s => s.Matches(objective.Selector)).ToList();
             return matched.Count switch
             {
-                0 => (null, "the query returned no series the selector matches"),
-                > 1 => (null, Invariant($"the query returned {matched.Count} series the selector matches; aggregate them or narrow the selector")),
-                _ when !double.IsFinite(matched[0].Value) => (null, "the query returned NaN (no requests in its range?)"),
-                _ => (matched[0].Value * unit, null),
+                0 => (null, "the query returned no series the selector matches", null),
+                > 1 => (null, Invariant($"the query returned {matched.Count} series the selector matches; aggregate them or narrow the selector"), null),
+                _ when !double.IsFinite(matched[0].Value) => (null, "the query returned NaN (no requests in its range?)", null),
+                _ => (matched[0].Value * unit, null, null),
             };
         }
 
         if (window.Count < 2)
         {
-            return (null, Invariant($"{window.Count} read(s) in the {objective.Window.TotalSeconds:0.#} s window; 2 are needed"));
+            return (null, Invariant($"{window.Count} read(s) in the {objective.Window.TotalSeconds:0.#} s window; 2 are needed"), null);
         }
 
         var metric = objective.Metric ?? "";
@@ -75,11 +85,11 @@ public static class WorkloadObjectiveEvaluator
             var counted = WorkloadWindow.Increases(window, s => (s.Name == metric || s.Name == metric + "_total") && s.Matches(objective.Selector), _ => "");
             if (counted.Count == 0)
             {
-                return (null, $"no series of {metric} matches the selector");
+                return (null, $"no series of {metric} matches the selector", null);
             }
 
             var seconds = (window[^1].At - window[0].At).TotalSeconds;
-            return seconds > 0 ? (counted[""] / seconds, null) : (null, "the reads in the window are all at one instant");
+            return seconds > 0 ? (counted[""] / seconds, null, null) : (null, "the reads in the window are all at one instant", null);
         }
 
         var minSamples = objective.MinSamples ?? PolicyOptionsDefaults.MinSamples;
@@ -98,29 +108,36 @@ public static class WorkloadObjectiveEvaluator
 
             if (buckets.Count == 0)
             {
-                return (null, $"no {bucket} series matches the selector (for the mean of a sum and a count, leave quantile out)");
+                return (null, $"no {bucket} series matches the selector (for the mean of a sum and a count, leave quantile out)", null);
             }
 
             var requests = buckets.Where(b => double.IsPositiveInfinity(b.Upper)).Select(b => b.Count).DefaultIfEmpty(0).First();
             if (requests < minSamples)
             {
-                return (null, Invariant($"{requests:0} request(s) in the window; minSamples is {minSamples}"));
+                return (null, Invariant($"{requests:0} request(s) in the window; minSamples is {minSamples}"), null);
             }
 
             var quantile = WorkloadWindow.Quantile(q, buckets);
-            return double.IsFinite(quantile) ? (quantile * unit, null) : (null, $"{bucket} has no +Inf bucket");
+            if (!double.IsFinite(quantile))
+            {
+                return (null, $"{bucket} has no +Inf bucket", null);
+            }
+
+            var over = WorkloadWindow.CountAbove((objective.Latency?.TotalSeconds ?? 0) / unit, buckets);
+            var confidence = objective.Confidence ?? PolicyOptionsDefaults.Confidence;
+            return (quantile * unit, null, new TailCount(requests, over, TailEvidence.Significant(requests, over, q, confidence)));
         }
 
         var sum = WorkloadWindow.Increases(window, s => s.Name == metric + "_sum" && s.Matches(objective.Selector), _ => "");
         var n = WorkloadWindow.Increases(window, s => s.Name == metric + "_count" && s.Matches(objective.Selector), _ => "");
         if (sum.Count == 0 || n.Count == 0)
         {
-            return (null, $"no {metric}_sum and {metric}_count series match the selector");
+            return (null, $"no {metric}_sum and {metric}_count series match the selector", null);
         }
 
         return n[""] < minSamples
-            ? (null, Invariant($"{n[""]:0} request(s) in the window; minSamples is {minSamples}"))
-            : (sum[""] / n[""] * unit, null);
+            ? (null, Invariant($"{n[""]:0} request(s) in the window; minSamples is {minSamples}"), null)
+            : (sum[""] / n[""] * unit, null, null);
     }
 
     private static ObjectiveResult Unknown(ObjectiveOptions objective, double target) => new(objective.Type, null, target, false, false);

@@ -58,33 +58,12 @@ public static class WorkloadWindow
     /// </summary>
     public static double Quantile(double q, IReadOnlyList<(double Upper, double Count)> buckets)
     {
-        ArgumentNullException.ThrowIfNull(buckets);
-        if (buckets.Count < 2)
+        if (Cumulative(buckets) is not { } sorted)
         {
             return double.NaN;
-        }
-
-        var sorted = buckets.OrderBy(b => b.Upper).ToArray();
-        if (!double.IsPositiveInfinity(sorted[^1].Upper))
-        {
-            return double.NaN;
-        }
-
-        // Increases of separate bucket series can come out non-monotonic when reads race the server's updates.
-        for (var i = 1; i < sorted.Length; i++)
-        {
-            if (sorted[i].Count < sorted[i - 1].Count)
-            {
-                sorted[i] = (sorted[i].Upper, sorted[i - 1].Count);
-            }
         }
 
         var observations = sorted[^1].Count;
-        if (observations <= 0)
-        {
-            return double.NaN;
-        }
-
         var rank = q * observations;
         var b = 0;
         while (b < sorted.Length - 1 && sorted[b].Count < rank)
@@ -106,6 +85,67 @@ public static class WorkloadWindow
         var below = b == 0 ? 0 : sorted[b - 1].Count;
         var inBucket = sorted[b].Count - below;
         return start + ((sorted[b].Upper - start) * ((rank - below) / inBucket));
+    }
+
+    /// <summary>
+    /// How many of a histogram's observations lie above <paramref name="x"/>, with the interpolation
+    /// <see cref="Quantile"/> uses (observations spread evenly inside a bucket), so that the quantile is above
+    /// <paramref name="x"/> exactly when more than (1 − q) of the observations are; NaN when there are no
+    /// observations or no <c>+Inf</c> bucket. Every observation in the <c>+Inf</c> bucket counts as above a
+    /// value past the highest finite bound.
+    /// </summary>
+    public static double CountAbove(double x, IReadOnlyList<(double Upper, double Count)> buckets)
+    {
+        if (Cumulative(buckets) is not { } sorted)
+        {
+            return double.NaN;
+        }
+
+        var total = sorted[^1].Count;
+        var b = 0;
+        while (b < sorted.Length - 1 && sorted[b].Upper < x)
+        {
+            b++;
+        }
+
+        if (b == sorted.Length - 1)
+        {
+            return total - sorted[^2].Count;
+        }
+
+        var start = b == 0 ? Math.Min(0, sorted[0].Upper) : sorted[b - 1].Upper;
+        var below = b == 0 ? 0 : sorted[b - 1].Count;
+        var width = sorted[b].Upper - start;
+        var atOrBelow = width <= 0 ? sorted[b].Count : below + ((sorted[b].Count - below) * Math.Clamp((x - start) / width, 0, 1));
+        return total - atOrBelow;
+    }
+
+    // The buckets sorted by bound, with counts made monotonic; null when there are no observations, fewer than
+    // two buckets or no +Inf bucket.
+    private static (double Upper, double Count)[]? Cumulative(IReadOnlyList<(double Upper, double Count)> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        if (buckets.Count < 2)
+        {
+            return null;
+        }
+
+        var sorted = buckets.OrderBy(b => b.Upper).ToArray();
+        if (!double.IsPositiveInfinity(sorted[^1].Upper))
+        {
+            return null;
+        }
+
+        // Increases of separate bucket series can come out non-monotonic when reads race the server's updates.
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Count < sorted[i - 1].Count)
+            {
+                sorted[i] = (sorted[i].Upper, sorted[i - 1].Count);
+            }
+        }
+
+        return sorted[^1].Count > 0 ? sorted : null;
     }
 
     // Name and every label, in a stable order: the identity of a series across reads.

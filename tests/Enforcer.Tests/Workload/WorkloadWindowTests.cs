@@ -16,6 +16,33 @@ public sealed class WorkloadWindowTests
         Assert.Equal(0.0025, WorkloadWindow.Quantile(0.05, buckets), 12);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.05)]
+    [InlineData(0.3)]
+    public void CountAbove_TheQuantilesValue_IsWhatTheQuantileLeavesAbove(double q)
+    {
+        // The same interpolation both ways: the quantile is over x exactly when more than (1 - q) of the requests are.
+        (double, double)[] buckets = [(0.005, 10), (0.01, 60), (double.PositiveInfinity, 100)];
+
+        var x = WorkloadWindow.Quantile(q, buckets);
+
+        Assert.Equal((1 - q) * 100, WorkloadWindow.CountAbove(x, buckets), 9);
+    }
+
+    [Fact]
+    public void CountAbove_InsideABucket_Interpolates_PastTheLastBound_CountsTheInfBucket()
+    {
+        (double, double)[] buckets = [(0.005, 10), (0.01, 60), (double.PositiveInfinity, 100)];
+
+        // 2 ms: 2/5 of the 10 in (0, 5] are at or below, 96 above. 8 ms: 10 + 3/5 of 50 = 40 at or below.
+        Assert.Equal(96, WorkloadWindow.CountAbove(0.002, buckets), 9);
+        Assert.Equal(60, WorkloadWindow.CountAbove(0.008, buckets), 9);
+        Assert.Equal(40, WorkloadWindow.CountAbove(0.01, buckets), 9);
+        Assert.Equal(40, WorkloadWindow.CountAbove(0.5, buckets), 9);
+        Assert.True(double.IsNaN(WorkloadWindow.CountAbove(0.01, [(0.01, 0), (double.PositiveInfinity, 0)])));
+    }
+
     [Fact]
     public void Quantile_RankInTheInfBucket_ReturnsTheHighestFiniteBound()
     {
