@@ -59,6 +59,7 @@ internal static class LatencyLoopBench
             LatencyLoopTrace on;
             await using (var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = stub, ["GPUQOS_NVML_STUB_FIXTURE"] = fixture }))
             {
+                LatencyLoopHost.MoveOffCpu0(daemon.ProcessId);
                 on = await LatencyLoopTrace.RecordAsync(latency, burner.Id, settle + steady, () => CapAsync(daemon.Http));
                 if (await daemon.StopAsync() != 0)
                 {

@@ -3,6 +3,8 @@ namespace GpuQos.LatencyLoop;
 /// <summary>
 /// A bounded open-loop load generator: GETs a URL at <see cref="Rate"/> requests a second, whether or not the
 /// earlier ones have been answered, with at most 200 in flight so an overloaded server cannot make it grow.
+/// The sends missed while the generator itself stalls (descheduled, or in GC, on a shared machine) are dropped,
+/// not sent late in a burst: a burst queues at the service and reads as a tail the burner did not cause.
 /// </summary>
 internal sealed class FixedRateLoad(Uri url, double rate) : IAsyncDisposable
 {
@@ -10,8 +12,12 @@ internal sealed class FixedRateLoad(Uri url, double rate) : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
     private int _inFlight;
+    private long _dropped;
 
     public double Rate { get; set; } = rate;
+
+    /// <summary>How many times the generator fell a whole interval behind and dropped the sends it missed.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Start() => _running = RunAsync();
 
@@ -35,7 +41,15 @@ internal sealed class FixedRateLoad(Uri url, double rate) : IAsyncDisposable
             }
 
             next += TimeSpan.FromSeconds(1 / Rate);
-            var wait = next - DateTime.UtcNow;
+            var now = DateTime.UtcNow;
+            if (next < now)
+            {
+                // Behind by a whole interval or more: the next send is now, not the ones missed.
+                Interlocked.Increment(ref _dropped);
+                next = now;
+            }
+
+            var wait = next - now;
             try
             {
                 await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _stop.Token);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 
 namespace GpuQos.LatencyLoop;
@@ -34,6 +35,38 @@ internal static class LatencyLoopHost
 
         // exec keeps the PID: the shell becomes taskset, which becomes the burner.
         return Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exec taskset -c 0 \"$0\" > /dev/null", path]) { UseShellExecute = false })!;
+    }
+
+    /// <summary>
+    /// Moves every thread of the daemon (<paramref name="pid"/>) off CPU 0, the loop's "GPU", onto the other CPUs
+    /// it may run on, and returns its mask before; null, with nothing moved, when CPU 0 is all it may use. On a
+    /// GPU host the daemon does not run on the GPU; here, unpinned, its throttler (two signals every 20 ms) and
+    /// its reads would take slices of the service's CPU that no cap on the burner can give back. Threads started
+    /// later inherit the mask. The test runner, which sends the load, is left unpinned: on one CPU with
+    /// everything else its own stalls grew, and a stalled open-loop client sends its backlog as a burst.
+    /// </summary>
+    public static string? MoveOffCpu0(int pid)
+    {
+        var shown = Taskset("-p", pid.ToString(CultureInfo.InvariantCulture));
+        var before = shown[(shown.LastIndexOf(':') + 1)..].Trim();
+        var mask = BigInteger.Parse("0" + before.Replace(",", "", StringComparison.Ordinal), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var off = mask & ~BigInteger.One;
+        if (off.IsZero)
+        {
+            return null;
+        }
+
+        Taskset("-a", "-p", off.ToString("x", CultureInfo.InvariantCulture).TrimStart('0'), pid.ToString(CultureInfo.InvariantCulture));
+        return before;
+    }
+
+    private static string Taskset(params string[] args)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset", args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var output = taskset.StandardOutput.ReadToEnd();
+        var error = taskset.StandardError.ReadToEnd();
+        taskset.WaitForExit();
+        return taskset.ExitCode == 0 ? output : throw new InvalidOperationException($"taskset {string.Join(' ', args)} exited {taskset.ExitCode}: {error}");
     }
 
     /// <summary>The stand-in's fixture: one GPU whose processes are the (real) service and burner.</summary>
