@@ -8,7 +8,7 @@ namespace GpuQos.Benchmarks;
 
 /// <summary>
 /// The CPU closed loop, measured (docs/performance.md): <c>latency-loop [--burn-ms 8] [--rate 40]
-/// [--period 20] [--settle 30] [--steady 60] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
+/// [--period 20] [--hysteresis 0.2] [--settle 30] [--steady 60] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
 /// repository root. The latency service and a CPU burner share CPU 0; the NVML stand-in reports both as one
 /// GPU's processes. In order: the service's p99 alone and beside the burner (the target is their geometric
 /// mean, as in <c>LatencyClosedLoopTests</c>); a sweep of fixed duty cycles on the burner, each giving the
@@ -25,6 +25,8 @@ internal static class LatencyLoopBench
         // The throttle's SIGSTOP/SIGCONT period (ms), for the sweep and the daemon alike (enforcement.throttlePeriod):
         // the loop's by default, `--period 100` for the daemon's default.
         var period = TimeSpan.FromMilliseconds(double.Parse(LoadTest.Arg(args, "--period", LatencyLoopHost.ThrottlePeriod.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture));
+        // The policy's hysteresis: the band under the target in which the loop holds still.
+        var hysteresis = double.Parse(LoadTest.Arg(args, "--hysteresis", "0.2"), CultureInfo.InvariantCulture);
         var steady = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--steady", "60"), CultureInfo.InvariantCulture));
         var duties = LoadTest.Arg(args, "--duties", "0.05,0.1,0.15,0.2,0.3,0.45,0.6,0.8").Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
         var stub = Path.GetFullPath(LoadTest.Arg(args, "--nvml-stub", Path.Combine("tests", "NvmlStub", "build")));
@@ -55,7 +57,7 @@ internal static class LatencyLoopBench
             var fixture = Path.Combine(dir.FullName, "host.fixture");
             await File.WriteAllLinesAsync(fixture, LatencyLoopHost.Fixture(service.Id, burner.Id));
             var config = Path.Combine(dir.FullName, "gpuqos.yaml");
-            await File.WriteAllTextAsync(config, LatencyLoopHost.Config(metrics, target, Path.Combine(dir.FullName, "journal.jsonl"), period));
+            await File.WriteAllTextAsync(config, LatencyLoopHost.Config(metrics, target, Path.Combine(dir.FullName, "journal.jsonl"), period, hysteresis));
             LatencyLoopTrace on;
             await using (var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = stub, ["GPUQOS_NVML_STUB_FIXTURE"] = fixture }))
             {

@@ -91,7 +91,8 @@ internal static class LatencyLoopHost
     /// <param name="target">The p99 target, in seconds.</param>
     /// <param name="journal">The journal's path.</param>
     /// <param name="throttlePeriod">The SIGSTOP/SIGCONT period; <see cref="ThrottlePeriod"/> when null.</param>
-    public static string Config(string metrics, double target, string journal, TimeSpan? throttlePeriod = null) => string.Create(CultureInfo.InvariantCulture, $$"""
+    /// <param name="hysteresis">The policy's hysteresis: the loop holds while the p99 is within this fraction under the target.</param>
+    public static string Config(string metrics, double target, string journal, TimeSpan? throttlePeriod = null, double hysteresis = 0.2) => string.Create(CultureInfo.InvariantCulture, $$"""
         tenants:
           - {name: service, match: [{process: latency-svc}]}
           - {name: noisy, match: [{process: noisy}]}
@@ -104,7 +105,7 @@ internal static class LatencyLoopHost
             objectives:
               - {type: latency, source: 'scrape:{{metrics}}', metric: {{Metric}}, quantile: 0.99, latency: {{target * 1000:0.0}}ms, window: 4s, minSamples: 20}
             for: 1s
-            hysteresis: 0.2
+            hysteresis: {{hysteresis}}
             cooldown: 2s
             actions:
               - {type: throttle, tenants: [noisy]}
