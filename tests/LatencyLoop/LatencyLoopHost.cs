@@ -39,13 +39,13 @@ internal static class LatencyLoopHost
 
     /// <summary>
     /// Moves every thread of the daemon (<paramref name="pid"/>) off CPU 0, the loop's "GPU", onto the other CPUs
-    /// it may run on, and returns its mask before; null, with nothing moved, when CPU 0 is all it may use. On a
+    /// it may run on; false, with nothing moved, when CPU 0 is all it may use. On a
     /// GPU host the daemon does not run on the GPU; here, unpinned, its throttler (two signals every 20 ms) and
     /// its reads would take slices of the service's CPU that no cap on the burner can give back. Threads started
     /// later inherit the mask. The test runner, which sends the load, is left unpinned: on one CPU with
     /// everything else its own stalls grew, and a stalled open-loop client sends its backlog as a burst.
     /// </summary>
-    public static string? MoveOffCpu0(int pid)
+    public static bool MoveOffCpu0(int pid)
     {
         var shown = Taskset("-p", pid.ToString(CultureInfo.InvariantCulture));
         var before = shown[(shown.LastIndexOf(':') + 1)..].Trim();
@@ -53,11 +53,11 @@ internal static class LatencyLoopHost
         var off = mask & ~BigInteger.One;
         if (off.IsZero)
         {
-            return null;
+            return false;
         }
 
         Taskset("-a", "-p", off.ToString("x", CultureInfo.InvariantCulture).TrimStart('0'), pid.ToString(CultureInfo.InvariantCulture));
-        return before;
+        return true;
     }
 
     private static string Taskset(params string[] args)
