@@ -7,12 +7,13 @@ using GpuQos.LatencyLoop;
 namespace GpuQos.Benchmarks;
 
 /// <summary>
-/// The CPU closed loop, measured (docs/performance.md): <c>latency-loop [--burn-ms 8] [--rate 40]
-/// [--period 20] [--hysteresis 0.2] [--settle 30] [--steady 60] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
+/// The CPU closed loop, measured (docs/performance.md): <c>latency-loop [--burn-ms 8] [--rate 40] [--arrivals poisson|fixed]
+/// [--period 20] [--hysteresis 0.2] [--settle 30] [--steady 60] [--sweep-seconds 30] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
 /// repository root. The latency service and a CPU burner share CPU 0; the NVML stand-in reports both as one
 /// GPU's processes. In order: the service's p99 alone and beside the burner (the target is their geometric
 /// mean, as in <c>LatencyClosedLoopTests</c>); a sweep of fixed duty cycles on the burner, each giving the
-/// burner's share and the service's p99 (the most the target allows is the largest share whose p99 ≤ target);
+/// burner's share and the service's p99 (the most the target allows is where a non-decreasing fit of those
+/// points reaches the target, <c>ShareCurve.MostAllowed</c>);
 /// the real daemon holding the p99 (loop on); and the burner left alone (loop off).
 /// </summary>
 internal static class LatencyLoopBench
@@ -21,14 +22,18 @@ internal static class LatencyLoopBench
     {
         var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", "8"), CultureInfo.InvariantCulture);
         var rate = double.Parse(LoadTest.Arg(args, "--rate", "40"), CultureInfo.InvariantCulture);
+        // How the requests are spaced: poisson (they queue at the service, so its tail follows the load) or fixed.
+        var arrivals = Enum.Parse<Arrivals>(LoadTest.Arg(args, "--arrivals", "poisson"), ignoreCase: true);
         var settle = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--settle", "30"), CultureInfo.InvariantCulture));
         // The throttle's SIGSTOP/SIGCONT period (ms), for the sweep and the daemon alike (enforcement.throttlePeriod):
         // the loop's by default, `--period 100` for the daemon's default.
         var period = TimeSpan.FromMilliseconds(double.Parse(LoadTest.Arg(args, "--period", LatencyLoopHost.ThrottlePeriod.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture));
         // The policy's hysteresis: the band under the target in which the loop holds still.
         var hysteresis = double.Parse(LoadTest.Arg(args, "--hysteresis", "0.2"), CultureInfo.InvariantCulture);
+        // How long each duty cycle of the sweep is measured: the p99 of a few hundred requests is too noisy to place the target on.
+        var sweepSeconds = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--sweep-seconds", "30"), CultureInfo.InvariantCulture));
         var steady = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--steady", "60"), CultureInfo.InvariantCulture));
-        var duties = LoadTest.Arg(args, "--duties", "0.05,0.1,0.15,0.2,0.3,0.45,0.6,0.8").Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+        var duties = LoadTest.Arg(args, "--duties", "0.05,0.1,0.15,0.2,0.25,0.3,0.4,0.6").Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
         var stub = Path.GetFullPath(LoadTest.Arg(args, "--nvml-stub", Path.Combine("tests", "NvmlStub", "build")));
         if (!File.Exists(Path.Combine(stub, "libnvidia-ml.so.1")))
         {
@@ -40,7 +45,7 @@ internal static class LatencyLoopBench
         var port = DaemonProcess.FreePort();
         using var service = LatencyLoopHost.StartService(Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), port, burnMs);
         using var burner = LatencyLoopHost.StartBurner(dir.FullName, "noisy");
-        await using var load = new FixedRateLoad(new Uri($"http://127.0.0.1:{port}/work"), rate);
+        await using var load = new OpenLoopLoad(new Uri($"http://127.0.0.1:{port}/work"), rate, arrivals);
         var metrics = $"http://127.0.0.1:{port}/metrics";
         using var latency = new ServiceLatency(metrics);
         try
@@ -52,7 +57,7 @@ internal static class LatencyLoopBench
 
             load.Start();
             var target = await TargetAsync(latency, burner.Id);
-            var mostAllowed = await SweepAsync(latency, burner.Id, duties, target, period);
+            var mostAllowed = await SweepAsync(latency, burner.Id, duties, target, period, sweepSeconds);
 
             var fixture = Path.Combine(dir.FullName, "host.fixture");
             await File.WriteAllLinesAsync(fixture, LatencyLoopHost.Fixture(service.Id, burner.Id));
@@ -73,6 +78,7 @@ internal static class LatencyLoopBench
             var off = await LatencyLoopTrace.RecordAsync(latency, burner.Id, steady);
             Report("on", on, latency, target, mostAllowed, settle.TotalSeconds);
             Report("off", off, latency, target, mostAllowed, 0);
+            Console.WriteLine(Invariant($"arrivals={arrivals} rate={rate:0.#} load_dropped={load.Dropped}"));
             return 0;
         }
         finally
@@ -108,28 +114,26 @@ internal static class LatencyLoopBench
     }
 
     // Fixed duty cycles on the burner (the daemon's own SIGSTOP/SIGCONT throttler and period): each is given 3 s
-    // to take hold, then its share and the p99 are measured over 8 s. The most the target allows is the largest
-    // burner share measured with the p99 at or under the target.
-    private static async Task<double> SweepAsync(ServiceLatency latency, int burner, double[] duties, double target, TimeSpan period)
+    // to take hold, then its share and the p99 of every request answered over the next `seconds` are measured.
+    // The most the target allows is read off those points by ShareCurve.MostAllowed.
+    private static async Task<double> SweepAsync(ServiceLatency latency, int burner, double[] duties, double target, TimeSpan period, TimeSpan seconds)
     {
         using var throttler = new DutyCycleThrottler(period, TimeProvider.System);
         var key = new ProcessKey(burner, ProcStat.Read(burner)!.Value.StartTime);
-        var mostAllowed = 0.0;
+        var points = new List<(double Share, double P99)>();
         foreach (var duty in duties)
         {
             throttler.Set(key, duty);
             await Task.Delay(TimeSpan.FromSeconds(3));
-            var trace = await LatencyLoopTrace.RecordAsync(latency, burner, TimeSpan.FromSeconds(8));
+            var trace = await LatencyLoopTrace.RecordAsync(latency, burner, seconds);
             var (p99, share) = trace.From(latency, 0);
+            points.Add((share, p99));
             Console.WriteLine(Invariant($"sweep duty={duty:0.00} burner_share={share:0.000} p99_ms={p99 * 1000:0.0} {(p99 <= target ? "meets" : "misses")}"));
-            if (p99 <= target)
-            {
-                mostAllowed = Math.Max(mostAllowed, share);
-            }
         }
 
         throttler.Set(key, 1);
-        Console.WriteLine(Invariant($"most_allowed_share={mostAllowed:0.000}"));
+        var mostAllowed = ShareCurve.MostAllowed(points, target);
+        Console.WriteLine(Invariant($"most_allowed_share={mostAllowed:0.000} fit_ms={string.Join(',', ShareCurve.Monotone(points).Select(p => (p.P99 * 1000).ToString("0.0", CultureInfo.InvariantCulture)))}"));
         return mostAllowed;
     }
 
