@@ -7,7 +7,7 @@ using GpuQos.LatencyLoop;
 namespace GpuQos.Benchmarks;
 
 /// <summary>
-/// The CPU closed loop, measured (docs/performance.md): <c>latency-loop [--burn-ms 8] [--rate 40] [--arrivals poisson|fixed]
+/// The CPU closed loop, measured (docs/performance.md): <c>latency-loop [--burn-ms 3] [--rate 100] [--arrivals poisson|fixed]
 /// [--period 20] [--hysteresis 0.2] [--settle 30] [--steady 60] [--sweep-seconds 30] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
 /// repository root. The latency service and a CPU burner share CPU 0; the NVML stand-in reports both as one
 /// GPU's processes. In order: the service's p99 alone and beside the burner (the target is their geometric
@@ -20,8 +20,8 @@ internal static class LatencyLoopBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", "8"), CultureInfo.InvariantCulture);
-        var rate = double.Parse(LoadTest.Arg(args, "--rate", "40"), CultureInfo.InvariantCulture);
+        var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", "3"), CultureInfo.InvariantCulture);
+        var rate = double.Parse(LoadTest.Arg(args, "--rate", "100"), CultureInfo.InvariantCulture);
         // How the requests are spaced: poisson (they queue at the service, so its tail follows the load) or fixed.
         var arrivals = Enum.Parse<Arrivals>(LoadTest.Arg(args, "--arrivals", "poisson"), ignoreCase: true);
         var settle = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--settle", "30"), CultureInfo.InvariantCulture));
@@ -121,9 +121,12 @@ internal static class LatencyLoopBench
         using var throttler = new DutyCycleThrottler(period, TimeProvider.System);
         var key = new ProcessKey(burner, ProcStat.Read(burner)!.Value.StartTime);
         var points = new List<(double Share, double P99)>();
+        var pinned = false;
         foreach (var duty in duties)
         {
             throttler.Set(key, duty);
+            // Its thread starts with the first process it holds; off CPU 0, as the daemon is (LatencyLoopHost.MoveOffCpu0).
+            pinned = pinned || LatencyLoopHost.MoveThreadOffCpu0("gpuqos-duty-cycle");
             await Task.Delay(TimeSpan.FromSeconds(3));
             var trace = await LatencyLoopTrace.RecordAsync(latency, burner, seconds);
             var (p99, share) = trace.From(latency, 0);
@@ -132,6 +135,7 @@ internal static class LatencyLoopBench
         }
 
         throttler.Set(key, 1);
+        Console.WriteLine($"sweep_throttler_off_cpu0={pinned}");
         var mostAllowed = ShareCurve.MostAllowed(points, target);
         Console.WriteLine(Invariant($"most_allowed_share={mostAllowed:0.000} fit_ms={string.Join(',', ShareCurve.Monotone(points).Select(p => (p.P99 * 1000).ToString("0.0", CultureInfo.InvariantCulture)))}"));
         return mostAllowed;

@@ -45,9 +45,41 @@ internal static class LatencyLoopHost
     /// later inherit the mask. The test runner, which sends the load, is left unpinned: on one CPU with
     /// everything else its own stalls grew, and a stalled open-loop client sends its backlog as a burst.
     /// </summary>
-    public static bool MoveOffCpu0(int pid)
+    public static bool MoveOffCpu0(int pid) => MoveOffCpu0(pid, allThreads: true);
+
+    /// <summary>
+    /// Moves the thread of this process whose name begins <paramref name="name"/> (Linux keeps 15 characters of it)
+    /// off CPU 0; false when there is no such thread or CPU 0 is all it may use. The benchmark's sweep runs the
+    /// daemon's duty-cycle throttler in its own process: on CPU 0 its signals would wait behind the burner and the
+    /// service, the burner's slices would stretch, and the sweep would measure a worse throttle than the daemon's.
+    /// </summary>
+    public static bool MoveThreadOffCpu0(string name)
     {
-        var shown = Taskset("-p", pid.ToString(CultureInfo.InvariantCulture));
+        var comm = name.Length > 15 ? name[..15] : name;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string found;
+            try
+            {
+                found = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+            }
+            catch (IOException)
+            {
+                continue; // the thread exited
+            }
+
+            if (found == comm)
+            {
+                return MoveOffCpu0(int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), allThreads: false);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MoveOffCpu0(int id, bool allThreads)
+    {
+        var shown = Taskset("-p", id.ToString(CultureInfo.InvariantCulture));
         var before = shown[(shown.LastIndexOf(':') + 1)..].Trim();
         var mask = BigInteger.Parse("0" + before.Replace(",", "", StringComparison.Ordinal), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         var off = mask & ~BigInteger.One;
@@ -56,7 +88,8 @@ internal static class LatencyLoopHost
             return false;
         }
 
-        Taskset("-a", "-p", off.ToString("x", CultureInfo.InvariantCulture).TrimStart('0'), pid.ToString(CultureInfo.InvariantCulture));
+        var hex = off.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
+        _ = allThreads ? Taskset("-a", "-p", hex, id.ToString(CultureInfo.InvariantCulture)) : Taskset("-p", hex, id.ToString(CultureInfo.InvariantCulture));
         return true;
     }
 

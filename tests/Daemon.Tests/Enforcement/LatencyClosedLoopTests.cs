@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace GpuQos.Daemon.Tests.Enforcement;
 
 /// <summary>
-/// The latency loop on real processes: the latency service (HTTP, 8 ms of CPU a request, a prometheus-net
+/// The latency loop on real processes: the latency service (HTTP, 3 ms of CPU a request, a prometheus-net
 /// histogram) and a CPU burner share CPU 0, which the NVML stand-in reports as one GPU (real-PID mode). A load
 /// generator sends requests at a fixed mean rate as a Poisson process, so they queue at the service's one worker
 /// and its tail follows the load: with evenly spaced requests the tail was set by the throttle's slices alone,
@@ -31,9 +31,9 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
     public async Task Loop_BurnerThrottledUntilP99UnderTarget_GivenBackWhenLoadFalls_LiftedWhenItExits()
     {
         var port = DaemonProcess.FreePort();
-        using var service = LatencyLoopHost.StartService(Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), port, burnMs: 8);
+        using var service = LatencyLoopHost.StartService(Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), port, burnMs: 3);
         using var noisy = Burner.Start(_dir.Path, "noisy");
-        await using var load = new OpenLoopLoad(new Uri($"http://127.0.0.1:{port}/work"), rate: 40, Arrivals.Poisson);
+        await using var load = new OpenLoopLoad(new Uri($"http://127.0.0.1:{port}/work"), rate: 100, Arrivals.Poisson);
         try
         {
             Assert.Equal("ready", await service.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
@@ -86,14 +86,14 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
             var heldCap = Cap(settled!.Value);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settled: burner capped at {heldCap:0.00}; the load generator dropped {load.Dropped} request(s) so far"));
 
-            // The load falls: the burner's cap rises again by a tenth of the CPU, or the throttle is lifted (cap 1).
-            // 10 requests/s: 40 in the 4 s window, twice the minimum, so the objective stays known.
-            load.Rate = 10;
+            // The load falls to a quarter: the burner's cap rises again by a tenth of the CPU, or the throttle is lifted
+            // (cap 1). 25 requests/s: 100 in the 4 s window, five times the minimum, so the objective stays known.
+            load.Rate = 25;
             var risen = Math.Min(heldCap + 0.1, 1);
             Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(120), s => Cap(s) >= risen) is not null, "the burner's cap never rose when the load fell");
 
             // Back to full load, then the burner exits: every action is lifted.
-            load.Rate = 40;
+            load.Rate = 100;
             await Task.Delay(TimeSpan.FromSeconds(5));
             noisy.Dispose();
             Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(90), s => (!Sla(s).TryGetProperty("actions", out var a) || a.GetString()!.Length == 0) && Sla(s).GetProperty("state").GetString() == "ok") is not null, "actions still in force after the burner exited");
