@@ -19,6 +19,23 @@ public sealed class TailEvidenceTests
         Assert.Equal(expected, TailEvidence.UpperTail(n, p, k), 9);
     }
 
+    [Theory]
+    // k = n: every request over, p^n, not 0.
+    [InlineData(2, 0.5, 2, 0.25)]
+    [InlineData(3, 0.5, 3, 0.125)]
+    public void UpperTail_AllOver_IsPToTheN(long n, double p, long k, double expected)
+    {
+        Assert.Equal(expected, TailEvidence.UpperTail(n, p, k), 12);
+    }
+
+    [Fact]
+    public void Significant_ConfidenceZero_ACountExactlyAtTheAllowanceIsNotOver()
+    {
+        // A median with exactly half of 10 over is at the target (0.5 is exact in binary, 0.01 is not).
+        Assert.False(TailEvidence.Significant(10, 5, 0.5, 0));
+        Assert.True(TailEvidence.Significant(10, 6, 0.5, 0));
+    }
+
     [Fact]
     public void UpperTail_Edges()
     {
@@ -40,6 +57,10 @@ public sealed class TailEvidenceTests
     // Confidence 0: any count over the allowance of 0.4 acts, as the estimated quantile alone would.
     [InlineData(40, 1, 0, true)]
     [InlineData(40, 0.4, 0, false)]
+    // ... and only over it: 5 of 1,000 is within a p99's allowance of 10, and 1 of 100 is exactly at it.
+    [InlineData(1000, 5, 0, false)]
+    [InlineData(100, 1, 0, false)]
+    [InlineData(100, 2, 0, true)]
     // Fractional counts (interpolated in a bucket) round to whole requests.
     [InlineData(40, 2.6, 0.95, true)]
     [InlineData(40, 2.4, 0.95, false)]

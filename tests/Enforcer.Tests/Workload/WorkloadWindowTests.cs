@@ -92,6 +92,52 @@ public sealed class WorkloadWindowTests
         Assert.Equal(4, increases["b"]);
     }
 
+    [Fact]
+    public void Increases_ACounterThatHeldStill_AddsNothing()
+    {
+        // Equal to its last value is no reset: nothing new, not the whole value again.
+        var readings = new[] { Read(0, 100), Read(1, 100), Read(2, 130), Read(3, 130) };
+
+        Assert.Equal(30, WorkloadWindow.Increases(readings, _ => true, _ => "")[""]);
+    }
+
+    [Fact]
+    public void Increases_ASeriesReadOnce_IsKnownWithNoIncrease()
+    {
+        // Present at 0, so its group is known to have served nothing yet, rather than missing from the result.
+        var increases = WorkloadWindow.Increases([Read(0, 100)], _ => true, _ => "");
+
+        Assert.Equal(0, increases[""]);
+    }
+
+    [Fact]
+    public void Quantile_OneFiniteBucket_InterpolatesInsideIt()
+    {
+        // A histogram with one bucket and +Inf is still a histogram: p50 of 10 all ≤ 20 ms is 10 ms.
+        Assert.Equal(0.01, WorkloadWindow.Quantile(0.5, [(0.02, 10), (double.PositiveInfinity, 10)]), 12);
+    }
+
+    [Fact]
+    public void Quantile_RankInALowestBucketBoundedAtOrBelowZero_ReturnsItsBound()
+    {
+        // As histogram_quantile: nothing to interpolate from below a bound of 0 or less.
+        (double, double)[] buckets = [(0, 5), (0.01, 10), (double.PositiveInfinity, 10)];
+        (double, double)[] negative = [(-0.01, 5), (0.01, 10), (double.PositiveInfinity, 10)];
+
+        Assert.Equal(0, WorkloadWindow.Quantile(0.25, buckets));
+        Assert.Equal(0.005, WorkloadWindow.Quantile(0.75, buckets), 12);
+        Assert.Equal(-0.01, WorkloadWindow.Quantile(0.25, negative));
+    }
+
+    [Fact]
+    public void CountAbove_AtABucketOfNoWidth_CountsItWholeAtOrBelow()
+    {
+        // A le="0" bucket has no width to interpolate in: its 3 are at or below 0, the other 7 above.
+        (double, double)[] buckets = [(0, 3), (0.01, 10), (double.PositiveInfinity, 10)];
+
+        Assert.Equal(7, WorkloadWindow.CountAbove(0, buckets), 12);
+    }
+
     private static WorkloadReading Read(int second, double value) => new(_t0.AddSeconds(second), [Sample("a", value)]);
 
     private static ExposedSample Sample(string id, double value) =>
