@@ -8,7 +8,7 @@ namespace GpuQos.Benchmarks;
 
 /// <summary>
 /// The CPU closed loop, measured (docs/performance.md): <c>latency-loop [--burn-ms 3] [--rate 100] [--arrivals poisson|fixed]
-/// [--period 20] [--hysteresis 0.2] [--settle 30] [--steady 60] [--sweep-seconds 30] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
+/// [--period 20] [--hysteresis 0.2] [--window 4] [--settle 30] [--steady 60] [--sweep-seconds 30] [--duties 0.05,0.1,…] [--nvml-stub tests/NvmlStub/build]</c>, run from the
 /// repository root. The latency service and a CPU burner share CPU 0; the NVML stand-in reports both as one
 /// GPU's processes. In order: the service's p99 alone and beside the burner (the target is their geometric
 /// mean, as in <c>LatencyClosedLoopTests</c>); a sweep of fixed duty cycles on the burner, each giving the
@@ -32,6 +32,8 @@ internal static class LatencyLoopBench
         var hysteresis = double.Parse(LoadTest.Arg(args, "--hysteresis", "0.2"), CultureInfo.InvariantCulture);
         // How long each duty cycle of the sweep is measured: the p99 of a few hundred requests is too noisy to place the target on.
         var sweepSeconds = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--sweep-seconds", "30"), CultureInfo.InvariantCulture));
+        // The objective's window: the daemon judges the p99 of the requests answered in it, and so does the trace.
+        var window = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--window", LatencyLoopHost.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture));
         var steady = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--steady", "60"), CultureInfo.InvariantCulture));
         var duties = LoadTest.Arg(args, "--duties", "0.05,0.1,0.15,0.2,0.25,0.3,0.4,0.6").Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
         var stub = Path.GetFullPath(LoadTest.Arg(args, "--nvml-stub", Path.Combine("tests", "NvmlStub", "build")));
@@ -62,7 +64,7 @@ internal static class LatencyLoopBench
             var fixture = Path.Combine(dir.FullName, "host.fixture");
             await File.WriteAllLinesAsync(fixture, LatencyLoopHost.Fixture(service.Id, burner.Id));
             var config = Path.Combine(dir.FullName, "gpuqos.yaml");
-            await File.WriteAllTextAsync(config, LatencyLoopHost.Config(metrics, target, Path.Combine(dir.FullName, "journal.jsonl"), period, hysteresis));
+            await File.WriteAllTextAsync(config, LatencyLoopHost.Config(metrics, target, Path.Combine(dir.FullName, "journal.jsonl"), period, hysteresis, window));
             LatencyLoopTrace on;
             await using (var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config], new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = stub, ["GPUQOS_NVML_STUB_FIXTURE"] = fixture }))
             {
@@ -74,10 +76,10 @@ internal static class LatencyLoopBench
                 }
             }
 
-            await Task.Delay(LatencyLoopTrace.Window);
+            await Task.Delay(window);
             var off = await LatencyLoopTrace.RecordAsync(latency, burner.Id, steady);
-            Report("on", on, latency, target, mostAllowed, settle.TotalSeconds);
-            Report("off", off, latency, target, mostAllowed, 0);
+            Report("on", on, latency, target, mostAllowed, settle.TotalSeconds, window);
+            Report("off", off, latency, target, mostAllowed, 0, window);
             Console.WriteLine(Invariant($"arrivals={arrivals} rate={rate:0.#} load_dropped={load.Dropped}"));
             return 0;
         }
@@ -141,12 +143,12 @@ internal static class LatencyLoopBench
         return mostAllowed;
     }
 
-    private static void Report(string loop, LatencyLoopTrace trace, ServiceLatency latency, double target, double mostAllowed, double steadyFrom)
+    private static void Report(string loop, LatencyLoopTrace trace, ServiceLatency latency, double target, double mostAllowed, double steadyFrom, TimeSpan window)
     {
-        var rolling = trace.Rolling(latency);
+        var rolling = trace.Rolling(latency, window);
         foreach (var (seconds, windowP99, cap) in rolling)
         {
-            Console.WriteLine(Invariant($"trace loop={loop} t={seconds:0.0} p99_4s_ms={(windowP99 is { } p ? (p * 1000).ToString("0.0", CultureInfo.InvariantCulture) : "unknown")} cap={(cap is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-")}"));
+            Console.WriteLine(Invariant($"trace loop={loop} t={seconds:0.0} p99_window_ms={(windowP99 is { } p ? (p * 1000).ToString("0.0", CultureInfo.InvariantCulture) : "unknown")} cap={(cap is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-")}"));
         }
 
         // Settled: from then to the end, every 4 s window's p99 within target + 10%.

@@ -6,13 +6,10 @@ namespace GpuQos.Benchmarks;
 /// <summary>
 /// One phase of the latency-loop benchmark, read once a second: the service's histogram, the burner's CPU time
 /// and (while the daemon runs) the cap it holds the burner to. From it: the p99 over any span, the burner's
-/// mean share of CPU 0, and the p99 over the policy's own 4 s window at every second.
+/// mean share of CPU 0, and the p99 over the policy's own window at every second.
 /// </summary>
 internal sealed class LatencyLoopTrace
 {
-    /// <summary>The policy's window: the rolling p99 is taken over it, as the daemon judges it.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
-
     private readonly List<(double Seconds, WorkloadReading Read, long CpuNs, double? Cap)> _samples = [];
 
     /// <summary>Reads every second for <paramref name="span"/>; <paramref name="cap"/> reads the burner's cap, if any.</summary>
@@ -48,14 +45,14 @@ internal sealed class LatencyLoopTrace
         return (latency.P99(first.Read, last.Read), share);
     }
 
-    /// <summary>At each second (once a window has passed), the p99 over the window before it, and the cap then.</summary>
-    public List<(double Seconds, double? P99, double? Cap)> Rolling(ServiceLatency latency)
+    /// <summary>At each second (once a window has passed), the p99 over the <paramref name="window"/> before it, and the cap then.</summary>
+    public List<(double Seconds, double? P99, double? Cap)> Rolling(ServiceLatency latency, TimeSpan window)
     {
         var rolling = new List<(double, double?, double?)>();
         for (var i = 0; i < _samples.Count; i++)
         {
             // The last sample at least a window before this one (by time: reads are not exactly a second apart).
-            var start = _samples.FindLastIndex(i, s => s.Seconds <= _samples[i].Seconds - Window.TotalSeconds + 0.05);
+            var start = _samples.FindLastIndex(i, s => s.Seconds <= _samples[i].Seconds - window.TotalSeconds + 0.05);
             if (start < 0)
             {
                 continue;

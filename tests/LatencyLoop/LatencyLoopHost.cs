@@ -119,13 +119,17 @@ internal static class LatencyLoopHost
     /// </summary>
     public static readonly TimeSpan ThrottlePeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The policy's window: the p99 it judges is over the requests answered in it.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
+
     /// <summary>The daemon's configuration: the service's p99 ≤ <paramref name="target"/> seconds, by throttling the burner.</summary>
     /// <param name="metrics">The service's metrics URL.</param>
     /// <param name="target">The p99 target, in seconds.</param>
     /// <param name="journal">The journal's path.</param>
     /// <param name="throttlePeriod">The SIGSTOP/SIGCONT period; <see cref="ThrottlePeriod"/> when null.</param>
     /// <param name="hysteresis">The policy's hysteresis: the loop holds while the p99 is within this fraction under the target.</param>
-    public static string Config(string metrics, double target, string journal, TimeSpan? throttlePeriod = null, double hysteresis = 0.2) => string.Create(CultureInfo.InvariantCulture, $$"""
+    /// <param name="window">The objective's window; <see cref="Window"/> when null.</param>
+    public static string Config(string metrics, double target, string journal, TimeSpan? throttlePeriod = null, double hysteresis = 0.2, TimeSpan? window = null) => string.Create(CultureInfo.InvariantCulture, $$"""
         tenants:
           - {name: service, match: [{process: latency-svc}]}
           - {name: noisy, match: [{process: noisy}]}
@@ -136,7 +140,7 @@ internal static class LatencyLoopHost
           - name: {{Policy}}
             tenant: service
             objectives:
-              - {type: latency, source: 'scrape:{{metrics}}', metric: {{Metric}}, quantile: 0.99, latency: {{target * 1000:0.0}}ms, window: 4s, minSamples: 20}
+              - {type: latency, source: 'scrape:{{metrics}}', metric: {{Metric}}, quantile: 0.99, latency: {{target * 1000:0.0}}ms, window: {{(window ?? Window).TotalSeconds:0}}s, minSamples: 20}
             for: 1s
             hysteresis: {{hysteresis}}
             cooldown: 2s
