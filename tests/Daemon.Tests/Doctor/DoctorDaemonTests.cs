@@ -17,7 +17,15 @@ public sealed class DoctorDaemonTests(NvmlStubBuild stub) : IClassFixture<NvmlSt
             .Replace("  mode: enforce", $"  mode: enforce\n  journal: {Path.Combine(dir.Path, "actions.jsonl")}", StringComparison.Ordinal));
         await using var daemon = await DaemonProcess.StartAsync(["--backend", "nvml", "--config", config, "--procfs-root", procfs.Root], NvmlStubBuild.Environment(NvmlStubBuild.DemoFixture));
 
-        var samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
+        // The checkup runs beside the first collection, so the first scrape can come before its results (seen
+        // once in a clean CI run, 2026-12-07): wait for them, as the test below does.
+        IReadOnlyList<Sample> samples = [];
+        for (var i = 0; i < 100 && !samples.Any(s => s.Name == "gpuqos_capability"); i++)
+        {
+            samples = ExpositionParser.Parse(await daemon.ScrapeAsync());
+            await Task.Delay(100);
+        }
+
         double Capability(string gpu, string feature) => samples.Single(s => s.Name == "gpuqos_capability" && s.Labels["gpu"] == gpu && s.Labels["feature"] == feature).Value;
         Assert.Equal(0, Capability("", "pid-namespace"));
         Assert.Equal(1, Capability("1", "lock-clocks"));
