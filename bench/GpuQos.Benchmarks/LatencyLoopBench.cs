@@ -20,8 +20,8 @@ internal static class LatencyLoopBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", "3"), CultureInfo.InvariantCulture);
-        var rate = double.Parse(LoadTest.Arg(args, "--rate", "100"), CultureInfo.InvariantCulture);
+        var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", LatencyLoopHost.BurnMs.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var rate = double.Parse(LoadTest.Arg(args, "--rate", LatencyLoopHost.Rate.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         // How the requests are spaced: poisson (they queue at the service, so its tail follows the load) or fixed.
         var arrivals = Enum.Parse<Arrivals>(LoadTest.Arg(args, "--arrivals", "poisson"), ignoreCase: true);
         var settle = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--settle", "30"), CultureInfo.InvariantCulture));

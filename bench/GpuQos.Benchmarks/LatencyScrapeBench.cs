@@ -17,8 +17,8 @@ internal static class LatencyScrapeBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", "3"), CultureInfo.InvariantCulture);
-        var rate = double.Parse(LoadTest.Arg(args, "--rate", "100"), CultureInfo.InvariantCulture);
+        var burnMs = int.Parse(LoadTest.Arg(args, "--burn-ms", LatencyLoopHost.BurnMs.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var rate = double.Parse(LoadTest.Arg(args, "--rate", LatencyLoopHost.Rate.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var duty = double.Parse(LoadTest.Arg(args, "--duty", "0.3"), CultureInfo.InvariantCulture);
         var phase = TimeSpan.FromSeconds(double.Parse(LoadTest.Arg(args, "--phase", "30"), CultureInfo.InvariantCulture));
         var rounds = int.Parse(LoadTest.Arg(args, "--rounds", "3"), CultureInfo.InvariantCulture);

@@ -119,6 +119,12 @@ internal static class LatencyLoopHost
     /// </summary>
     public static readonly TimeSpan ThrottlePeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The CPU the service burns per request, in milliseconds: with <see cref="Rate"/>, 30% of CPU 0.</summary>
+    public const int BurnMs = 3;
+
+    /// <summary>The mean request rate, per second: 400 requests in a <see cref="Window"/>, so its p99 is not one request.</summary>
+    public const double Rate = 100;
+
     /// <summary>The policy's window: the p99 it judges is over the requests answered in it.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
 

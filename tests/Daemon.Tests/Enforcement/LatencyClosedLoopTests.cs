@@ -31,9 +31,9 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
     public async Task Loop_BurnerThrottledUntilP99UnderTarget_GivenBackWhenLoadFalls_LiftedWhenItExits()
     {
         var port = DaemonProcess.FreePort();
-        using var service = LatencyLoopHost.StartService(Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), port, burnMs: 3);
+        using var service = LatencyLoopHost.StartService(Path.Combine(AppContext.BaseDirectory, "latency-service.dll"), port, LatencyLoopHost.BurnMs);
         using var noisy = Burner.Start(_dir.Path, "noisy");
-        await using var load = new OpenLoopLoad(new Uri($"http://127.0.0.1:{port}/work"), rate: 100, Arrivals.Poisson);
+        await using var load = new OpenLoopLoad(new Uri($"http://127.0.0.1:{port}/work"), LatencyLoopHost.Rate, Arrivals.Poisson);
         try
         {
             Assert.Equal("ready", await service.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
@@ -88,12 +88,12 @@ public sealed class LatencyClosedLoopTests(NvmlStubBuild stub, ITestOutputHelper
 
             // The load falls to a quarter: the burner's cap rises again by a tenth of the CPU, or the throttle is lifted
             // (cap 1). 25 requests/s: 100 in the 4 s window, five times the minimum, so the objective stays known.
-            load.Rate = 25;
+            load.Rate = LatencyLoopHost.Rate / 4;
             var risen = Math.Min(heldCap + 0.1, 1);
             Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(120), s => Cap(s) >= risen) is not null, "the burner's cap never rose when the load fell");
 
             // Back to full load, then the burner exits: every action is lifted.
-            load.Rate = 100;
+            load.Rate = LatencyLoopHost.Rate;
             await Task.Delay(TimeSpan.FromSeconds(5));
             noisy.Dispose();
             Assert.True(await WaitForAsync(daemon, TimeSpan.FromSeconds(90), s => (!Sla(s).TryGetProperty("actions", out var a) || a.GetString()!.Length == 0) && Sla(s).GetProperty("state").GetString() == "ok") is not null, "actions still in force after the burner exited");
