@@ -10,6 +10,11 @@ namespace GpuQos.IsolationProbes.Worker;
 internal static partial class PosixBinding
 {
     private const int RlimitAs = 9;
+    private const int ProtNone = 0;
+    private const int MapPrivate = 0x02;
+    private const int MapAnonymous = 0x20;
+    private const int MapNoReserve = 0x4000;
+    private const nint MapFailed = -1;
 
     /// <summary>Pins every thread of this process to <paramref name="cores"/>; threads created later inherit it.</summary>
     public static void PinProcess(IReadOnlyList<int> cores)
@@ -82,6 +87,25 @@ internal static partial class PosixBinding
         return (long)limit;
     }
 
+    /// <summary>
+    /// Maps <paramref name="bytes"/> of inaccessible address space, which counts against RLIMIT_AS like any
+    /// mapping and goes back to the system the moment it is disposed; null when the mapping was refused.
+    /// </summary>
+    public static AddressSpaceReservation? ReserveAddressSpace(long bytes)
+    {
+        var address = Mmap(0, (nuint)bytes, ProtNone, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
+        return address == MapFailed ? null : new AddressSpaceReservation(address, bytes);
+    }
+
+    /// <summary>Unmaps what <see cref="ReserveAddressSpace"/> mapped.</summary>
+    internal static void Release(nint address, long bytes)
+    {
+        if (Munmap(address, (nuint)bytes) != 0)
+        {
+            throw new InvalidOperationException($"munmap of {bytes} reserved bytes failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     /// <summary>VmSize of this process, from /proc/self/status.</summary>
     public static long CurrentAddressSpaceBytes()
     {
@@ -146,6 +170,12 @@ internal static partial class PosixBinding
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEuid();
 
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint address, nuint length);
+
     [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
     private static partial int SetRLimit(int resource, ref RLimit limit);
 
@@ -154,5 +184,24 @@ internal static partial class PosixBinding
     {
         public ulong Current;
         public ulong Max;
+    }
+}
+
+/// <summary>Address space held by <see cref="PosixBinding.ReserveAddressSpace"/> until it is disposed.</summary>
+internal sealed class AddressSpaceReservation(nint address, long bytes) : IDisposable
+{
+    private nint _address = address;
+
+    /// <summary>How much address space is held.</summary>
+    public long Bytes { get; } = bytes;
+
+    /// <summary>Gives the address space back; later calls do nothing.</summary>
+    public void Dispose()
+    {
+        var address = Interlocked.Exchange(ref _address, 0);
+        if (address != 0)
+        {
+            PosixBinding.Release(address, Bytes);
+        }
     }
 }

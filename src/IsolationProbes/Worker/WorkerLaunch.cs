@@ -149,6 +149,10 @@ public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> PrefixA
         {
             psi.ArgumentList.Add("--memory-limit");
             psi.ArgumentList.Add(partition.MemoryBytes.ToString(CultureInfo.InvariantCulture));
+
+            // W^X maps a writable view of code each time the JIT writes some; under the address-space limit that
+            // mapping can be refused, which the runtime treats as fatal. The worker runs only this project's code.
+            psi.Environment["DOTNET_EnableWriteXorExecute"] = "0";
         }
 
         if (partition.Accelerator == AcceleratorChoice.Cpu)

@@ -138,6 +138,10 @@ internal sealed class ProbeWorker(ProbeDevice device, WorkerInfo info, TextWrite
     {
         if (memoryLimit is { } limit && !_limited)
         {
+            // Run the paths the probe ends on once while memory is plentiful: a method's first call compiles it, and
+            // compiling under an exhausted address space is an allocation of the runtime's own that it cannot survive.
+            WarmAllocationPaths();
+
             // Applied when the probe starts, not at process start: the runtime and ILGPU map and unmap
             // tens of MiB while they warm up, which would otherwise count as the tenant's own.
             GC.Collect();
@@ -145,10 +149,16 @@ internal sealed class ProbeWorker(ProbeDevice device, WorkerInfo info, TextWrite
             _limited = true;
         }
 
+        // Under the limit, one step of address space is held back and given up the moment an allocation fails, so
+        // that the exception, the unwinding and the frees after it have room: without it the runtime meets the limit
+        // in the middle of its own work and aborts the worker (a fatal error, exit 134) instead of it reporting.
+        // It is memory the worker held under the limit, so it counts in what was found.
+        using var reserve = _limited ? PosixBinding.ReserveAddressSpace(r.StepBytes) : null;
+
         // Sized before the first step: under the address-space limit a list that grows could itself be what runs
         // out, outside the guarded allocation, and the worker would die of it instead of reporting what it held.
         var held = new List<MemoryBuffer1D<byte, Stride1D.Dense>>((int)Math.Min(r.Size / Math.Max(1, r.StepBytes) + 1, 1 << 20));
-        long total = 0;
+        var total = reserve?.Bytes ?? 0;
         try
         {
             while (total + r.StepBytes <= r.Size && held.Count < held.Capacity)
@@ -160,6 +170,7 @@ internal sealed class ProbeWorker(ProbeDevice device, WorkerInfo info, TextWrite
                 }
                 catch (Exception ex) when (ex is OutOfMemoryException or AcceleratorException or InsufficientExecutionStackException)
                 {
+                    reserve?.Dispose();
                     break;
                 }
 
@@ -171,10 +182,28 @@ internal sealed class ProbeWorker(ProbeDevice device, WorkerInfo info, TextWrite
         }
         finally
         {
+            reserve?.Dispose();
             foreach (var buffer in held)
             {
                 buffer.Dispose();
             }
+        }
+    }
+
+    private void WarmAllocationPaths()
+    {
+        using (device.Accelerator.Allocate1D<byte>(1))
+        {
+        }
+
+        try
+        {
+            // More than any machine has: fails the way the probe's last step does.
+            using var _ = device.Accelerator.Allocate1D<byte>(long.MaxValue / 4);
+        }
+        catch (Exception ex) when (ex is OutOfMemoryException or AcceleratorException or ArgumentException or InsufficientExecutionStackException)
+        {
+            // Expected.
         }
     }
 

@@ -1,4 +1,5 @@
 using GpuQos.IsolationProbes.Audit;
+using GpuQos.IsolationProbes.Kernels;
 using GpuQos.IsolationProbes.Worker;
 using GpuQos.Model.Configuration;
 
@@ -9,6 +10,19 @@ namespace GpuQos.IsolationProbes.Tests.Worker;
 public sealed class WorkerLaunchTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("gpuqos-worker-path-");
+
+    [Theory]
+    [InlineData(true, "0")]
+    [InlineData(false, null)]
+    public void StartInfo_CpuWorker_TurnsWriteXorExecuteOffOnlyUnderTheMemoryLimit(bool limitMemory, string? expected)
+    {
+        var partition = new AuditPartition("cpu0", "cpu", "cpu0", "cpu-cores", AcceleratorChoice.Cpu, [0], null, 96L << 20);
+
+        var psi = WorkerLaunch.Dll("/opt/gpuqos/gpuqos-probe.dll").StartInfo(partition, limitMemory);
+
+        Assert.Equal(expected, psi.Environment.TryGetValue("DOTNET_EnableWriteXorExecute", out var value) ? value : null);
+        Assert.Equal(limitMemory, psi.ArgumentList.Contains("--memory-limit"));
+    }
 
     [Fact]
     public void Bind_WorkerPathMissing_ErrorNamesWorkerPath()

@@ -32,6 +32,31 @@ public sealed class WorkerStderrTests
     }
 
     [Fact]
+    public void Summarize_FatalErrorWhoseCauseIsOnTheNextLine_KeepsTheCause()
+    {
+        // How the runtime reports a fatal error with a source: the header alone on its line, the cause below it.
+        var frames = string.Concat(Enumerable.Range(0, 40).Select(i => $"   at Frame{i}.MoveNext()\n"));
+        var stderr = "Fatal error.\nFailed to create RW mapping for RX memory.\r\nThis can be caused by insufficient memory.\n" + frames;
+
+        var summary = WorkerStderr.Summarize(stderr);
+
+        Assert.StartsWith("Fatal error. Failed to create RW mapping for RX memory. This can be caused by insufficient memory. … ", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("Frame0.", summary, StringComparison.Ordinal);
+        Assert.EndsWith("at Frame39.MoveNext()", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Summarize_HeaderWithoutFrames_IsCappedSoTheTailStaysReadable()
+    {
+        var stderr = "Unhandled exception. " + new string('y', 3000);
+
+        var summary = WorkerStderr.Summarize(stderr);
+
+        Assert.StartsWith("Unhandled exception. yyy", summary, StringComparison.Ordinal);
+        Assert.Equal(WorkerStderr.HeaderLength + 1 + " … ".Length + WorkerStderr.TailLength, summary.Length);
+    }
+
+    [Fact]
     public void Summarize_ShortStderr_IsKeptWhole()
     {
         Assert.Equal("gpuqos-probe: cannot bind to core 7", WorkerStderr.Summarize("gpuqos-probe: cannot bind to core 7\n"));
