@@ -37,8 +37,8 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
     }
 
     /// <summary>
-    /// Every account, ordered by GPU UUID, then tenant: the live list, for the collection thread that integrates
-    /// (it is written once per cycle, so a cycle's exposition reads it without a copy).
+    /// Every account, ordered by GPU UUID, then tenant: the live list, written by the collection cycle and read by
+    /// the exposition under the cycle's lock (<see cref="Model.Snapshots.CollectionCycle"/>), so without a copy.
     /// </summary>
     public IReadOnlyList<UsageAccount> Accounts => _ordered;
 

@@ -1,14 +1,14 @@
 using GpuQos.Model.Metrics;
-using GpuQos.Model.Snapshots;
 using GpuQos.Collectors.Accounting;
 
 namespace GpuQos.Collectors.Exposition;
 
 /// <summary>
 /// The usage ledger's counters: what each tenant used and reserved on each GPU since the daemon started. They
-/// carry <c>gpu_model</c>, so that a fleet query can price or group GPU-hours without joining another series.
+/// carry <c>gpu_model</c>, so that a fleet query can price or group GPU-hours without joining another series. The
+/// ledger integrates every snapshot on its own (<see cref="UsageLedgerConsumer"/>); this only writes what it holds.
 /// </summary>
-public sealed class UsageMetrics(SnapshotStore store, UsageLedger ledger) : IMetricSource
+public sealed class UsageMetrics(UsageLedger ledger) : IMetricSource
 {
     private const string Ledger = "usage ledger: ";
 
@@ -20,15 +20,6 @@ public sealed class UsageMetrics(SnapshotStore store, UsageLedger ledger) : IMet
     public static readonly MetricDefinition ReservedSeconds = new("gpuqos_tenant_reserved_seconds_total", MetricType.Counter, "GPU-seconds reserved for the tenant, used or not: MIG instances (SM share), vGPU framebuffers (memory share), an exclusive GPU, or a min-sm-share floor.", Labels, Ledger + "max(partitions held, floor) x cycle duration");
 
     public IReadOnlyList<MetricDefinition> Metrics { get; } = [SmSeconds, MemoryByteSeconds, ReservedSeconds];
-
-    /// <summary>Integrates the latest snapshot: called once per cycle, so every cycle is counted.</summary>
-    public void Prepare()
-    {
-        if (store.Latest is { } snapshot)
-        {
-            ledger.Integrate(snapshot);
-        }
-    }
 
     public void WriteTo(IMetricWriter writer)
     {

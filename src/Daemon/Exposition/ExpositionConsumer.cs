@@ -3,20 +3,70 @@ using GpuQos.Model.Snapshots;
 namespace GpuQos.Daemon.Exposition;
 
 /// <summary>
-/// The first snapshot consumer: renders the metric sources into <c>/metrics</c> for the snapshot just published.
-/// A source that throws keeps its previous series (<see cref="PrometheusExporter.Update"/>); each outage is
-/// logged when it starts and when it ends, not every cycle.
+/// The gate between the collection loop and <c>/metrics</c>. The loop delivers every snapshot here, but the metric
+/// sources are written into the exposition only when a scrape asks for it (<see cref="Refresh"/>, called by
+/// <see cref="ScrapeRenders"/>), once per snapshot however many scrapes ask: a host scraped every 15 s no longer
+/// writes 16,000 samples every second for nobody. The first snapshot is written at once, so <c>/readyz</c> and the
+/// first scrape need not wait for it. A source that throws keeps its previous series
+/// (<see cref="PrometheusExporter.Update"/>); each outage is logged when it starts and when it ends, not every time.
 /// </summary>
-public sealed partial class ExpositionConsumer(PrometheusExporter exporter, ILogger<ExpositionConsumer> logger) : ISnapshotConsumer
+/// <remarks>
+/// A scrape writes the sources under the collection cycle's lock (<see cref="CollectionCycle"/>), so they read the
+/// state the loop and its consumers keep between two cycles, exactly as when the loop wrote them itself. A scrape
+/// that finds the exposition current writes nothing and takes no lock.
+/// </remarks>
+public sealed partial class ExpositionConsumer(PrometheusExporter exporter, CollectionCycle cycle, ILogger<ExpositionConsumer> logger) : ISnapshotConsumer
 {
-    // Metric sources failing now.
+    // Metric sources failing now; touched only under the cycle's lock.
     private readonly HashSet<string> _failingSources = new(StringComparer.Ordinal);
+
+    // Snapshots delivered, and which of them the exposition holds.
+    private long _delivered;
+    private long _written;
 
     /// <inheritdoc />
     public string Name => "exposition";
 
+    /// <summary>How many times the sources were written into the exposition (for tests: scrapes of one snapshot share one).</summary>
+    public long Writes { get; private set; }
+
     /// <inheritdoc />
-    public void Consume(HostSnapshot snapshot) => ReportSourceFailures(exporter.Update());
+    public void Consume(HostSnapshot snapshot)
+    {
+        var delivered = Interlocked.Increment(ref _delivered);
+        if (exporter.UpdatesCompleted == 0)
+        {
+            Write(delivered);
+        }
+    }
+
+    /// <summary>
+    /// Brings the exposition up to the latest delivered snapshot, unless it is there already: called before every
+    /// render. Waits for a cycle in progress to finish, then writes the sources under the cycle's lock.
+    /// </summary>
+    public void Refresh()
+    {
+        if (Volatile.Read(ref _written) == Volatile.Read(ref _delivered))
+        {
+            return;
+        }
+
+        lock (cycle.Lock)
+        {
+            var delivered = Volatile.Read(ref _delivered);
+            if (_written != delivered)
+            {
+                Write(delivered);
+            }
+        }
+    }
+
+    private void Write(long delivered)
+    {
+        ReportSourceFailures(exporter.Update());
+        Writes++;
+        Volatile.Write(ref _written, delivered);
+    }
 
     private void ReportSourceFailures(IReadOnlyList<SourceFailure> failures)
     {

@@ -66,6 +66,8 @@ public sealed class OpenTelemetryMetrics : IMetricWriter, ISnapshotConsumer, IDi
             {
                 try
                 {
+                    // Prepared here too: /metrics prepares its sources only when scraped, and OTLP may be the only reader.
+                    source.Prepare();
                     source.WriteTo(this);
                 }
                 catch (Exception)

@@ -4,9 +4,9 @@ using Prometheus;
 namespace GpuQos.Daemon.Exposition;
 
 /// <summary>
-/// Writes the metric sources' series once per collection cycle and renders them as <c>/metrics</c>. Series that a
-/// cycle did not write (a partition destroyed, a process exited) are removed in the same cycle, so they are
-/// gone within one interval. A scrape never reaches the backend: it is served a render made between two updates
+/// Writes the metric sources' series (at most once per snapshot, when a scrape asks: <see cref="ExpositionConsumer"/>)
+/// and renders them as <c>/metrics</c>. Series that an update did not write (a partition destroyed, a process
+/// exited) are removed by the same update, so no scrape sees them after the snapshot they left. A scrape never reaches the backend: it is served a render made between two updates
 /// (<see cref="Render"/>, shared through <see cref="ScrapeRenders"/>).
 /// </summary>
 /// <remarks>

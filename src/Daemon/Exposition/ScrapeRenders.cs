@@ -35,18 +35,28 @@ public sealed class ScrapeRenders : IDisposable
     private readonly Lock _lock = new();
     private readonly Render?[] _current = new Render?[2];
 
-    public ScrapeRenders(PrometheusExporter exporter) => _exporter = exporter;
+    private readonly Action _refresh;
+
+    /// <param name="exporter">What is rendered.</param>
+    /// <param name="refresh">Brings the exporter up to the latest snapshot before a render
+    /// (<see cref="ExpositionConsumer.Refresh"/>); nothing when the exporter is updated by other means.</param>
+    public ScrapeRenders(PrometheusExporter exporter, Action? refresh = null)
+    {
+        _exporter = exporter;
+        _refresh = refresh ?? (() => { });
+    }
 
     /// <summary>How many renders were made (for tests: scrapes of one update share one).</summary>
     public long Renders { get; private set; }
 
     /// <summary>
-    /// The render of the latest update in <paramref name="format"/>, made now if no scrape of that update made it
-    /// yet. The caller owns one reference and must <see cref="Render.Release"/> it once the bytes are sent.
+    /// The render of the latest snapshot in <paramref name="format"/>: the exporter is brought up to that snapshot
+    /// first, and the render made now if no scrape of that update made it yet. The caller owns one reference and must <see cref="Render.Release"/> it once the bytes are sent.
     /// </summary>
     public Render Acquire(ExpositionFormat format)
     {
         var slot = format == ExpositionFormat.OpenMetricsText ? 1 : 0;
+        _refresh();
         lock (_lock)
         {
             var current = _current[slot];

@@ -35,11 +35,27 @@ internal static class AdvisorRegistration
     /// <summary>Maps <c>/api/v1/advice</c> and <c>/api/v1/advice/evidence</c> (read-only).</summary>
     public static void MapAdvisor(this WebApplication app)
     {
-        app.MapGet("/api/v1/advice/evidence", (LiveAdvice advice) => Results.Json(advice.Evidence(), ApiJsonContext.Api.AdvisorEvidence))
+        // Evidence is read from the metric sources, which the collection loop's consumers write: between two cycles.
+        app.MapGet("/api/v1/advice/evidence", (LiveAdvice advice, CollectionCycle cycle) =>
+            {
+                lock (cycle.Lock)
+                {
+                    return Results.Json(advice.Evidence(), ApiJsonContext.Api.AdvisorEvidence);
+                }
+            })
             .Produces<AdvisorEvidence>(contentType: "application/json");
-        app.MapGet("/api/v1/advice", (LiveAdvice advice) => advice.Current() is { } host
-            ? Results.Json(host, ApiJsonContext.Api.HostAdvice)
-            : Results.Json(new ApiError("no advice yet"), ApiJsonContext.Api.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable))
+        app.MapGet("/api/v1/advice", (LiveAdvice advice, CollectionCycle cycle) =>
+            {
+                HostAdvice? current;
+                lock (cycle.Lock)
+                {
+                    current = advice.Current();
+                }
+
+                return current is { } host
+                    ? Results.Json(host, ApiJsonContext.Api.HostAdvice)
+                    : Results.Json(new ApiError("no advice yet"), ApiJsonContext.Api.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable);
+            })
             .Produces<HostAdvice>(contentType: "application/json")
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable, "application/json");
     }

@@ -6,13 +6,15 @@ namespace GpuQos.Daemon.Hosting;
 
 /// <summary>
 /// The collection loop: once per interval it runs the collectors, publishes the snapshot, and hands it to the
-/// ordered snapshot consumers (<see cref="SnapshotConsumers"/>: exposition, OpenTelemetry, tenant catalogue,
-/// enforcement). A cycle that throws is logged and the loop goes on.
+/// ordered snapshot consumers (<see cref="SnapshotConsumers"/>: usage ledger, exposition, OpenTelemetry, tenant
+/// catalogue, enforcement), all under the cycle's lock (<see cref="CollectionCycle"/>), which a scrape takes to write
+/// the metric sources between two cycles. A cycle that throws is logged and the loop goes on.
 /// </summary>
 public sealed partial class CollectionService(
     CollectionPipeline pipeline,
     SnapshotStore store,
     SnapshotConsumers consumers,
+    CollectionCycle cycle,
     IOptionsMonitor<Configuration.GpuQosOptions> options,
     TimeProvider time,
     ILogger<CollectionService> logger) : BackgroundService
@@ -23,9 +25,14 @@ public sealed partial class CollectionService(
     /// <summary>Runs one cycle now (used by the loop and by tests).</summary>
     public void RunCycle()
     {
-        var snapshot = pipeline.Collect();
-        store.Publish(snapshot);
-        consumers.Deliver(snapshot);
+        HostSnapshot snapshot;
+        lock (cycle.Lock)
+        {
+            snapshot = pipeline.Collect();
+            store.Publish(snapshot);
+            consumers.Deliver(snapshot);
+        }
+
         LastCycle = snapshot.Timestamp;
         foreach (var failed in snapshot.Collectors.Where(c => !c.Success))
         {

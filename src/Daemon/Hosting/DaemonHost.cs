@@ -66,7 +66,8 @@ public static class DaemonHost
             backend, CollectionPipeline.DefaultCollectors, sp.GetRequiredService<IProcessAttributor>(), time, sp.GetRequiredService<BackendErrorCounter>()));
         AddMetricSources(services);
         services.AddSingleton<PrometheusExporter>();
-        services.AddSingleton<ScrapeRenders>();
+        services.AddSingleton<CollectionCycle>();
+        services.AddSingleton(sp => new ScrapeRenders(sp.GetRequiredService<PrometheusExporter>(), sp.GetRequiredService<ExpositionConsumer>().Refresh));
         services.AddSingleton<CollectionService>();
         services.AddDoctor();
         services.AddHostedService(sp => sp.GetRequiredService<CollectionService>());

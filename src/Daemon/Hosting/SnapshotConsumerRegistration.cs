@@ -1,5 +1,6 @@
 using GpuQos.Model.Metrics;
 using GpuQos.Model.Snapshots;
+using GpuQos.Collectors.Accounting;
 using GpuQos.Collectors.Attribution;
 using GpuQos.Daemon.Exposition;
 using GpuQos.Enforcer.Engine;
@@ -14,14 +15,17 @@ namespace GpuQos.Daemon.Hosting;
 internal static class SnapshotConsumerRegistration
 {
     /// <summary>
-    /// Registers, in order: exposition (<c>/metrics</c>), OpenTelemetry (when enabled), the tenant catalogue a
+    /// Registers, in order: the usage ledger, which integrates every snapshot, exposition (<c>/metrics</c>, written
+    /// when a scrape asks), OpenTelemetry (when enabled), the tenant catalogue a
     /// reload staged (when attribution is on), enforcement, which only hands the snapshot to its own loop, and
     /// the advisor's per-minute summaries.
     /// Called after the features' own registrations, which provide what each consumer wraps.
     /// </summary>
     public static void AddSnapshotConsumers(this IServiceCollection services, RunRequest request)
     {
-        services.AddSingleton<ISnapshotConsumer, ExpositionConsumer>();
+        services.AddSingleton<ISnapshotConsumer>(sp => new UsageLedgerConsumer(sp.GetRequiredService<UsageLedger>()));
+        services.AddSingleton<ExpositionConsumer>();
+        services.AddSingleton<ISnapshotConsumer>(sp => sp.GetRequiredService<ExpositionConsumer>());
         if (request.Options.Observability.OpenTelemetryEnabled)
         {
             services.AddSingleton<ISnapshotConsumer>(sp => sp.GetRequiredService<OpenTelemetryMetrics>());

@@ -43,8 +43,10 @@ public interface IMetricWriter
 }
 
 /// <summary>
-/// A group of metric families and the code that fills them from in-memory state. Sources are called once
-/// per collection cycle, never at scrape, and never call the backend.
+/// A group of metric families and the code that fills them from in-memory state. Sources are written at most once
+/// per snapshot, when a scrape asks for it (and every cycle for OpenTelemetry), always under the collection cycle's
+/// lock (<see cref="Snapshots.CollectionCycle"/>), so never in the middle of a cycle; they never call the backend.
+/// A source must not count on being called every cycle: what has to see every snapshot is a snapshot consumer.
 /// </summary>
 public interface IMetricSource
 {
@@ -55,8 +57,8 @@ public interface IMetricSource
     void WriteTo(IMetricWriter writer);
 
     /// <summary>
-    /// Called once per cycle before any source's <see cref="WriteTo"/>, outside the exporter's update lock, so
-    /// that a slow computation (the advice) holds back neither scrapes nor the other sources. What it computes,
+    /// Called before the sources are written (<see cref="WriteTo"/>), outside the exporter's render lock, so
+    /// that a slow computation (the advice) holds back no render of the previous snapshot. What it computes,
     /// <see cref="WriteTo"/> then only reads. Does nothing by default.
     /// </summary>
     void Prepare()

@@ -2,7 +2,7 @@ namespace GpuQos.Model.Snapshots;
 
 /// <summary>
 /// One stage that receives each published snapshot, on the collection thread, in the order the daemon
-/// registers the stages (exposition, OpenTelemetry, tenant catalogue, enforcement, the advisor's history). Each is timed and isolated:
+/// registers the stages (usage ledger, exposition, OpenTelemetry, tenant catalogue, enforcement, the advisor's history). Each is timed and isolated:
 /// one that throws is counted and logged, and the stages after it still run. A stage whose work can block
 /// (fsync, signals, NVML control calls) hands the snapshot to its own thread instead of doing the work here.
 /// </summary>

@@ -29,7 +29,7 @@ public sealed class EnforcementLoopTests
         await using var app = DaemonHost.Build(request, backend, time, configureServices: services => services.AddSingleton(actuators));
         var collection = app.Services.GetRequiredService<CollectionService>();
         var handOff = app.Services.GetRequiredService<EnforcementHandOff>();
-        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        var renders = app.Services.GetRequiredService<ScrapeRenders>();
         var store = app.Services.GetRequiredService<SnapshotStore>();
         var service = app.Services.GetServices<IHostedService>().OfType<EnforcementService>().Single();
         await service.StartingAsync(CancellationToken.None);
@@ -48,7 +48,7 @@ public sealed class EnforcementLoopTests
             }
 
             var evaluatedBefore = handOff.LastEvaluated;
-            var cyclesBefore = Value(Scrape(exporter), "gpuqos_collection_cycles_total");
+            var cyclesBefore = Value(Scrape(renders), "gpuqos_collection_cycles_total");
 
             // Five cycles while the enforcement step is blocked: each completes (off the collection thread).
             var cycles = Task.Run(() =>
@@ -61,7 +61,7 @@ public sealed class EnforcementLoopTests
             });
             await cycles.WaitAsync(Deadline);
 
-            var during = Scrape(exporter);
+            var during = Scrape(renders);
             Assert.True(gated.Blocked);
             Assert.Equal(cyclesBefore + 5, Value(during, "gpuqos_collection_cycles_total"));
             Assert.Equal(store.Latest!.Timestamp.ToUnixTimeMilliseconds() / 1000.0, Value(during, "gpuqos_last_collection_timestamp_seconds"));
@@ -69,8 +69,8 @@ public sealed class EnforcementLoopTests
             // One snapshot waits for the loop; the four older ones were replaced by a newer one and counted.
             Assert.Equal(4, handOff.DroppedCount);
 
-            // Exposition runs before the hand-off in each cycle, so /metrics counts the drops of the cycles before.
-            Assert.Equal(3, Value(during, "gpuqos_enforcement_snapshots_dropped_total"));
+            // The scrape writes the sources after the fifth cycle's hand-off, so /metrics counts all four drops.
+            Assert.Equal(4, Value(during, "gpuqos_enforcement_snapshots_dropped_total"));
             Assert.Equal(evaluatedBefore, handOff.LastEvaluated);
 
             // Released, the loop finishes its step and evaluates the latest snapshot, not the ones dropped.
@@ -96,11 +96,19 @@ public sealed class EnforcementLoopTests
         }
     }
 
-    private static IReadOnlyList<Sample> Scrape(PrometheusExporter exporter)
+    private static IReadOnlyList<Sample> Scrape(ScrapeRenders renders)
     {
-        using var stream = new MemoryStream();
-        exporter.Render(stream, Prometheus.ExpositionFormat.PrometheusText);
-        return ExpositionParser.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        var render = renders.Acquire(Prometheus.ExpositionFormat.PrometheusText);
+        try
+        {
+            using var stream = new MemoryStream();
+            render.WriteToAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
+            return ExpositionParser.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }
+        finally
+        {
+            render.Release();
+        }
     }
 
     private static double Value(IReadOnlyList<Sample> samples, string name) => samples.Single(s => s.Name == name).Value;

@@ -24,19 +24,25 @@ public sealed class CollectionServiceTests
         var fails = true;
         var source = new FlakySource(() => fails);
         var logger = new RecordingLogger<ExpositionConsumer>();
-        var exposition = new ExpositionConsumer(new PrometheusExporter([source]), logger);
-        var collection = Collection(app, time, [exposition], new SnapshotConsumerMetrics());
-
-        for (var cycle = 0; cycle < 3; cycle++)
+        var cycle = new CollectionCycle();
+        var exposition = new ExpositionConsumer(new PrometheusExporter([source]), cycle, logger);
+        var collection = Collection(app, time, [exposition], new SnapshotConsumerMetrics(), cycle);
+        void CycleAndScrape()
         {
             collection.RunCycle(); // a failing source does not fail the cycle
+            exposition.Refresh();
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            CycleAndScrape();
         }
 
         fails = false;
-        collection.RunCycle();
-        collection.RunCycle();
+        CycleAndScrape();
+        CycleAndScrape();
         fails = true;
-        collection.RunCycle();
+        CycleAndScrape();
 
         Assert.Equal([1003, 1004, 1003], logger.EventIds.Where(id => id is 1003 or 1004));
         Assert.NotNull(collection.LastCycle);
@@ -53,9 +59,11 @@ public sealed class CollectionServiceTests
         var broken = new ThrowingConsumer();
         var after = new CountingConsumer();
         var logger = new RecordingLogger<SnapshotConsumers>();
-        var consumers = new SnapshotConsumers([broken, new ExpositionConsumer(exporter, NullLogger<ExpositionConsumer>.Instance), after], metrics, time, logger);
+        var cycleLock = new CollectionCycle();
+        var exposition = new ExpositionConsumer(exporter, cycleLock, NullLogger<ExpositionConsumer>.Instance);
+        var consumers = new SnapshotConsumers([broken, exposition, after], metrics, time, logger);
         var collection = new CollectionService(
-            app.Services.GetRequiredService<CollectionPipeline>(), store, consumers,
+            app.Services.GetRequiredService<CollectionPipeline>(), store, consumers, cycleLock,
             app.Services.GetRequiredService<IOptionsMonitor<GpuQosOptions>>(), time, NullLogger<CollectionService>.Instance);
 
         for (var cycle = 1; cycle <= 3; cycle++)
@@ -64,7 +72,7 @@ public sealed class CollectionServiceTests
             collection.RunCycle();
 
             // /metrics shows this cycle even though the consumer before exposition threw in it.
-            var samples = Scrape(exporter);
+            var samples = Scrape(exporter, exposition);
             Assert.Equal(store.Latest!.Sequence, Value(samples, "gpuqos_collection_cycles_total"));
             Assert.Equal(cycle, after.Seen);
         }
@@ -75,7 +83,7 @@ public sealed class CollectionServiceTests
         Assert.Equal(0, metrics.ErrorsOf("after"));
 
         // The error counter is on /metrics by consumer (written by the exposition of the cycle after each throw).
-        var last = Scrape(exporter);
+        var last = Scrape(exporter, exposition);
         Assert.Equal(3, Value(last, "gpuqos_snapshot_consumer_errors_total", "broken"));
         Assert.Equal(0, Value(last, "gpuqos_snapshot_consumer_errors_total", "after"));
         Assert.Contains(last, s => s.Name == "gpuqos_snapshot_consumer_duration_seconds" && s.Labels["consumer"] == "exposition");
@@ -87,23 +95,25 @@ public sealed class CollectionServiceTests
     }
 
     [Fact]
-    public async Task Daemon_ConsumersAreExpositionOpenTelemetryTenantCatalogueEnforcementAdvisorHistory_InThatOrder()
+    public async Task Daemon_ConsumersAreUsageLedgerExpositionOpenTelemetryTenantCatalogueEnforcementAdvisorHistory_InThatOrder()
     {
         var options = ObservabilityConfig.Demo(new ObservabilityOptions { OtelPrometheusPath = "/otel/metrics" });
         await using var app = DemoHost.Build(new FakeTimeProvider(), options: options);
-        Assert.Equal(["exposition", "opentelemetry", "tenant-catalogue", "enforcement", "advisor-history"], app.Services.GetRequiredService<SnapshotConsumers>().Names);
+        Assert.Equal(["usage-ledger", "exposition", "opentelemetry", "tenant-catalogue", "enforcement", "advisor-history"], app.Services.GetRequiredService<SnapshotConsumers>().Names);
     }
 
-    private static CollectionService Collection(WebApplication app, TimeProvider time, ISnapshotConsumer[] consumers, SnapshotConsumerMetrics metrics) => new(
+    private static CollectionService Collection(WebApplication app, TimeProvider time, ISnapshotConsumer[] consumers, SnapshotConsumerMetrics metrics, CollectionCycle cycle) => new(
         app.Services.GetRequiredService<CollectionPipeline>(),
         app.Services.GetRequiredService<SnapshotStore>(),
         new SnapshotConsumers(consumers, metrics, time, NullLogger<SnapshotConsumers>.Instance),
+        cycle,
         app.Services.GetRequiredService<IOptionsMonitor<GpuQosOptions>>(),
         time,
         NullLogger<CollectionService>.Instance);
 
-    private static IReadOnlyList<Sample> Scrape(PrometheusExporter exporter)
+    private static IReadOnlyList<Sample> Scrape(PrometheusExporter exporter, ExpositionConsumer exposition)
     {
+        exposition.Refresh();
         using var stream = new MemoryStream();
         exporter.Render(stream, Prometheus.ExpositionFormat.PrometheusText);
         return ExpositionParser.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
