@@ -11,7 +11,7 @@ public sealed class ExpositionErrors : IMetricSource
     /// <summary>The counter: one series per source, from 0.</summary>
     public static readonly MetricDefinition SourceErrors = new(
         "gpuqos_exposition_source_errors_total", MetricType.Counter,
-        "Collection cycles in which a metric source failed to write its series; its series then keep the values of the last cycle it wrote.",
+        "Exposition updates (one per snapshot that a scrape asked for) in which a metric source failed to write its series; its series then keep the values of the last update it wrote.",
         ["source"], "daemon");
 
     private readonly Lock _lock = new();
