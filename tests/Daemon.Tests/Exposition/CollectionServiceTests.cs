@@ -49,6 +49,27 @@ public sealed class CollectionServiceTests
     }
 
     [Fact]
+    public async Task Refresh_TwoSourcesFailingAndOneRecovers_LogsTheRecoveryOfThatOneOnly()
+    {
+        var time = new FakeTimeProvider();
+        await using var app = DemoHost.Build(time);
+        var secondFails = true;
+        var logger = new RecordingLogger<ExpositionConsumer>();
+        var cycle = new CollectionCycle();
+        var exposition = new ExpositionConsumer(new PrometheusExporter([new FlakySource(() => true), new SecondFlakySource(() => secondFails)]), cycle, logger);
+        var collection = Collection(app, time, [exposition], new SnapshotConsumerMetrics(), cycle);
+
+        collection.RunCycle();
+        secondFails = false;
+        collection.RunCycle();
+        exposition.Refresh();
+        collection.RunCycle();
+        exposition.Refresh();
+
+        Assert.Equal([1003, 1003, 1004], logger.EventIds.Where(id => id is 1003 or 1004));
+    }
+
+    [Fact]
     public async Task RunCycle_ConsumerThrows_CostsOnlyItself_ExpositionAndLaterConsumersStillRunEveryCycle()
     {
         var time = new FakeTimeProvider();
@@ -146,11 +167,14 @@ public sealed class CollectionServiceTests
         public void Consume(HostSnapshot snapshot) => Seen++;
     }
 
-    private sealed class FlakySource(Func<bool> fails) : IMetricSource
-    {
-        private static readonly MetricDefinition Flaky = new("gpuqos_test_flaky", MetricType.Gauge, "test", [], "test");
+    // A second type: failures are counted and logged by the source's type name.
+    private sealed class SecondFlakySource(Func<bool> fails) : FlakySource(fails, "gpuqos_test_flaky_second");
 
-        public IReadOnlyList<MetricDefinition> Metrics { get; } = [Flaky];
+    private class FlakySource(Func<bool> fails, string name = "gpuqos_test_flaky") : IMetricSource
+    {
+        private readonly MetricDefinition _flaky = new(name, MetricType.Gauge, "test", [], "test");
+
+        public IReadOnlyList<MetricDefinition> Metrics => [_flaky];
 
         public void WriteTo(IMetricWriter writer)
         {
@@ -159,7 +183,7 @@ public sealed class CollectionServiceTests
                 throw new InvalidOperationException("bug");
             }
 
-            writer.Write(Flaky, 1);
+            writer.Write(_flaky, 1);
         }
     }
 

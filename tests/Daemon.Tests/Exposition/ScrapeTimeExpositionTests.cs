@@ -41,6 +41,44 @@ public sealed class ScrapeTimeExpositionTests
     }
 
     [Fact]
+    public async Task Refresh_ExpositionCurrent_ReturnsWithoutWaitingForACycleInProgress()
+    {
+        var time = new FakeTimeProvider();
+        await using var app = DemoHost.Build(time);
+        app.Services.GetRequiredService<CollectionService>().RunCycle();
+        var exposition = app.Services.GetRequiredService<ExpositionConsumer>();
+        var cycle = app.Services.GetRequiredService<CollectionCycle>();
+
+        // A cycle in progress on another thread (a slow NVML read, say) holds the lock for as long as it takes.
+        using var holding = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var slowCycle = Task.Factory.StartNew(
+            () =>
+            {
+                lock (cycle.Lock)
+                {
+                    holding.Set();
+                    release.Wait();
+                }
+            },
+            TaskCreationOptions.LongRunning);
+        holding.Wait();
+        try
+        {
+            // The exposition holds the latest snapshot already, so a scrape has nothing to write and must not wait.
+            var refresh = Task.Run(exposition.Refresh);
+            var finished = await Task.WhenAny(refresh, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.Same(refresh, finished);
+            Assert.Equal(1, exposition.Writes);
+        }
+        finally
+        {
+            release.Set();
+            await slowCycle;
+        }
+    }
+
+    [Fact]
     public async Task UsageCounters_ScrapedOnlyAtTheEnd_EqualThoseScrapedEveryCycle()
     {
         // The ledger integrates every snapshot itself: counters may not depend on how often anyone scrapes.
