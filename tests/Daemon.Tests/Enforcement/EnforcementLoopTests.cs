@@ -96,20 +96,7 @@ public sealed class EnforcementLoopTests
         }
     }
 
-    private static IReadOnlyList<Sample> Scrape(ScrapeRenders renders)
-    {
-        var render = renders.Acquire(Prometheus.ExpositionFormat.PrometheusText);
-        try
-        {
-            using var stream = new MemoryStream();
-            render.WriteToAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
-            return ExpositionParser.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        }
-        finally
-        {
-            render.Release();
-        }
-    }
+    private static IReadOnlyList<Sample> Scrape(ScrapeRenders renders) => InProcessScrape.Samples(renders);
 
     private static double Value(IReadOnlyList<Sample> samples, string name) => samples.Single(s => s.Name == name).Value;
 

@@ -6,7 +6,6 @@ using GpuQos.Daemon.Tests.TestSupport;
 using GpuQos.Model.Metrics;
 using GpuQos.Model.Snapshots;
 using Microsoft.Extensions.Time.Testing;
-using Prometheus;
 
 namespace GpuQos.Daemon.Tests.Exposition;
 
@@ -156,20 +155,7 @@ public sealed class ScrapeTimeExpositionTests
         return Scrape(app);
     }
 
-    private static IReadOnlyList<Sample> Scrape(WebApplication app)
-    {
-        var render = app.Services.GetRequiredService<ScrapeRenders>().Acquire(ExpositionFormat.PrometheusText);
-        try
-        {
-            using var stream = new MemoryStream();
-            render.WriteToAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
-            return ExpositionParser.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-        }
-        finally
-        {
-            render.Release();
-        }
-    }
+    private static IReadOnlyList<Sample> Scrape(WebApplication app) => InProcessScrape.Samples(app.Services.GetRequiredService<ScrapeRenders>());
 
     private static double Value(IReadOnlyList<Sample> samples, string name) => samples.Single(s => s.Name == name).Value;
 

@@ -56,3 +56,23 @@ public static partial class ExpositionParser
     [GeneratedRegex(""""([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"""")]
     private static partial Regex LabelPair();
 }
+
+/// <summary>A scrape in process, through the path <c>/metrics</c> takes (the exposition brought up to the latest snapshot, then rendered).</summary>
+public static class InProcessScrape
+{
+    /// <summary>The samples a scrape of <c>/metrics</c> would read now, in the Prometheus text format.</summary>
+    public static IReadOnlyList<Sample> Samples(GpuQos.Daemon.Exposition.ScrapeRenders renders)
+    {
+        var render = renders.Acquire(Prometheus.ExpositionFormat.PrometheusText);
+        try
+        {
+            using var stream = new MemoryStream();
+            render.WriteToAsync(stream, CancellationToken.None).GetAwaiter().GetResult();
+            return ExpositionParser.Parse(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }
+        finally
+        {
+            render.Release();
+        }
+    }
+}
