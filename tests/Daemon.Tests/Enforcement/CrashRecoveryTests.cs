@@ -52,6 +52,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
             var config = Path.Combine(dir.Path, "gpuqos.yaml");
             await File.WriteAllTextAsync(config, $"enforcement:\n  journal: {journalPath}\n");
+            // The first test to start the published binary publishes it, which takes minutes: not the recovery's time.
+            await Operations.PublishedBinary.PathAsync();
             var launched = Stopwatch.StartNew();
             var resumed = WaitForStateAsync(throttled.Id, 'S', TimeSpan.FromSeconds(60));
             await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config]);
