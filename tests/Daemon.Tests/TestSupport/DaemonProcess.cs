@@ -49,16 +49,33 @@ public sealed class DaemonProcess : IAsyncDisposable
     /// </summary>
     public static async Task<DaemonProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, DaemonBuild build = DaemonBuild.Published)
     {
-        var port = FreePort();
-        var psi = await CommandAsync(["run", .. args, "--listen", $"127.0.0.1:{port}"], environment, build);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start gpuqos");
-        var daemon = new DaemonProcess(process, port);
-        process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => daemon.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await daemon.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
-        return daemon;
+        // The binary first: the first start publishes it (minutes), and a port picked before that is free no longer.
+        if (build == DaemonBuild.Published)
+        {
+            await Operations.PublishedBinary.PathAsync();
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var psi = await CommandAsync(["run", .. args, "--listen", $"127.0.0.1:{port}"], environment, build);
+            var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start gpuqos");
+            var daemon = new DaemonProcess(process, port);
+            process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
+            process.ErrorDataReceived += (_, e) => daemon.Append(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            try
+            {
+                await daemon.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(60));
+                return daemon;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && process.HasExited && daemon.Output.Contains("address already in use", StringComparison.Ordinal))
+            {
+                // Another process took the port between FreePort and the daemon's bind: a new port, not a failure.
+                await daemon.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Runs a gpuqos verb to completion (the published executable unless <paramref name="build"/> says otherwise) and returns its exit code and output.</summary>
