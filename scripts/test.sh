@@ -38,5 +38,20 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The runner failed without a failing test (a crashed test host, say): count it as a failure.
   failed=1
 fi
+if [ "$failed" -gt 0 ]; then
+  # The CI log keeps only its tail: name each failed test and the start of its message just above the count.
+  python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        print(f"{r.get('outcome').upper()} {r.get('testName')} ({r.get('duration')})")
+        message = r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip()
+        for line in message.splitlines()[:6]:
+            print("    " + line[:300])
+PY
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
