@@ -115,7 +115,8 @@ internal static class LatencyLoopHost
     /// service's 8 ms requests: the burner runs in slices of cap × period, and a request that meets a slice is
     /// slowed by it whatever the load, so at the daemon's default of 100 ms the p99 reads the slice length rather
     /// than the burner's share, and the target allows the burner 0.03 of the CPU instead of 0.16
-    /// (docs/performance.md, "Latency loop").
+    /// (docs/performance.md, "Latency loop"). The benchmark runs at this period; <c>LatencyClosedLoopTests</c> at
+    /// 10 ms, for the margin its give-back step needs once the load falls (docs/policies.md).
     /// </summary>
     public static readonly TimeSpan ThrottlePeriod = TimeSpan.FromMilliseconds(20);
 
