@@ -33,6 +33,31 @@ public sealed partial class ConfigReloader(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!OperatingSystem.IsWindows())
+        {
+            // Inherited as ignored (nohup, a harness that ignores SIGHUP), the runtime would install no handler and
+            // every SIGHUP would be dropped unseen.
+            if (InheritedSignals.RestoreIfIgnored(InheritedSignals.SigHup))
+            {
+                LogSighupWasIgnored();
+            }
+
+            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                // Handled, with a file or without: the default action of SIGHUP would end the process, and
+                // `systemctl reload` (ExecReload=kill -HUP) must never stop the daemon.
+                context.Cancel = true;
+                if (File is null)
+                {
+                    LogNoFile(request.ConfigSource);
+                }
+                else
+                {
+                    Reload("SIGHUP", force: true);
+                }
+            });
+        }
+
         if (File is null)
         {
             LogNoFile(request.ConfigSource);
@@ -40,15 +65,6 @@ public sealed partial class ConfigReloader(
         }
 
         _lastHash = Hash(File);
-        if (!OperatingSystem.IsWindows())
-        {
-            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                // Handled: the default action of SIGHUP would end the process.
-                context.Cancel = true;
-                Reload("SIGHUP", force: true);
-            });
-        }
 
         // Watch the directory, not the file: a ConfigMap update swaps a symlink and editors replace the file.
         _watcher = new FileSystemWatcher(Path.GetDirectoryName(File)!) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName };
@@ -201,6 +217,9 @@ public sealed partial class ConfigReloader(
 
     [LoggerMessage(EventId = 8000, Level = LogLevel.Information, Message = "Configuration {File} is watched; SIGHUP or a change to it reloads it")]
     private partial void LogWatching(string file);
+
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Information, Message = "SIGHUP was ignored when gpuqos started (nohup, or a supervisor that ignores it); its default is restored so that SIGHUP reloads the configuration")]
+    private partial void LogSighupWasIgnored();
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "No configuration file ({Source}); nothing to reload")]
     private partial void LogNoFile(string source);

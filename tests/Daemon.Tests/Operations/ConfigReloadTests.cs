@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GpuQos.Daemon.Hosting;
 using GpuQos.Daemon.Tests.TestSupport;
 
 namespace GpuQos.Daemon.Tests.Operations;
@@ -38,6 +39,37 @@ public sealed class ConfigReloadTests : IDisposable
         Assert.Matches(@"gpuqos_config_last_reload_timestamp_seconds \d{10}", await daemon.ScrapeAsync());
         Assert.Equal(0, await daemon.StopAsync());
     }
+
+    [Fact]
+    public async Task Sighup_InheritedIgnored_StillReloadsTheUnchangedFile()
+    {
+        // Started as under nohup (or a CI harness that ignores SIGHUP for its children): the runtime installs no
+        // handler for an ignored signal, and before the fix every SIGHUP was dropped unseen. The file is not
+        // changed, so only the signal can cause the reload (the watcher has nothing to see).
+        var config = _dir.Write("gpuqos.yaml", Config("search"));
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim", "--config", config], sighupIgnored: true);
+        DaemonProcess.Signal(daemon.ProcessId, "HUP");
+        await EventuallyAsync(() => Task.FromResult(daemon.Output.Contains("reloaded on SIGHUP", StringComparison.Ordinal)), daemon);
+
+        // It had been ignored (the shell's trap took), and it is no longer.
+        Assert.Contains("SIGHUP was ignored when gpuqos started", daemon.Output, StringComparison.Ordinal);
+        Assert.False(InheritedSignals.IsIgnored(await File.ReadAllTextAsync($"/proc/{daemon.ProcessId}/status"), InheritedSignals.SigHup));
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    [Fact]
+    public async Task Sighup_NoConfigurationFile_DaemonKeepsRunning()
+    {
+        // On built-in defaults there is nothing to reload, but SIGHUP (systemctl reload) must not end the daemon:
+        // its default action would.
+        await using var daemon = await DaemonProcess.StartAsync(["--backend", "sim"]);
+        DaemonProcess.Signal(daemon.ProcessId, "HUP");
+        await EventuallyAsync(() => Task.FromResult(Count(daemon.Output, "nothing to reload") >= 2), daemon);
+        Assert.Contains("gpuqos_build_info", await daemon.ScrapeAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await daemon.StopAsync());
+    }
+
+    private static int Count(string text, string what) => System.Text.RegularExpressions.Regex.Count(text, System.Text.RegularExpressions.Regex.Escape(what));
 
     [Fact]
     public async Task FileChange_ValidFile_AppliedWithoutSignal()

@@ -23,17 +23,14 @@ public sealed partial class ReloadBurstTests(NvmlStubBuild stub, ITestOutputHelp
     private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan BurstDeadline = TimeSpan.FromSeconds(60);
 
-    /// <summary>Set to 1 to run the burst; see the skip reason for why CI does not at the moment.</summary>
-    public const string OptIn = "GPUQOS_RELOAD_BURST";
-
-    [SkippableFact]
+    [Fact]
     public async Task SighupBurst_ValidAndInvalidFilesWhileThrottling_StaysUpEndsOnTheLastValidFileNothingLeftStopped()
     {
-        // Quarantined on 2026-12-07: in three clean CI runs after that day's merge the floor throttled once and no
-        // reload lifted it (nor did the floor act again) for up to 60 s, while the same test on the same tree alone
-        // passed four times with 11-12 throttles and as many reverts. The cause is not found; see the closing note.
-        Skip.IfNot(Environment.GetEnvironmentVariable(OptIn) == "1", $"set {OptIn}=1: quarantined, it fails in the full suite since 2026-12-07 and passes alone (cause not found)");
-
+        // Quarantined from 2026-12-07 03:02 until the cause was found: the CI harness runs the tests with SIGHUP
+        // ignored, the daemon inherited that, and the runtime installs no handler for an ignored signal. Every
+        // SIGHUP of the burst was dropped, and the file watcher's 300 ms settle never ran out between rewrites 200 ms
+        // apart, so nothing reloaded. The daemon now restores SIGHUP's default before registering
+        // (InheritedSignals); ConfigReloadTests.Sighup_InheritedIgnored_StillReloadsTheUnchangedFile covers it alone.
         using var core = ContendedCore.Start(stub);
         var (victim, noisy, journal) = (core.Victim, core.Noisy, core.Journal);
         var head = $"settings:\n  interval: 1s\nenforcement:\n  journal: {journal}\n";

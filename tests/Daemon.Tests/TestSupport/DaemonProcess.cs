@@ -45,9 +45,10 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>gpuqos run ARGS --listen 127.0.0.1:PORT</c> and waits until <c>/readyz</c> answers 200. The published
-    /// Native AOT executable runs unless <paramref name="build"/> says otherwise.
+    /// Native AOT executable runs unless <paramref name="build"/> says otherwise. With <paramref name="sighupIgnored"/>
+    /// it starts as under <c>nohup</c>: a shell sets SIGHUP to ignored and execs it, so it inherits that.
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, DaemonBuild build = DaemonBuild.Published)
+    public static async Task<DaemonProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, DaemonBuild build = DaemonBuild.Published, bool sighupIgnored = false)
     {
         // The binary first: the first start publishes it (minutes), and a port picked before that is free no longer.
         if (build == DaemonBuild.Published)
@@ -59,6 +60,16 @@ public sealed class DaemonProcess : IAsyncDisposable
         {
             var port = FreePort();
             var psi = await CommandAsync(["run", .. args, "--listen", $"127.0.0.1:{port}"], environment, build);
+            if (sighupIgnored)
+            {
+                // exec keeps the PID, and an ignored signal stays ignored across it.
+                var command = psi.FileName;
+                psi.FileName = "/bin/sh";
+                psi.ArgumentList.Insert(0, "-c");
+                psi.ArgumentList.Insert(1, "trap '' HUP; exec \"$0\" \"$@\"");
+                psi.ArgumentList.Insert(2, command);
+            }
+
             var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start gpuqos");
             var daemon = new DaemonProcess(process, port);
             process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
