@@ -6,7 +6,9 @@ namespace GpuQos.IsolationProbes.Tests.Worker;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class AddressSpaceReservationTests
 {
-    // Large beside anything the test host maps meanwhile on other threads, so the deltas are its own.
+    // Large beside anything the test host maps or unmaps meanwhile on other threads, so the deltas are its own
+    // within the slack, both ways: a clean CI run saw VmSize grow by 8 MiB less than the reservation (a thread's
+    // stack or a GC region given back between the two reads).
     private const long Reserved = 8L << 30;
     private const long Slack = 1L << 30;
 
@@ -23,7 +25,7 @@ public sealed class AddressSpaceReservationTests
         reservation.Dispose();
 
         Assert.Equal(Reserved, reservation.Bytes);
-        Assert.InRange(during - before, Reserved, Reserved + Slack);
+        Assert.InRange(during - before, Reserved - Slack, Reserved + Slack);
         Assert.InRange(during - after, Reserved - Slack, Reserved + Slack);
     }
 
