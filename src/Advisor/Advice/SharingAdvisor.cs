@@ -9,9 +9,10 @@ namespace GpuQos.Advisor.Advice;
 /// <summary>
 /// Turns evidence into advice: for each GPU it scores the current configuration and every feasible candidate,
 /// and recommends the best one when it beats the current one by more than <see cref="AdvisorOptions.MinimumGain"/>.
-/// It never applies anything.
+/// It never applies anything. An advisor that advises again and again over similar evidence (the daemon's) passes a
+/// <see cref="MigGeometryMemo"/>, so that the MIG search is not repeated for the same tenants.
 /// </summary>
-public sealed class SharingAdvisor(AdvisorOptions options)
+public sealed class SharingAdvisor(AdvisorOptions options, MigGeometryMemo? memo = null)
 {
     /// <summary>How many alternatives each GPU's advice lists.</summary>
     public const int AlternativesShown = 4;
@@ -32,7 +33,7 @@ public sealed class SharingAdvisor(AdvisorOptions options)
         var gpu = DemandEstimate.FillUnknown(raw, gaps, ref confidence);
         confidence -= EvidenceGaps.Assess(gpu, model, host, gaps);
 
-        var (candidates, rejected) = CandidateGenerator.Generate(gpu, model, options);
+        var (candidates, rejected) = CandidateGenerator.Generate(gpu, model, options, memo);
         var assessed = candidates.Select(c => CandidateScorer.Assess(gpu, model, c, CurrentConfiguration.IsSame(gpu, c), options)).ToList();
         var current = assessed.FirstOrDefault(a => a.IsCurrent);
         if (current is null)

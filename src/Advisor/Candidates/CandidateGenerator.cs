@@ -10,7 +10,8 @@ namespace GpuQos.Advisor.Candidates;
 /// </summary>
 public static class CandidateGenerator
 {
-    public static (IReadOnlyList<Candidate> Candidates, IReadOnlyList<RejectedCandidate> Rejected) Generate(GpuEvidence gpu, GpuModel model, AdvisorOptions options)
+    /// <summary>The candidates and rejections for <paramref name="gpu"/>; <paramref name="memo"/> keeps MIG searches between calls.</summary>
+    public static (IReadOnlyList<Candidate> Candidates, IReadOnlyList<RejectedCandidate> Rejected) Generate(GpuEvidence gpu, GpuModel model, AdvisorOptions options, MigGeometryMemo? memo = null)
     {
         var candidates = new List<Candidate>();
         var rejected = new List<RejectedCandidate>();
@@ -75,7 +76,7 @@ public static class CandidateGenerator
 
         if (model.SupportsMig)
         {
-            var (geometries, rejection) = MigGeometrySearch.Search(model, tenants, options.MemoryHeadroom);
+            var (geometries, rejection) = MigGeometrySearch.Search(model, tenants, options.MemoryHeadroom, memo);
             candidates.AddRange(geometries);
             if (rejection is not null)
             {

@@ -13,8 +13,12 @@ public static class MigGeometrySearch
 {
     private const double GiB = 1L << 30;
 
-    /// <summary>Every valid geometry (one instance per tenant, with explicit placements), or the reason there is none.</summary>
-    public static (IReadOnlyList<Candidate> Geometries, string? Rejection) Search(GpuModel model, IReadOnlyList<TenantEvidence> tenants, double memoryHeadroom)
+    /// <summary>
+    /// Every valid geometry (one instance per tenant, with explicit placements), or the reason there is none. With a
+    /// <paramref name="memo"/>, a search already made for the same model, tenant names and eligible profiles is not
+    /// made again (see <see cref="MigGeometryMemo"/>).
+    /// </summary>
+    public static (IReadOnlyList<Candidate> Geometries, string? Rejection) Search(GpuModel model, IReadOnlyList<TenantEvidence> tenants, double memoryHeadroom, MigGeometryMemo? memo = null)
     {
         if (!model.SupportsMig)
         {
@@ -40,19 +44,27 @@ public static class MigGeometrySearch
             }
         }
 
-        var found = new List<Candidate>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var choice = new MigProfile[tenants.Count];
-        Enumerate(0, 0);
-        if (found.Count > 0)
+        var geometries = memo is null ? Geometries(model, tenants, eligible) : memo.GetOrAdd(model, tenants, eligible, Geometries);
+        if (geometries.Count > 0)
         {
-            return (found, null);
+            return (geometries, null);
         }
 
         var smallest = tenants.Select((t, i) => $"{t.Name} {eligible[i][0].Name} ({Gib(t.MemoryPeakBytes)} peak)").ToArray();
         var slices = eligible.Sum(e => e[0].MemorySlices);
         return ([], $"no MIG geometry holds every tenant's memory: the smallest instances that fit each peak are {string.Join(", ", smallest)}, "
             + $"{slices} memory slices in all where {model.Key} has {model.MemorySlices}, or they cannot be placed together");
+    }
+
+    // Every combination of eligible profiles that fits the memory slices, each placed explicitly. Depends only on the
+    // model, the tenants' names and their eligible profiles, which is what MigGeometryMemo keys on.
+    private static List<Candidate> Geometries(GpuModel model, IReadOnlyList<TenantEvidence> tenants, MigProfile[][] eligible)
+    {
+        var found = new List<Candidate>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var choice = new MigProfile[tenants.Count];
+        Enumerate(0, 0);
+        return found;
 
         void Enumerate(int i, int slicesUsed)
         {

@@ -1,4 +1,5 @@
 using GpuQos.Advisor.Advice;
+using GpuQos.Advisor.Candidates;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.History;
 using GpuQos.Advisor.Readers;
@@ -28,6 +29,7 @@ public sealed partial class LiveAdvice(
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Lock _lock = new();
+    private readonly MigGeometryMemo _geometries = new();
     private (DateTimeOffset At, AdvisorEvidence Evidence, HostAdvice Advice)? _latest;
     private DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
 
@@ -55,7 +57,7 @@ public sealed partial class LiveAdvice(
             try
             {
                 var evidence = Evidence(skip);
-                _latest = (now, evidence, new SharingAdvisor(options).Advise(evidence));
+                _latest = (now, evidence, new SharingAdvisor(options, _geometries).Advise(evidence));
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or ArithmeticException)
             {

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GpuQos.Advisor.Advice;
+using GpuQos.Advisor.Candidates;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Output;
 using GpuQos.Advisor.Readers;
@@ -89,7 +90,8 @@ internal static class AdviseCommand
         var hosts = prometheus is not null
             ? FromPrometheusAsync(http, prometheus, hostDaysPerQuery, window, end, ct)
             : FromDaemonAsync(http, url, ct);
-        var advisor = new SharingAdvisor(options);
+        // Hosts of one fleet often carry the same tenants on the same models: their MIG searches are made once.
+        var advisor = new SharingAdvisor(options, new MigGeometryMemo());
         var tally = new FleetTally();
         var written = new List<string>();
         ReportDirectory? directory = null;

@@ -1,5 +1,6 @@
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Candidates;
+using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Scoring;
 using GpuQos.Model.Devices;
 using static GpuQos.Advisor.Tests.TestSupport.Synthetic;
@@ -88,4 +89,91 @@ public sealed class MigGeometrySearchTests
         Assert.Equal("big", g.Allocations[0].Tenant);
         Assert.Equal(4, g.Allocations[0].Start); // at 0 it would leave no start for the second 1g (1g starts at 0..6)
     }
+
+    [Theory]
+    [MemberData(nameof(Mixes))]
+    public void Search_WithMemo_SameGeometriesAsWithout_AndTheSecondSearchIsAHit(string modelKey, int count, int seed)
+    {
+        var model = GpuModels.Find(modelKey)!;
+        var random = new Random(seed * 31 + count);
+        var tenants = Enumerable.Range(0, count)
+            .Select(i => Tenant($"t{i}", Demand(0.1, 0.2, 0.25), random.NextDouble() * model.MemoryBytes / GiB / count))
+            .ToArray();
+        var memo = new MigGeometryMemo();
+
+        var plain = MigGeometrySearch.Search(model, tenants, 0.1);
+        var first = MigGeometrySearch.Search(model, tenants, 0.1, memo);
+        var second = MigGeometrySearch.Search(model, tenants, 0.1, memo);
+
+        Assert.Equal(Describe(plain.Geometries), Describe(first.Geometries));
+        Assert.Equal(Describe(plain.Geometries), Describe(second.Geometries));
+        Assert.Equal(plain.Rejection, first.Rejection);
+        Assert.Equal(plain.Rejection, second.Rejection);
+
+        // A search that got as far as enumerating is remembered once, and answered from the memo the second time.
+        Assert.Equal(memo.Count, (int)memo.Hits);
+    }
+
+    [Fact]
+    public void Search_WithMemo_PeaksThatFitTheSameProfiles_AnsweredFromTheMemo()
+    {
+        var memo = new MigGeometryMemo();
+        var small = new[] { Tenant("a", Demand(0.1, 0.2, 0.25), 2), Tenant("b", Demand(0.1, 0.2, 0.25), 3) };
+        var alsoSmall = new[] { Tenant("a", Demand(0.1, 0.2, 0.25), 3), Tenant("b", Demand(0.1, 0.2, 0.25), 2.5) };
+
+        var first = MigGeometrySearch.Search(GpuModels.A100Sxm40, small, 0.1, memo);
+        var second = MigGeometrySearch.Search(GpuModels.A100Sxm40, alsoSmall, 0.1, memo);
+
+        Assert.Equal(1, memo.Count);
+        Assert.Equal(1, memo.Hits);
+        Assert.Same(first.Geometries, second.Geometries);
+    }
+
+    [Fact]
+    public void Search_WithMemo_APeakGrownPastItsProfile_IsSearchedAgain()
+    {
+        var memo = new MigGeometryMemo();
+        var before = new[] { Tenant("a", Demand(0.1, 0.2, 0.25), 2), Tenant("b", Demand(0.1, 0.2, 0.25), 3) };
+        var after = new[] { Tenant("a", Demand(0.1, 0.2, 0.25), 2), Tenant("b", Demand(0.1, 0.2, 0.25), 15) };
+
+        var first = MigGeometrySearch.Search(GpuModels.A100Sxm40, before, 0.1, memo);
+        var second = MigGeometrySearch.Search(GpuModels.A100Sxm40, after, 0.1, memo);
+
+        Assert.Equal(2, memo.Count);
+        Assert.Equal(0, memo.Hits);
+        Assert.Equal(Describe(MigGeometrySearch.Search(GpuModels.A100Sxm40, after, 0.1).Geometries), Describe(second.Geometries));
+        Assert.Contains(first.Geometries, g => g.Allocations.Any(a => a.Tenant == "b" && a.Profile == "1g.5gb"));
+        Assert.DoesNotContain(second.Geometries, g => g.Allocations.Any(a => a.Tenant == "b" && a.Profile == "1g.5gb"));
+    }
+
+    [Fact]
+    public void Search_WithMemo_NoGeometry_TheRejectionNamesTheCurrentPeaks()
+    {
+        var memo = new MigGeometryMemo();
+        static TenantEvidence[] Four(double gib) => [.. Enumerable.Range(0, 4).Select(i => Tenant($"t{i}", Demand(0.1, 0.2, 0.25), gib))];
+
+        var first = MigGeometrySearch.Search(GpuModels.A100Sxm40, Four(12), 0.1, memo);
+        var second = MigGeometrySearch.Search(GpuModels.A100Sxm40, Four(13), 0.1, memo);
+
+        Assert.Empty(first.Geometries);
+        Assert.Empty(second.Geometries);
+        Assert.Equal(1, memo.Hits);
+        Assert.Contains("(12.0 GiB peak)", first.Rejection, StringComparison.Ordinal);
+        Assert.Contains("(13.0 GiB peak)", second.Rejection, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Memo_Full_StartsAgainInsteadOfGrowing()
+    {
+        var memo = new MigGeometryMemo();
+        for (var i = 0; i <= MigGeometryMemo.Capacity; i++)
+        {
+            MigGeometrySearch.Search(GpuModels.A100Sxm40, [Tenant($"tenant{i}", Demand(0.1, 0.2, 0.25), 2)], 0.1, memo);
+        }
+
+        Assert.Equal(1, memo.Count);
+    }
+
+    private static string[] Describe(IReadOnlyList<Candidate> geometries) =>
+        [.. geometries.Select(g => g.Label + ": " + string.Join(",", g.Allocations.Select(a => $"{a.Tenant}={a.Profile}@{a.Start}/{a.Capacity:R}")))];
 }
