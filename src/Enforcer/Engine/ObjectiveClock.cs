@@ -43,5 +43,15 @@ internal sealed class ObjectiveClock
     }
 
     /// <summary>The seconds met and violated so far, by objective index.</summary>
-    public IReadOnlyList<ObjectiveSeconds> Seconds() => [.. _met.Select((m, i) => new ObjectiveSeconds(m, _violated[i]))];
+    public IReadOnlyList<ObjectiveSeconds> Seconds()
+    {
+        // Called for every track every cycle (the enforcer's view): one array, no iterator.
+        var seconds = new ObjectiveSeconds[_met.Length];
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            seconds[i] = new ObjectiveSeconds(_met[i], _violated[i]);
+        }
+
+        return seconds;
+    }
 }

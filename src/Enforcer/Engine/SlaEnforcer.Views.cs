@@ -25,19 +25,32 @@ public sealed partial class SlaEnforcer
 
     /// <summary>
     /// Publishes what readers see; called under the lock at the end of every change. The action history and
-    /// counts are copied only when an action was recorded since the last view.
+    /// counts are copied only when an action was recorded since the last view, and the policy lists only when the
+    /// policies changed: a reload replaces the list, and a policy's error, once set, stays until then, so the
+    /// list's identity and its number of failures say when.
     /// </summary>
     private void PublishView()
     {
         var previous = _view;
         var actionsChanged = _log.TakeChanged();
+        var failed = 0;
+        foreach (var p in _policies)
+        {
+            if (p.Error is not null)
+            {
+                failed++;
+            }
+        }
+
+        var policiesChanged = !ReferenceEquals(_viewPolicies, _policies) || failed != _viewFailures;
+        (_viewPolicies, _viewFailures) = (_policies, failed);
         _view = new EnforcerView(
             BuildStatus(),
             actionsChanged ? _log.NewestFirst() : previous.RecentActions,
             actionsChanged ? _log.Counts() : previous.ActionCounts,
-            [.. _policies.Where(p => p.Error is not null).Select(p => new PolicyFailure(p.Options.Name, p.Error!))],
-            [.. _policies.Select(p => (p.Options.Tenant, p.Options.Name, p.Options.Slo))],
-            [.. _policies.Select(p => p.Options.Name)]);
+            policiesChanged ? [.. _policies.Where(p => p.Error is not null).Select(p => new PolicyFailure(p.Options.Name, p.Error!))] : previous.Failures,
+            policiesChanged ? [.. _policies.Select(p => (p.Options.Tenant, p.Options.Name, p.Options.Slo))] : previous.SloTargets,
+            policiesChanged ? [.. _policies.Select(p => p.Options.Name)] : previous.PolicyNames);
     }
 
     private List<SlaStatus> BuildStatus()

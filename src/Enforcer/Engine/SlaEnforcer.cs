@@ -49,6 +49,10 @@ public sealed partial class SlaEnforcer : IEnforcementControl, IDisposable
 
     // Replaced whole by a reload, never changed in place, so a reader outside the lock sees one list or the other.
     private List<CompiledPolicy> _policies;
+
+    // The policy list and failure count the published view's policy lists were built from (PublishView).
+    private List<CompiledPolicy>? _viewPolicies;
+    private int _viewFailures;
     private bool _disposed;
 
     // What readers see, published at the end of every change (SlaEnforcer.Views.cs).

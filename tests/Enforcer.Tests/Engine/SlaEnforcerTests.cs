@@ -47,6 +47,27 @@ public sealed class SlaEnforcerTests
     }
 
     [Fact]
+    public void Evaluate_PolicyThrowsWhileRunning_ItsFailureIsPublishedAndTheSloTargetsStay()
+    {
+        // The view's policy lists are rebuilt only when the policies change; a policy failing mid-run is such a change.
+        var exploding = SearchFloor(null, new ActionOptions { Type = ExplodingAction.Name });
+        using var host = new SimHost([exploding], factories: [.. SimHost.Factories, new ExplodingAction()]);
+        Assert.Empty(host.Enforcer.Failures());
+        var targets = host.Enforcer.SloTargets();
+
+        for (var t = 0; t < 60 && host.Enforcer.Failures().Count == 0; t++)
+        {
+            host.Tick();
+        }
+
+        var failure = Assert.Single(host.Enforcer.Failures());
+        Assert.Equal("search-floor", failure.Policy);
+        Assert.Contains("the action blew up", failure.Error, StringComparison.Ordinal);
+        Assert.Equal(targets, host.Enforcer.SloTargets());
+        Assert.Equal(["search-floor"], host.Enforcer.PolicyNames);
+    }
+
+    [Fact]
     public void Act_ThrottleOnMigGpu_RefusedAndNothingApplied()
     {
         var policy = new PolicyOptions
@@ -149,5 +170,19 @@ public sealed class SlaEnforcerTests
         Assert.Null(host.Latest.Gpus[1].Device!.LockedClockHz);
         Assert.Equal(applied, host.Enforcer.RecentActions().Count(a => a.Result == "applied"));
         Assert.Empty(ActionJournal.Outstanding(ActionJournal.ReadAll(host.Enforcer.JournalPath)));
+    }
+
+    /// <summary>An action that throws when the engine asks whether it can act: the policy fails at run time.</summary>
+    private sealed class ExplodingAction : GpuQos.Enforcer.Actions.IActionFactory, GpuQos.Enforcer.Actions.IPolicyAction
+    {
+        public const string Name = "exploding-action";
+
+        public string Type => Name;
+
+        public GpuQos.Enforcer.Actions.IPolicyAction Create(ActionOptions options) => this;
+
+        public string? Refusal(GpuQos.Enforcer.Actions.ActionContext context) => throw new InvalidOperationException("the action blew up");
+
+        public GpuQos.Enforcer.Actions.ActionPlan? Plan(GpuQos.Enforcer.Actions.ActionContext context, long id) => null;
     }
 }
