@@ -23,6 +23,20 @@ internal sealed class SimulatedGpu
     private (int Percentage, TimeSpan SetAt)? _mpsDefault;
     private SimState? _last;
 
+    // Scratch for one allocation, reused every cycle: the running processes and their caps, weights and shares.
+    private readonly List<SimProcess> _active = [];
+    private double[] _caps = [];
+    private double[] _weights = [];
+    private double[] _shares = [];
+
+    // Each MIG instance's partition ID, and its UUID for the incarnation it was last computed for.
+    private readonly string[] _migIds;
+    private readonly (long Incarnation, string Uuid)?[] _migUuids;
+
+    // The scenario's XID events in time order, and the counts by code for the number of them that had happened.
+    private readonly SimXidOptions[] _xids;
+    private (int Count, IReadOnlyDictionary<int, long> ByCode) _xidCounts = (0, new Dictionary<int, long>());
+
     // Set by a control change, so the next read of the same instant shows its effect.
     private bool _stale;
     private double _energyJoules;
@@ -41,16 +55,19 @@ internal sealed class SimulatedGpu
             ? MigGeometry.Place(Model, options.Mig.Select(m => (m.Profile, m.Start)).ToList()).Placements
             : [];
 
+        _migIds = [.. Enumerable.Range(0, options.Mig.Count).Select(MigPartitionId)];
+        _migUuids = new (long, string)?[options.Mig.Count];
+        _xids = [.. options.Xids.OrderBy(x => x.At)];
         foreach (var w in options.Workloads)
         {
-            _processes.Add(new SimProcess(w, "whole", -1));
+            _processes.Add(new SimProcess(w, "whole", -1, DemandKey.Of(seed, w.Name)));
         }
 
         for (var i = 0; i < options.Mig.Count; i++)
         {
             foreach (var w in options.Mig[i].Workloads)
             {
-                _processes.Add(new SimProcess(w, MigPartitionId(i), i));
+                _processes.Add(new SimProcess(w, _migIds[i], i, DemandKey.Of(seed, w.Name)));
             }
         }
     }
@@ -193,7 +210,7 @@ internal sealed class SimulatedGpu
             reasons |= ClockEventReasons.SwPowerCap;
         }
 
-        var xids = _options.Xids.Where(x => x.At <= t).OrderBy(x => x.At).ToList();
+        var xids = XidsBy(t);
         var health = new HealthReading
         {
             ClockEventReasons = reasons,
@@ -204,8 +221,8 @@ internal sealed class SimulatedGpu
             RemapPending = false,
             RemapFailed = false,
             XidErrorsTotal = xids.Count,
-            LastXid = xids.Count > 0 ? xids[^1].Xid : null,
-            XidErrorsByCode = xids.GroupBy(x => x.Xid).ToDictionary(g => g.Key, g => (long)g.Count()),
+            LastXid = xids.Count > 0 ? _xids[xids.Count - 1].Xid : null,
+            XidErrorsByCode = xids.ByCode,
             PcieTxBytesPerSecond = 2e8 + (allocation.Busy * 4e9),
             PcieRxBytesPerSecond = 1e8 + (allocation.Busy * 2e9),
         };
@@ -222,11 +239,11 @@ internal sealed class SimulatedGpu
 
     private Allocation AllocateShared(TimeSpan t, double clockRatio)
     {
-        var active = _processes.Where(p => RunStart(p.Options, t) is not null).ToList();
+        var active = Running(-1, t);
         var shares = Share(active, t, clockRatio, mps: Mode == SharingMode.Mps);
-        var busy = shares.Sum();
-        var memoryBusy = active.Select((p, i) => shares[i] * p.Options.MemoryIntensity).Sum();
+        var (busy, memoryBusy) = Busy(active, shares);
         var processes = new List<ProcessReading>(active.Count + 1);
+        long processMemory = 0;
         for (var i = 0; i < active.Count; i++)
         {
             var w = active[i].Options;
@@ -245,6 +262,7 @@ internal sealed class SimulatedGpu
                 CgroupPath = w.Cgroup,
                 User = w.User,
             });
+            processMemory += w.Memory;
         }
 
         if (Mode == SharingMode.Mps)
@@ -263,6 +281,7 @@ internal sealed class SimulatedGpu
                 CgroupPath = "/system.slice/nvidia-mps.service",
                 User = "root",
             });
+            processMemory += 32L << 20;
         }
 
         var partition = new PartitionReading
@@ -271,7 +290,7 @@ internal sealed class SimulatedGpu
             Kind = Mode == SharingMode.Exclusive ? PartitionKind.Exclusive : PartitionKind.Shared,
             SmCount = Model.SmCount,
             MemoryTotalBytes = Model.MemoryBytes,
-            MemoryUsedBytes = ReservedBytes + processes.Sum(p => p.UsedMemoryBytes),
+            MemoryUsedBytes = ReservedBytes + processMemory,
             SmUtilization = busy,
             MemoryBandwidthUtilization = memoryBusy,
         };
@@ -292,15 +311,16 @@ internal sealed class SimulatedGpu
                 continue;
             }
 
-            var active = _processes.Where(p => p.Instance == i && RunStart(p.Options, t) is not null).ToList();
+            var active = Running(i, t);
             var shares = Share(active, t, clockRatio, mps: false);
-            var busy = shares.Sum();
-            var memoryBusy = active.Select((p, k) => shares[k] * p.Options.MemoryIntensity).Sum();
+            var (busy, memoryBusy) = Busy(active, shares);
             weightedBusy += busy * placement.Profile.SmCount / Math.Max(1, totalSms);
             weightedMemory += memoryBusy * placement.Profile.MemorySlices / Model.MemorySlices;
-            var id = MigPartitionId(i);
+            var id = _migIds[i];
+            long memory = 0;
             foreach (var p in active)
             {
+                memory += p.Options.Memory;
                 processes.Add(new ProcessReading
                 {
                     Pid = p.Options.Pid,
@@ -319,13 +339,13 @@ internal sealed class SimulatedGpu
                 Id = id,
                 Kind = PartitionKind.Mig,
                 Profile = placement.Profile.Name,
-                Uuid = "MIG-" + StableHash.Uuid(StableHash.Of(_seed, Identity.Uuid, (incarnation << 8) | (uint)i)),
+                Uuid = MigUuid(i, incarnation),
                 GpuInstanceId = i + 1,
                 ComputeInstanceId = 0,
                 PlacementStart = placement.Start,
                 SmCount = placement.Profile.SmCount,
                 MemoryTotalBytes = placement.Profile.MemoryBytes,
-                MemoryUsedBytes = active.Sum(p => p.Options.Memory),
+                MemoryUsedBytes = memory,
                 SmUtilization = busy,
                 MemoryBandwidthUtilization = memoryBusy,
             });
@@ -382,15 +402,21 @@ internal sealed class SimulatedGpu
         return new Allocation(busy, busy * 0.4, partitions, []);
     }
 
-    private double[] Share(List<SimProcess> active, TimeSpan t, double clockRatio, bool mps)
+    // The shares of the running processes, in the scratch array: valid until the next call.
+    private ReadOnlySpan<double> Share(List<SimProcess> active, TimeSpan t, double clockRatio, bool mps)
     {
-        var caps = new double[active.Count];
-        var weights = new double[active.Count];
+        if (_caps.Length < active.Count)
+        {
+            (_caps, _weights, _shares) = (new double[active.Count], new double[active.Count], new double[active.Count]);
+        }
+
+        var caps = _caps.AsSpan(0, active.Count);
+        var weights = _weights.AsSpan(0, active.Count);
         var busyContexts = 0;
         for (var i = 0; i < active.Count; i++)
         {
             var w = active[i].Options;
-            var cap = Math.Min(1, DemandProfile.At(w.Demand, _seed, w.Name, t) / clockRatio);
+            var cap = Math.Min(1, DemandProfile.At(w.Demand, active[i].Demand, t) / clockRatio);
             cap = Math.Min(cap, _dutyCycle.GetValueOrDefault(w.Pid, 1));
             if (mps && MpsPercentage(w, t) is { } pct)
             {
@@ -407,9 +433,66 @@ internal sealed class SimulatedGpu
 
         // Time-slicing loses a little to context switches between busy contexts; MPS runs clients concurrently.
         var capacity = mps ? 1 : 1 - (ContextSwitchOverhead * Math.Max(0, busyContexts - 1));
-        var shares = new double[active.Count];
+        var shares = _shares.AsSpan(0, active.Count);
         FairShare.Allocate(capacity, caps, weights, shares);
         return shares;
+    }
+
+    // The processes of instance `instance` (-1: every process) running at t, in the scratch list: valid until the next call.
+    private List<SimProcess> Running(int instance, TimeSpan t)
+    {
+        _active.Clear();
+        foreach (var p in _processes)
+        {
+            if ((instance < 0 || p.Instance == instance) && RunStart(p.Options, t) is not null)
+            {
+                _active.Add(p);
+            }
+        }
+
+        return _active;
+    }
+
+    private static (double Busy, double MemoryBusy) Busy(List<SimProcess> active, ReadOnlySpan<double> shares)
+    {
+        double busy = 0, memory = 0;
+        for (var i = 0; i < shares.Length; i++)
+        {
+            busy += shares[i];
+            memory += shares[i] * active[i].Options.MemoryIntensity;
+        }
+
+        return (busy, memory);
+    }
+
+    // An instance keeps its UUID while it lives; a new incarnation (destroyed and created again) gets a new one.
+    private string MigUuid(int i, long incarnation)
+    {
+        if (_migUuids[i] is { } known && known.Incarnation == incarnation)
+        {
+            return known.Uuid;
+        }
+
+        var uuid = "MIG-" + StableHash.Uuid(StableHash.Of(_seed, Identity.Uuid, (incarnation << 8) | (uint)i));
+        _migUuids[i] = (incarnation, uuid);
+        return uuid;
+    }
+
+    // How many XID events had happened by t, and their counts by code, built again only when that number changes.
+    private (int Count, IReadOnlyDictionary<int, long> ByCode) XidsBy(TimeSpan t)
+    {
+        var count = 0;
+        while (count < _xids.Length && _xids[count].At <= t)
+        {
+            count++;
+        }
+
+        if (count != _xidCounts.Count)
+        {
+            _xidCounts = (count, _xids.Take(count).GroupBy(x => x.Xid).ToDictionary(g => g.Key, g => (long)g.Count()));
+        }
+
+        return _xidCounts;
     }
 
     private int? MpsPercentage(SimWorkloadOptions w, TimeSpan t)
@@ -459,7 +542,7 @@ internal sealed class SimulatedGpu
 
     private static string MigPartitionId(int instance) => $"gi{instance + 1}-ci0";
 
-    private sealed record SimProcess(SimWorkloadOptions Options, string PartitionId, int Instance);
+    private sealed record SimProcess(SimWorkloadOptions Options, string PartitionId, int Instance, DemandKey Demand);
 
     private readonly record struct Allocation(double Busy, double MemoryBusy, IReadOnlyList<PartitionReading> Partitions, IReadOnlyList<ProcessReading> Processes);
 }

@@ -6,7 +6,13 @@ namespace GpuQos.Backends.Simulation;
 /// </summary>
 internal static class StableHash
 {
-    public static ulong Of(int seed, string text, long n = 0)
+    public static ulong Of(int seed, string text, long n = 0) => Of(Text(seed, text), n);
+
+    /// <summary>
+    /// The seed and text hashed, before the number: <c>Of(Text(seed, text), n) == Of(seed, text, n)</c>. A caller that
+    /// hashes one text with many numbers (a workload's demand, every cycle) hashes the text once.
+    /// </summary>
+    public static ulong Text(int seed, string text)
     {
         var h = 14695981039346656037UL ^ (ulong)seed;
         foreach (var c in text)
@@ -14,8 +20,11 @@ internal static class StableHash
             h = (h ^ c) * 1099511628211UL;
         }
 
-        return Mix(h ^ (ulong)n);
+        return h;
     }
+
+    /// <summary>The hash of a text hashed by <see cref="Text"/>, with a number.</summary>
+    public static ulong Of(ulong text, long n) => Mix(text ^ (ulong)n);
 
     /// <summary>A uniform double in [0, 1) from a hash.</summary>
     public static double Unit(ulong h) => (Mix(h) >> 11) * (1.0 / (1UL << 53));

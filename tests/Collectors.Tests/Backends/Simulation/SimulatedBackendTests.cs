@@ -75,6 +75,36 @@ public sealed class SimulatedBackendTests
     }
 
     [Fact]
+    public void Health_XidEvents_CountedByCodeAsTheyHappen_InTimeOrderWhateverTheFileOrder()
+    {
+        var time = new FakeTimeProvider();
+        using var backend = new SimulatedBackend(Scenario("""
+            gpus:
+              - model: A100-SXM4-40GB
+                mode: time-sliced
+                workloads:
+                  - {name: w, pid: 10, demand: {kind: steady, level: 0.5}}
+                xids:
+                  - {at: 5s, xid: 79}
+                  - {at: 1s, xid: 79}
+                  - {at: 3s, xid: 48}
+            """), time);
+
+        var seen = new List<(long Total, int? Last, string ByCode)>();
+        foreach (var step in new[] { 0.5, 1.5, 2, 3.5, 6, 1 })
+        {
+            time.Advance(TimeSpan.FromSeconds(step));
+            var h = backend.ReadHealth(0);
+            seen.Add((h.XidErrorsTotal, h.LastXid, string.Join(",", h.XidErrorsByCode.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"))));
+        }
+
+        // At 0.5, 2, 4, 7.5, 13.5 and 14.5 s.
+        Assert.Equal(
+            [(0, null, ""), (1, 79, "79=1"), (2, 48, "48=1,79=1"), (3, 79, "48=1,79=2"), (3, 79, "48=1,79=2"), (3, 79, "48=1,79=2")],
+            seen);
+    }
+
+    [Fact]
     public void DutyCycle_LowersAThrottledProcessShare_AndOthersGetTheRest()
     {
         var time = new FakeTimeProvider();
