@@ -24,8 +24,12 @@ public sealed partial class LiveAdvice(
     Func<IEnumerable<IMetricSource>> sources,
     ILogger<LiveAdvice> logger)
 {
-    /// <summary>How long an advice stands before it is recomputed.</summary>
-    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long an advice stands before it is recomputed: a minute, the step at which its evidence (the per-minute
+    /// summaries) moves. At 30 s, half the recomputes repeated the same advice over a minute that had barely moved,
+    /// and the advice was 9% of a scale host's CPU at one scrape every 15 s (docs/performance.md).
+    /// </summary>
+    public static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private readonly Lock _lock = new();

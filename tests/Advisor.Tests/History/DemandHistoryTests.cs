@@ -1,5 +1,6 @@
 using GpuQos.Advisor.Advice;
 using GpuQos.Advisor.Evidence;
+using GpuQos.Advisor.Exposition;
 using GpuQos.Advisor.History;
 using GpuQos.Advisor.Output;
 using GpuQos.Advisor.Readers;
@@ -148,6 +149,36 @@ public sealed class DemandHistoryTests
     }
 
     // The demo host for the length of the run, one cycle a second: every snapshot whole, and the summaries.
+    [Fact]
+    public void LiveAdvice_Current_StandsForAMinuteThenIsRecomputed()
+    {
+        var (whole, history) = Run(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10));
+        var store = new SnapshotStore();
+        foreach (var snapshot in whole)
+        {
+            store.Publish(snapshot);
+        }
+
+        var clock = new SteppedClock(Start);
+        var live = new LiveAdvice(store, history, clock, new AdvisorOptions(), () => [], Microsoft.Extensions.Logging.Abstractions.NullLogger<LiveAdvice>.Instance);
+
+        // The summaries it reads close once a minute; recomputing more often repeats the same advice.
+        Assert.Equal(TimeSpan.FromMinutes(1), LiveAdvice.Refresh);
+        var first = live.Current();
+        Assert.NotNull(first);
+        for (var s = 1; s < 60; s++)
+        {
+            clock.Tick();
+            Assert.Same(first, live.Current());
+        }
+
+        clock.Tick();
+        var second = live.Current();
+        Assert.NotNull(second);
+        Assert.NotSame(first, second);
+        Assert.Equal(first.Gpus.Select(g => g.Recommended?.Candidate.Label), second.Gpus.Select(g => g.Recommended?.Candidate.Label));
+    }
+
     private static (List<HostSnapshot> Whole, DemandHistory History) Run(TimeSpan length, TimeSpan span)
     {
         var time = new SteppedClock(Start);
