@@ -218,7 +218,12 @@ public sealed partial class AttributionRefresher : BackgroundService
             LogPodLogsUnreadable(_options.PodLogsDirectory, ex.Message);
         }
 
-        _state.Inventory = new PodInventory(_lastListing, logs);
+        // Unchanged (no kubelet, or the same answer, and the same pod logs): the same inventory, so that processes
+        // already attributed are not matched again after every refresh.
+        if (!_state.Inventory.IsFrom(_lastListing, logs))
+        {
+            _state.Inventory = new PodInventory(_lastListing, logs);
+        }
     }
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Attribution refreshes every {RefreshSeconds} s from procfs at {ProcfsRoot} and the kubelet at {Socket}")]

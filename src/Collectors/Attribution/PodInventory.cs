@@ -22,8 +22,12 @@ public sealed class PodInventory
     private readonly Dictionary<string, List<(KubeletPod Pod, KubeletContainer Container)>> _byDevice;
     private readonly HashSet<string> _allocatable;
 
+    private readonly PodResourcesListing? _listing;
+    private readonly IReadOnlyList<PodLogEntry> _podLogs;
+
     public PodInventory(PodResourcesListing? listing, IReadOnlyList<PodLogEntry> podLogs)
     {
+        (_listing, _podLogs) = (listing, podLogs);
         _byUid = podLogs.GroupBy(p => p.Uid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var pods = listing?.Pods ?? [];
         _byName = pods.GroupBy(p => (p.Namespace, p.Name)).ToDictionary(g => g.Key, g => g.First());
@@ -46,6 +50,30 @@ public sealed class PodInventory
 
         _allocatable = (listing?.AllocatableDeviceIds ?? []).Select(DeviceKey).ToHashSet(StringComparer.Ordinal);
         PodCount = pods.Count;
+    }
+
+    /// <summary>
+    /// Whether this inventory was built from the same kubelet answer and the same pod log directories: then a new
+    /// one would resolve every process as this one does, and keeping it keeps every remembered attribution valid
+    /// (<see cref="TenantAttributor"/> remembers answers per inventory).
+    /// </summary>
+    public bool IsFrom(PodResourcesListing? listing, IReadOnlyList<PodLogEntry> podLogs)
+    {
+        if (!ReferenceEquals(listing, _listing) || podLogs.Count != _podLogs.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < podLogs.Count; i++)
+        {
+            var (a, b) = (podLogs[i], _podLogs[i]);
+            if (a.Namespace != b.Namespace || a.Name != b.Name || a.Uid != b.Uid || !a.Containers.SequenceEqual(b.Containers, StringComparer.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>No pods known.</summary>

@@ -34,6 +34,51 @@ public sealed class AttributionRefresherTests
     }
 
     [Fact]
+    public async Task RefreshAsync_NothingChanged_KeepsTheSameInventory_ANewPodLogDirectoryReplacesIt()
+    {
+        // Attributions are remembered per inventory: a new one after every refresh would match every process again.
+        var logs = Directory.CreateTempSubdirectory("gpuqos-podlogs-");
+        try
+        {
+            _kubelet.Present = false;
+            using var refresher = Create(podLogs: logs.FullName);
+            await refresher.RefreshAsync(CancellationToken.None);
+            var first = _state.Inventory;
+            await refresher.RefreshAsync(CancellationToken.None);
+            await refresher.RefreshAsync(CancellationToken.None);
+            Assert.Same(first, _state.Inventory);
+
+            Directory.CreateDirectory(Path.Combine(logs.FullName, "team-a_trainer-0_7f3c2a10-51aa-4c1e-9a0e-1d2b3c4d5e99", "main"));
+            await refresher.RefreshAsync(CancellationToken.None);
+            var second = _state.Inventory;
+            Assert.NotSame(first, second);
+            Assert.Equal("trainer-0", second.Resolve(new CgroupIdentity("/kubepods/pod7f3c2a10-51aa-4c1e-9a0e-1d2b3c4d5e99/abc", "abc", "7f3c2a10-51aa-4c1e-9a0e-1d2b3c4d5e99", "containerd"), []).Pod);
+            await refresher.RefreshAsync(CancellationToken.None);
+            Assert.Same(second, _state.Inventory);
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task RefreshAsync_KubeletAnswersAgain_ANewInventory_AnOutageKeepsTheLastOne()
+    {
+        using var refresher = Create();
+        await refresher.RefreshAsync(CancellationToken.None);
+        var first = _state.Inventory;
+        await refresher.RefreshAsync(CancellationToken.None);
+        var second = _state.Inventory;
+        Assert.NotSame(first, second);
+
+        _kubelet.Failing = true;
+        await refresher.RefreshAsync(CancellationToken.None);
+        await refresher.RefreshAsync(CancellationToken.None);
+        Assert.Same(second, _state.Inventory);
+    }
+
+    [Fact]
     public async Task RefreshAsync_KubeletFailsThenRecovers_KeepsTheLastPodsAndLogsOncePerOutage()
     {
         using var refresher = Create();
@@ -147,12 +192,12 @@ public sealed class AttributionRefresherTests
         Assert.True(condition());
     }
 
-    private AttributionRefresher Create(TimeProvider? time = null) => new(
+    private AttributionRefresher Create(TimeProvider? time = null, string podLogs = "") => new(
         _state,
         _store,
         new ProcfsReader(Path.Combine(Fixtures, "proc"), new UserDirectory(Path.Combine(Fixtures, "etc", "passwd"))),
         [_kubelet],
-        new AttributionOptions { PodLogsDirectory = "" },
+        new AttributionOptions { PodLogsDirectory = podLogs },
         time ?? TimeProvider.System,
         _log);
 
