@@ -20,9 +20,9 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
     /// <summary>The longest gap between two snapshots that is counted in full, in collection intervals.</summary>
     public const int MaxGapIntervals = 5;
 
-    private readonly Dictionary<(string Uuid, string Tenant), UsageAccount> _accounts = [];
+    // By GPU UUID, then tenant: one lookup per GPU and one per tenant's usage each cycle, on plain string keys.
+    private readonly Dictionary<string, GpuAccounts> _gpus = new(StringComparer.Ordinal);
     private readonly List<UsageAccount> _ordered = [];
-    private readonly Dictionary<string, int?> _smsOfGpu = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private static readonly Comparer<UsageAccount> ByGpuThenTenant = Comparer<UsageAccount>.Create((a, b) =>
         string.CompareOrdinal(a.Uuid, b.Uuid) is var byGpu and not 0 ? byGpu : string.CompareOrdinal(a.Tenant, b.Tenant));
@@ -74,11 +74,13 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
     private void Integrate(HostSnapshot snapshot, GpuSnapshot gpu, double seconds)
     {
         // What MIG can hand out of the GPU (A100: 98 of 108 SMs in 7g), so that seven 1g instances make one GPU.
-        if (!_smsOfGpu.TryGetValue(gpu.Identity.Uuid, out var smsOfGpu))
+        if (!_gpus.TryGetValue(gpu.Identity.Uuid, out var accounts))
         {
-            smsOfGpu = GpuModels.Find(gpu.Identity.Name) is { SupportsMig: true } model ? model.MigProfiles.Max(p => p.SmCount) : null;
-            _smsOfGpu[gpu.Identity.Uuid] = smsOfGpu;
+            var sms = GpuModels.Find(gpu.Identity.Name) is { SupportsMig: true } model ? model.MigProfiles.Max(p => p.SmCount) : (int?)null;
+            _gpus[gpu.Identity.Uuid] = accounts = new GpuAccounts(sms);
         }
+
+        var smsOfGpu = accounts.SmsOfGpu;
 
         foreach (var usage in snapshot.Tenants)
         {
@@ -89,19 +91,19 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
 
             var used = gpu.Mode == SharingMode.Mig ? MigUse(gpu, usage.Tenant, smsOfGpu) : usage.SmShare ?? 0;
             var reserved = Math.Max(Reserved(gpu, usage.Tenant, smsOfGpu), floors.FloorOf(usage.Tenant, gpu.Identity.Index));
-            var account = AccountOf(gpu.Identity, usage.Tenant);
+            var account = AccountOf(accounts, gpu.Identity, usage.Tenant);
             account.SmSeconds += Math.Clamp(used, 0, 1) * seconds;
             account.MemoryByteSeconds += Math.Max(0, usage.MemoryUsedBytes) * seconds;
             account.ReservedSeconds += Math.Clamp(reserved, 0, 1) * seconds;
         }
     }
 
-    private UsageAccount AccountOf(GpuIdentity gpu, string tenant)
+    private UsageAccount AccountOf(GpuAccounts accounts, GpuIdentity gpu, string tenant)
     {
-        if (!_accounts.TryGetValue((gpu.Uuid, tenant), out var account))
+        if (!accounts.ByTenant.TryGetValue(tenant, out var account))
         {
             account = new UsageAccount(gpu.IndexLabel, gpu.Uuid, gpu.Name, tenant);
-            _accounts.Add((gpu.Uuid, tenant), account);
+            accounts.ByTenant.Add(tenant, account);
             var at = _ordered.BinarySearch(account, ByGpuThenTenant);
             _ordered.Insert(at < 0 ? ~at : at, account);
         }
@@ -164,5 +166,13 @@ public sealed class UsageLedger(IReservationFloors floors, Func<TimeSpan> interv
         return g > 0 && int.TryParse(profile.AsSpan(0, g), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var slices)
             ? Math.Min(1, slices / 7.0)
             : 0;
+    }
+
+    /// <summary>One GPU's accounts by tenant, and the SMs MIG can hand out of it (null when it has no MIG).</summary>
+    private sealed class GpuAccounts(int? smsOfGpu)
+    {
+        public int? SmsOfGpu { get; } = smsOfGpu;
+
+        public Dictionary<string, UsageAccount> ByTenant { get; } = new(StringComparer.Ordinal);
     }
 }
