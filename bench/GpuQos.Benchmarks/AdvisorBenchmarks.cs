@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using GpuQos.Advisor.Advice;
+using GpuQos.Advisor.Candidates;
 using GpuQos.Advisor.Evidence;
 using GpuQos.Advisor.Readers;
 using GpuQos.Advisor.Scoring;
@@ -14,14 +15,16 @@ using Microsoft.Extensions.Time.Testing;
 namespace GpuQos.Benchmarks;
 
 /// <summary>
-/// What the daemon's advice costs every 30 s (evidence from 10 minutes of history, then the advice) on the demo
+/// What the daemon's advice costs each time (evidence from 10 minutes of history, then the advice) on the demo
 /// host and on the scale host with its tenants and the SLA series of its 200 policies, and the worst case for
-/// the MIG search: eight A100s with seven tenants each.
+/// the MIG search: eight A100s with seven tenants each. The <c>…Remembered</c> cases advise as the daemon does
+/// since 2026-12-07, with a <see cref="MigGeometryMemo"/> that earlier advices filled.
 /// </summary>
 [MemoryDiagnoser]
 public class AdvisorBenchmarks : IDisposable
 {
     private readonly SharingAdvisor _advisor = new(new AdvisorOptions());
+    private readonly SharingAdvisor _remembering = new(new AdvisorOptions(), new MigGeometryMemo());
     private IReadOnlyList<HostSnapshot> _history = null!;
     private IReadOnlyList<HostSnapshot> _scaleHistory = null!;
     private ScaleHost _scale = null!;
@@ -72,7 +75,14 @@ public class AdvisorBenchmarks : IDisposable
         "bench", _scaleHistory, new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([new EnforcementMetrics(_scaleEnforcer)]), TimeSpan.FromMinutes(10)));
 
     [Benchmark]
+    public HostAdvice DaemonAdviceOverTenMinutesOfScaleRemembered() => _remembering.Advise(SnapshotEvidenceBuilder.Build(
+        "bench", _scaleHistory, new MetricCapture(SnapshotEvidenceBuilder.CapturedFamilies).From([new EnforcementMetrics(_scaleEnforcer)]), TimeSpan.FromMinutes(10)));
+
+    [Benchmark]
     public HostAdvice EightA100sWithSevenTenantsEach() => _advisor.Advise(_crowded);
+
+    [Benchmark]
+    public HostAdvice EightA100sWithSevenTenantsEachRemembered() => _remembering.Advise(_crowded);
 
     [GlobalCleanup]
     public void Dispose()
