@@ -14,6 +14,15 @@
 # PORTS=N (environment) moves the ports to N+1..N+3 for gpuqos and N+4 for node-exporter (default 19460), so two
 # runs with different settings can go side by side.
 set -euo pipefail
+if ! command -v prometheus-node-exporter > /dev/null; then
+  echo "measure-footprint: prometheus-node-exporter is not installed; it runs beside gpuqos as the yardstick" >&2
+  echo "  (Debian: apt-get install prometheus-node-exporter)" >&2
+  exit 2
+fi
+if [ $# -lt 3 ]; then
+  echo "usage: scripts/measure-footprint.sh BINARY MINUTES OUTDIR [ENV=VALUE ...]" >&2
+  exit 2
+fi
 base=${PORTS:-19460}
 bin=$(readlink -f "$1"); minutes=$2; out=$3; shift 3
 mkdir -p "$out"
