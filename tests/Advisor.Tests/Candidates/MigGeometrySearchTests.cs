@@ -147,6 +147,22 @@ public sealed class MigGeometrySearchTests
     }
 
     [Fact]
+    public void Search_WithMemo_SameTenantsOnAnotherModel_IsSearchedAgain()
+    {
+        // Two tenants whose peaks fit every profile of both models: the same names and the same number of eligible
+        // profiles, so only the model tells the two searches apart.
+        var memo = new MigGeometryMemo();
+        var tenants = new[] { Tenant("a", Demand(0.1, 0.2, 0.25), 2), Tenant("b", Demand(0.1, 0.2, 0.25), 3) };
+
+        var a100 = MigGeometrySearch.Search(GpuModels.A100Sxm40, tenants, 0.1, memo);
+        var h100 = MigGeometrySearch.Search(GpuModels.H100Sxm80, tenants, 0.1, memo);
+
+        Assert.Equal(0, memo.Hits);
+        Assert.Equal(Describe(MigGeometrySearch.Search(GpuModels.H100Sxm80, tenants, 0.1).Geometries), Describe(h100.Geometries));
+        Assert.NotEqual(Describe(a100.Geometries), Describe(h100.Geometries));
+    }
+
+    [Fact]
     public void Search_WithMemo_NoGeometry_TheRejectionNamesTheCurrentPeaks()
     {
         var memo = new MigGeometryMemo();
