@@ -185,10 +185,16 @@ public sealed partial class AttributionRefresher : BackgroundService
                         throw new FileNotFoundException("the socket is gone");
                     }
 
-                    _lastListing = await _kubelet.ListAsync(cancellationToken);
+                    // An answer the same as the last keeps the last object, so the inventory built from it stands.
+                    var listing = await _kubelet.ListAsync(cancellationToken);
+                    if (!listing.SameAs(_lastListing))
+                    {
+                        _lastListing = listing;
+                    }
+
                     if (_status != KubeletStatus.Up)
                     {
-                        LogKubeletUp(_kubelet.Address, _lastListing.Pods.Count);
+                        LogKubeletUp(_kubelet.Address, listing.Pods.Count);
                     }
 
                     _status = KubeletStatus.Up;
@@ -218,8 +224,8 @@ public sealed partial class AttributionRefresher : BackgroundService
             LogPodLogsUnreadable(_options.PodLogsDirectory, ex.Message);
         }
 
-        // Unchanged (no kubelet, or the same answer, and the same pod logs): the same inventory, so that processes
-        // already attributed are not matched again after every refresh.
+        // Unchanged (no kubelet, or an answer the same as the last, and the same pod logs): the same inventory, so that
+        // processes already attributed are not matched again after every refresh.
         if (!_state.Inventory.IsFrom(_lastListing, logs))
         {
             _state.Inventory = new PodInventory(_lastListing, logs);

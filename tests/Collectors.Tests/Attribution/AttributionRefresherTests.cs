@@ -63,11 +63,15 @@ public sealed class AttributionRefresherTests
     }
 
     [Fact]
-    public async Task RefreshAsync_KubeletAnswersAgain_ANewInventory_AnOutageKeepsTheLastOne()
+    public async Task RefreshAsync_KubeletAnswersTheSame_KeepsTheInventory_ANewAnswerReplacesIt_AnOutageKeepsTheLastOne()
     {
         using var refresher = Create();
         await refresher.RefreshAsync(CancellationToken.None);
         var first = _state.Inventory;
+        await refresher.RefreshAsync(CancellationToken.None);
+        Assert.Same(first, _state.Inventory); // a new listing object with the same pods
+
+        _kubelet.Pod = "pod-2";
         await refresher.RefreshAsync(CancellationToken.None);
         var second = _state.Inventory;
         Assert.NotSame(first, second);
@@ -208,6 +212,7 @@ public sealed class AttributionRefresherTests
     {
         public bool Present { get; set; } = true;
         public bool Failing { get; set; }
+        public string Pod { get; set; } = "pod";
         public int Calls { get; private set; }
         public string Address => "fake.sock";
 
@@ -216,7 +221,7 @@ public sealed class AttributionRefresherTests
             Calls++;
             return Failing
                 ? Task.FromException<PodResourcesListing>(new IOException("connection refused"))
-                : Task.FromResult(new PodResourcesListing([new KubeletPod("ns", "pod", [])], []));
+                : Task.FromResult(new PodResourcesListing([new KubeletPod("ns", Pod, [])], []));
         }
     }
 

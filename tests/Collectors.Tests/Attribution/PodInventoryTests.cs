@@ -122,4 +122,28 @@ public sealed class PodInventoryTests
 
     private static CgroupIdentity InPod(string uid) =>
         CgroupParser.ParsePath($"/kubepods.slice/kubepods-pod{uid.Replace('-', '_')}.slice/cri-containerd-{ContainerId}.scope");
+
+    [Theory]
+    [InlineData("same", true)]
+    [InlineData("device", false)]
+    [InlineData("container", false)]
+    [InlineData("pod", false)]
+    [InlineData("allocatable", false)]
+    public void Listing_SameAs_EveryFieldCounts(string change, bool same)
+    {
+        static PodResourcesListing Listing(string pod = "trainer", string container = "main", string device = "MIG-a", string allocatable = "GPU-0") =>
+            new([new KubeletPod("team-a", pod, [new KubeletContainer(container, [device])])], [allocatable]);
+
+        var other = change switch
+        {
+            "device" => Listing(device: "MIG-b"),
+            "container" => Listing(container: "sidecar"),
+            "pod" => Listing(pod: "trainer-2"),
+            "allocatable" => Listing(allocatable: "GPU-1"),
+            _ => Listing(),
+        };
+
+        Assert.Equal(same, Listing().SameAs(other));
+        Assert.False(Listing().SameAs(null));
+    }
 }
