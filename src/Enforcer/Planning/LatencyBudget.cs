@@ -23,8 +23,10 @@ namespace GpuQos.Enforcer.Planning;
 /// <see cref="Ceiling"/>, a level known to violate), it grows by a quarter of the way there, at least
 /// <see cref="FinestStep"/> and at most <see cref="Step"/>, so it approaches the knee from below and stops in the
 /// hysteresis band rather than stepping over a band that is narrow in share; past the ceiling, where the load
-/// must have fallen, by <see cref="Step"/>. Inside the hysteresis band, or unknown: it holds, which is what keeps
-/// a settled loop from oscillating beyond the band.
+/// must have fallen, by <see cref="Step"/>. Inside the hysteresis band (latency): below <see cref="ProbeStop"/> of the
+/// ceiling it probes a quarter of the way there, since a band that is flat in share says nothing of how much the
+/// neighbours may have, and each crossing of the knee lowers the ceiling, so the probing damps out; otherwise, or
+/// when unknown, it holds, which is what keeps a settled loop from oscillating beyond the band.
 /// </para>
 /// <para>
 /// The objective's value is taken over its window, so a change of budget shows in it only gradually. Each move
@@ -47,6 +49,9 @@ public sealed class LatencyBudget
 
     /// <summary>The least one give-back below the <see cref="Ceiling"/> hands back, as a share of the GPU.</summary>
     public const double FinestStep = 0.01;
+
+    /// <summary>How close to the <see cref="Ceiling"/> (a fraction of it) a probe from inside the band may come.</summary>
+    public const double ProbeStop = 0.1;
 
     private readonly TimeSpan _window;
     private DateTimeOffset? _lastMove;
@@ -98,11 +103,26 @@ public sealed class LatencyBudget
                 budget = Math.Min(available, budget + GiveBack(budget));
                 _lastMove = now;
             }
+            else if (Probes(result, value, budget, available))
+            {
+                budget += (Ceiling!.Value - budget) / 4;
+                _lastMove = now;
+            }
         }
 
         Budget = Math.Clamp(budget, 0, available);
         return Budget.Value;
     }
+
+    // Inside the band (met, without the margin) and well below the last level that violated: the value is flat in
+    // share here (a tail set by something other than the neighbours' share, far from the knee), so the band says
+    // nothing about how much more the neighbours may have. Probe a quarter of the way to the ceiling, in steps that
+    // shrink with the gap, and stop within ProbeStop of it: a probe that crosses the knee is cut, and the cut
+    // lowers the ceiling to where it crossed, so each crossing brings the ceiling closer to the knee and the
+    // probing stops below it after a few.
+    private bool Probes(ObjectiveResult result, double value, double budget, double available) =>
+        !result.Violated && !result.Clear && value <= result.Target && result.Type != KnownPolicyTypes.Objectives.Throughput
+        && Ceiling is { } ceiling && budget < ceiling * (1 - ProbeStop) && budget < available;
 
     // Below the ceiling, a quarter of the way to it: the knee lies somewhere below, and a hysteresis band that is
     // wide in latency is narrow in share there, so a full step would jump it and be cut again (a limit cycle).
