@@ -26,7 +26,10 @@ namespace GpuQos.Enforcer.Planning;
 /// must have fallen, by <see cref="Step"/>. Inside the hysteresis band (latency): below <see cref="ProbeStop"/> of the
 /// ceiling it probes a quarter of the way there, since a band that is flat in share says nothing of how much the
 /// neighbours may have, and each crossing of the knee lowers the ceiling, so the probing damps out; otherwise, or
-/// when unknown, it holds, which is what keeps a settled loop from oscillating beyond the band.
+/// when unknown, it holds, which is what keeps a settled loop from oscillating beyond the band. A latency quantile
+/// read from a histogram counts the window's requests: when they fall below <see cref="LoadFallen"/> of the count
+/// at the last cut, the ceiling is forgotten (the knee has moved up with the fallen load), and inside the band the
+/// budget then grows by <see cref="Step"/> until a cut finds the knee at the new load.
 /// </para>
 /// <para>
 /// The objective's value is taken over its window, so a change of budget shows in it only gradually. Each move
@@ -53,9 +56,17 @@ public sealed class LatencyBudget
     /// <summary>How close to the <see cref="Ceiling"/> (a fraction of it) a probe from inside the band may come.</summary>
     public const double ProbeStop = 0.1;
 
+    /// <summary>
+    /// The fraction of the requests the window held when the <see cref="Ceiling"/> was set below which the load
+    /// has fallen, so the ceiling no longer says where the knee is.
+    /// </summary>
+    public const double LoadFallen = 0.75;
+
     private readonly TimeSpan _window;
     private DateTimeOffset? _lastMove;
     private DateTimeOffset? _lastCut;
+    private double? _ceilingRequests;
+    private bool _loadFell;
 
     /// <summary>Creates the budget for an objective evaluated over <paramref name="window"/>.</summary>
     /// <param name="window">The objective's window.</param>
@@ -72,7 +83,7 @@ public sealed class LatencyBudget
     /// <summary>What the throttled neighbours may use together now; null before the first <see cref="Update"/>.</summary>
     public double? Budget { get; private set; }
 
-    /// <summary>The budget the last cut was made from, a level known to violate; null before the first cut.</summary>
+    /// <summary>The budget the last cut was made from, a level known to violate; null before the first cut, and once the load has fallen since.</summary>
     public double? Ceiling { get; private set; }
 
     /// <summary>Feeds one cycle; returns the neighbours' budget.</summary>
@@ -85,6 +96,14 @@ public sealed class LatencyBudget
         available = Math.Clamp(available, 0, 1);
         var budget = Math.Min(Budget ?? Math.Clamp(neighbours, 0, 1), available);
         var settled = _lastMove is not { } last || now - last >= _window / 2;
+        if (result.Tail is { } tail && _ceilingRequests is { } atCeiling && tail.Requests < atCeiling * LoadFallen)
+        {
+            // The ceiling was a level that violated at a load the service no longer has; the knee has moved up.
+            Ceiling = null;
+            _ceilingRequests = null;
+            _loadFell = true;
+        }
+
         if (result.Value is { } value && settled)
         {
             if (result.Violated && (_lastCut is not { } cut || now - cut >= _window))
@@ -94,6 +113,8 @@ public sealed class LatencyBudget
                     ? value / Math.Max(result.Target, 1e-12)
                     : Math.Pow(result.Target / Math.Max(value, 1e-12), CutGain);
                 Ceiling = budget;
+                _ceilingRequests = result.Tail?.Requests;
+                _loadFell = false;
                 budget *= Math.Clamp(factor, DeepestCut, ShallowestCut);
                 _lastMove = now;
                 _lastCut = now;
@@ -105,7 +126,7 @@ public sealed class LatencyBudget
             }
             else if (Probes(result, value, budget, available))
             {
-                budget += (Ceiling!.Value - budget) / 4;
+                budget = Math.Min(available, budget + (Ceiling is { } ceiling ? (ceiling - budget) / 4 : Step));
                 _lastMove = now;
             }
         }
@@ -119,10 +140,14 @@ public sealed class LatencyBudget
     // nothing about how much more the neighbours may have. Probe a quarter of the way to the ceiling, in steps that
     // shrink with the gap, and stop within ProbeStop of it: a probe that crosses the knee is cut, and the cut
     // lowers the ceiling to where it crossed, so each crossing brings the ceiling closer to the knee and the
-    // probing stops below it after a few.
+    // probing stops below it after a few. When the load has fallen since the last cut (the window holds fewer than
+    // LoadFallen of the requests it held then), that level no longer says where the knee is, and at the fallen load
+    // a tail set by the neighbours' slices can sit in the band at any share: probe by a whole step until a cut
+    // finds the knee at this load.
     private bool Probes(ObjectiveResult result, double value, double budget, double available) =>
         !result.Violated && !result.Clear && value <= result.Target && result.Type != KnownPolicyTypes.Objectives.Throughput
-        && Ceiling is { } ceiling && budget < ceiling * (1 - ProbeStop) && budget < available;
+        && budget < available
+        && (Ceiling is { } ceiling ? budget < ceiling * (1 - ProbeStop) : _loadFell);
 
     // Below the ceiling, a quarter of the way to it: the knee lies somewhere below, and a hysteresis band that is
     // wide in latency is narrow in share there, so a full step would jump it and be cut again (a limit cycle).

@@ -82,6 +82,63 @@ public sealed class LatencyBudgetFlatBandTests(ITestOutputHelper output)
         Assert.Equal(held, budget.Budget!.Value, 9);
     }
 
+    [Fact]
+    public void Update_LoadFallsWithTheValueInTheBand_ForgetsTheCeilingAndStepsPastIt_UntilACutFindsTheKneeAgain()
+    {
+        var budget = new LatencyBudget(_window);
+        var full = new TailCount(400, 40, true);
+        budget.Update(_t0, new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 2 * Target, Target, true, false, full), 1, 0.6);
+        Assert.Equal(0.3, budget.Budget!.Value, 9);
+        Assert.Equal(0.6, budget.Ceiling!.Value, 9);
+
+        // In the band at the same load (a count within Poisson noise of it): it probes to within a tenth of the ceiling and holds.
+        var inBand = new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false, new TailCount(330, 2, false));
+        var t = 4;
+        for (; t < 60; t += 2)
+        {
+            budget.Update(_t0.AddSeconds(t), inBand, 1, budget.Budget!.Value);
+        }
+
+        var held = budget.Budget!.Value;
+        Assert.InRange(held, 0.6 * (1 - LatencyBudget.ProbeStop), 0.6);
+
+        // The load falls to a quarter and the tail stays in the band: the ceiling, a level that violated at four
+        // times the load, is forgotten, and each probe hands back a whole step, past it.
+        var fallen = inBand with { Tail = new TailCount(100, 1, false) };
+        budget.Update(_t0.AddSeconds(t), fallen, 1, held);
+        Assert.Null(budget.Ceiling);
+        Assert.Equal(held + budget.Step, budget.Budget!.Value, 9);
+        budget.Update(_t0.AddSeconds(t + 2), fallen, 1, budget.Budget!.Value);
+        Assert.Equal(held + (2 * budget.Step), budget.Budget!.Value, 9);
+
+        // A cut at the fallen load sets the ceiling there; in the band again it probes only toward it.
+        var cutFrom = budget.Budget!.Value;
+        budget.Update(_t0.AddSeconds(t + 4), fallen with { Value = Target * 1.05, Violated = true, Tail = new TailCount(100, 5, true) }, 1, cutFrom);
+        Assert.Equal(cutFrom, budget.Ceiling!.Value, 9);
+        for (var u = t + 8; u < t + 60; u += 2)
+        {
+            budget.Update(_t0.AddSeconds(u), fallen, 1, budget.Budget!.Value);
+        }
+
+        Assert.InRange(budget.Budget!.Value, cutFrom * (1 - LatencyBudget.ProbeStop), cutFrom);
+        Assert.Equal(cutFrom, budget.Ceiling!.Value, 9);
+    }
+
+    [Fact]
+    public void Update_NoCountInTheWindow_KeepsTheCeiling()
+    {
+        // A mean from a sum and a count, or a PromQL value: no request count, so no sign that the load fell.
+        var budget = new LatencyBudget(_window);
+        budget.Update(_t0, new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 2 * Target, Target, true, false, new TailCount(400, 40, true)), 1, 0.6);
+        for (var t = 4; t < 60; t += 2)
+        {
+            budget.Update(_t0.AddSeconds(t), new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false), 1, budget.Budget!.Value);
+        }
+
+        Assert.Equal(0.6, budget.Ceiling!.Value, 9);
+        Assert.InRange(budget.Budget!.Value, 0.6 * (1 - LatencyBudget.ProbeStop), 0.6);
+    }
+
     private List<(double P99, double Budget)> Run(int seconds, Random? noise = null)
     {
         var budget = new LatencyBudget(_window);
