@@ -13,8 +13,12 @@ public readonly record struct ObjectiveResult(string Type, double? Value, double
 /// <param name="Requests">Requests in the window.</param>
 /// <param name="Over">Of those, over the target.</param>
 /// <param name="Significant">Whether that count is more than the quantile allows by chance, at the objective's confidence.</param>
-public readonly record struct TailCount(double Requests, double Over, bool Significant)
+/// <param name="Seconds">The time between the window's first and last read, over which the requests were counted; 0 when not known.</param>
+public readonly record struct TailCount(double Requests, double Over, bool Significant, double Seconds = 0)
 {
+    /// <summary>Requests a second over the window; null when its span is not known.</summary>
+    public double? Rate => Seconds > 0 ? Requests / Seconds : null;
+
     /// <summary>In words, for logs and the state: "3 of 40 requests over" and, when the count is not evidence, "within chance".</summary>
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Over:0} of {Requests:0} requests over{(Significant ? "" : ", within chance")}");

@@ -27,8 +27,8 @@ namespace GpuQos.Enforcer.Planning;
 /// ceiling it probes a quarter of the way there, since a band that is flat in share says nothing of how much the
 /// neighbours may have, and each crossing of the knee lowers the ceiling, so the probing damps out; otherwise, or
 /// when unknown, it holds, which is what keeps a settled loop from oscillating beyond the band. A latency quantile
-/// read from a histogram counts the window's requests: when they fall below <see cref="LoadFallen"/> of the count
-/// at the last cut, the ceiling is forgotten (the knee has moved up with the fallen load), and inside the band the
+/// read from a histogram counts the window's requests: when their rate falls below <see cref="LoadFallen"/> of the
+/// rate at the last cut, the ceiling is forgotten (the knee has moved up with the fallen load), and inside the band the
 /// budget then grows by <see cref="Step"/> until a cut finds the knee at the new load.
 /// </para>
 /// <para>
@@ -57,15 +57,16 @@ public sealed class LatencyBudget
     public const double ProbeStop = 0.1;
 
     /// <summary>
-    /// The fraction of the requests the window held when the <see cref="Ceiling"/> was set below which the load
-    /// has fallen, so the ceiling no longer says where the knee is.
+    /// The fraction of the request rate over the window when the <see cref="Ceiling"/> was set below which the load
+    /// has fallen, so the ceiling no longer says where the knee is. A rate, not a count: a 4 s window read once a
+    /// second spans 3 s or 4 s of reads, a quarter apart.
     /// </summary>
     public const double LoadFallen = 0.75;
 
     private readonly TimeSpan _window;
     private DateTimeOffset? _lastMove;
     private DateTimeOffset? _lastCut;
-    private double? _ceilingRequests;
+    private double? _ceilingRate;
     private bool _loadFell;
 
     /// <summary>Creates the budget for an objective evaluated over <paramref name="window"/>.</summary>
@@ -96,11 +97,11 @@ public sealed class LatencyBudget
         available = Math.Clamp(available, 0, 1);
         var budget = Math.Min(Budget ?? Math.Clamp(neighbours, 0, 1), available);
         var settled = _lastMove is not { } last || now - last >= _window / 2;
-        if (result.Tail is { } tail && _ceilingRequests is { } atCeiling && tail.Requests < atCeiling * LoadFallen)
+        if (result.Tail?.Rate is { } rate && _ceilingRate is { } atCeiling && rate < atCeiling * LoadFallen)
         {
             // The ceiling was a level that violated at a load the service no longer has; the knee has moved up.
             Ceiling = null;
-            _ceilingRequests = null;
+            _ceilingRate = null;
             _loadFell = true;
         }
 
@@ -113,7 +114,7 @@ public sealed class LatencyBudget
                     ? value / Math.Max(result.Target, 1e-12)
                     : Math.Pow(result.Target / Math.Max(value, 1e-12), CutGain);
                 Ceiling = budget;
-                _ceilingRequests = result.Tail?.Requests;
+                _ceilingRate = result.Tail?.Rate;
                 _loadFell = false;
                 budget *= Math.Clamp(factor, DeepestCut, ShallowestCut);
                 _lastMove = now;
@@ -140,8 +141,8 @@ public sealed class LatencyBudget
     // nothing about how much more the neighbours may have. Probe a quarter of the way to the ceiling, in steps that
     // shrink with the gap, and stop within ProbeStop of it: a probe that crosses the knee is cut, and the cut
     // lowers the ceiling to where it crossed, so each crossing brings the ceiling closer to the knee and the
-    // probing stops below it after a few. When the load has fallen since the last cut (the window holds fewer than
-    // LoadFallen of the requests it held then), that level no longer says where the knee is, and at the fallen load
+    // probing stops below it after a few. When the load has fallen since the last cut (the window's request rate is
+    // under LoadFallen of the rate then), that level no longer says where the knee is, and at the fallen load
     // a tail set by the neighbours' slices can sit in the band at any share: probe by a whole step until a cut
     // finds the knee at this load.
     private bool Probes(ObjectiveResult result, double value, double budget, double available) =>

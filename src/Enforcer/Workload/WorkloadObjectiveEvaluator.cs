@@ -125,7 +125,7 @@ public static class WorkloadObjectiveEvaluator
 
             var over = WorkloadWindow.CountAbove((objective.Latency?.TotalSeconds ?? 0) / unit, buckets);
             var confidence = objective.Confidence ?? PolicyOptionsDefaults.Confidence;
-            return (quantile * unit, null, new TailCount(requests, over, TailEvidence.Significant(requests, over, q, confidence)));
+            return (quantile * unit, null, new TailCount(requests, over, TailEvidence.Significant(requests, over, q, confidence), (window[^1].At - window[0].At).TotalSeconds));
         }
 
         var sum = WorkloadWindow.Increases(window, s => s.Name == metric + "_sum" && s.Matches(objective.Selector), _ => "");

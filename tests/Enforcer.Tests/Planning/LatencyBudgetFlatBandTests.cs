@@ -86,13 +86,14 @@ public sealed class LatencyBudgetFlatBandTests(ITestOutputHelper output)
     public void Update_LoadFallsWithTheValueInTheBand_ForgetsTheCeilingAndStepsPastIt_UntilACutFindsTheKneeAgain()
     {
         var budget = new LatencyBudget(_window);
-        var full = new TailCount(400, 40, true);
+        var full = new TailCount(400, 40, true, 4);
         budget.Update(_t0, new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 2 * Target, Target, true, false, full), 1, 0.6);
         Assert.Equal(0.3, budget.Budget!.Value, 9);
         Assert.Equal(0.6, budget.Ceiling!.Value, 9);
 
-        // In the band at the same load (a count within Poisson noise of it): it probes to within a tenth of the ceiling and holds.
-        var inBand = new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false, new TailCount(330, 2, false));
+        // In the band at the same load, over a window whose reads span 3 s, not 4 (330 requests, 110 a second, against
+        // 100): it probes to within a tenth of the ceiling and holds.
+        var inBand = new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false, new TailCount(330, 2, false, 3));
         var t = 4;
         for (; t < 60; t += 2)
         {
@@ -104,7 +105,7 @@ public sealed class LatencyBudgetFlatBandTests(ITestOutputHelper output)
 
         // The load falls to a quarter and the tail stays in the band: the ceiling, a level that violated at four
         // times the load, is forgotten, and each probe hands back a whole step, past it.
-        var fallen = inBand with { Tail = new TailCount(100, 1, false) };
+        var fallen = inBand with { Tail = new TailCount(100, 1, false, 4) };
         budget.Update(_t0.AddSeconds(t), fallen, 1, held);
         Assert.Null(budget.Ceiling);
         Assert.Equal(held + budget.Step, budget.Budget!.Value, 9);
@@ -113,7 +114,7 @@ public sealed class LatencyBudgetFlatBandTests(ITestOutputHelper output)
 
         // A cut at the fallen load sets the ceiling there; in the band again it probes only toward it.
         var cutFrom = budget.Budget!.Value;
-        budget.Update(_t0.AddSeconds(t + 4), fallen with { Value = Target * 1.05, Violated = true, Tail = new TailCount(100, 5, true) }, 1, cutFrom);
+        budget.Update(_t0.AddSeconds(t + 4), fallen with { Value = Target * 1.05, Violated = true, Tail = new TailCount(100, 5, true, 4) }, 1, cutFrom);
         Assert.Equal(cutFrom, budget.Ceiling!.Value, 9);
         for (var u = t + 8; u < t + 60; u += 2)
         {
@@ -125,11 +126,26 @@ public sealed class LatencyBudgetFlatBandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Update_FewerRequestsOverAShorterSpanOfReads_IsNotAFallenLoad()
+    {
+        // A 4 s window read once a second spans 4 s of reads at one cut and 3 s at the next cycle: 400 requests,
+        // then 290, at the same 97-100 a second. A count would read that as a fall (290 < 3/4 of 400); a rate does not.
+        var budget = new LatencyBudget(_window);
+        budget.Update(_t0, new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 2 * Target, Target, true, false, new TailCount(400, 40, true, 4)), 1, 0.6);
+        budget.Update(_t0.AddSeconds(2), new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false, new TailCount(290, 2, false, 3)), 1, 0.3);
+        Assert.Equal(0.6, budget.Ceiling!.Value, 9);
+
+        // The same window at a quarter of the rate is a fall.
+        budget.Update(_t0.AddSeconds(4), new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false, new TailCount(75, 1, false, 3)), 1, budget.Budget!.Value);
+        Assert.Null(budget.Ceiling);
+    }
+
+    [Fact]
     public void Update_NoCountInTheWindow_KeepsTheCeiling()
     {
         // A mean from a sum and a count, or a PromQL value: no request count, so no sign that the load fell.
         var budget = new LatencyBudget(_window);
-        budget.Update(_t0, new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 2 * Target, Target, true, false, new TailCount(400, 40, true)), 1, 0.6);
+        budget.Update(_t0, new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, 2 * Target, Target, true, false, new TailCount(400, 40, true, 4)), 1, 0.6);
         for (var t = 4; t < 60; t += 2)
         {
             budget.Update(_t0.AddSeconds(t), new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false), 1, budget.Budget!.Value);

@@ -42,7 +42,8 @@ public sealed class WorkloadObjectiveEvaluatorTests
         Assert.Equal(0.09, result.Value!.Value, 9);
         Assert.True(result.Violated);
         Assert.False(result.Clear);
-        Assert.Equal(new TailCount(100, 4, true), result.Tail);
+        Assert.Equal(new TailCount(100, 4, true, 5), result.Tail);
+        Assert.Equal(20, result.Tail!.Value.Rate!.Value, 9);
     }
 
     [Fact]
