@@ -79,28 +79,8 @@ public sealed class LatencyBudgetKneeTests(ITestOutputHelper output)
         Assert.Equal(past + budget.Step, budget.Budget!.Value, 9);
     }
 
-    private List<(double P99, double Budget)> Run(int seconds, Random? noise = null)
-    {
-        var budget = new LatencyBudget(_window);
-        var perSecond = new Queue<double>(Enumerable.Repeat(P99(Demand), (int)_window.TotalSeconds));
-        var run = new List<(double, double)>();
-        var share = Demand;
-        for (var t = 0; t < seconds; t++)
-        {
-            var value = perSecond.Max();
-            var result = new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, value, Target, value > Target, value <= Target * (1 - Hysteresis));
-            share = Math.Min(Demand, budget.Update(_t0.AddSeconds(t), result, 1, share));
-            perSecond.Dequeue();
-            perSecond.Enqueue(P99(share) * (1 + (noise is null ? 0 : 0.08 * ((noise.NextDouble() * 2) - 1))));
-            run.Add((value, share));
-            if (noise is null)
-            {
-                output.WriteLine($"{t,3} s p99 {value * 1000:0.0} ms budget {share:0.000}");
-            }
-        }
-
-        return run;
-    }
+    private List<(double P99, double Budget)> Run(int seconds, Random? noise = null) =>
+        new ModelledPlant(P99, Demand, Target, Hysteresis, _window).Run(seconds, noise is null ? null : (0.08, noise), output);
 
     // The measured plant, piecewise linear between the sweep's points.
     private static double P99(double share) => share switch
