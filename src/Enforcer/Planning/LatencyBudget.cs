@@ -67,7 +67,6 @@ public sealed class LatencyBudget
     private DateTimeOffset? _lastMove;
     private DateTimeOffset? _lastCut;
     private double? _ceilingRate;
-    private bool _loadFell;
 
     /// <summary>Creates the budget for an objective evaluated over <paramref name="window"/>.</summary>
     /// <param name="window">The objective's window.</param>
@@ -102,7 +101,6 @@ public sealed class LatencyBudget
             // The ceiling was a level that violated at a load the service no longer has; the knee has moved up.
             Ceiling = null;
             _ceilingRate = null;
-            _loadFell = true;
         }
 
         if (result.Value is { } value && settled)
@@ -115,7 +113,6 @@ public sealed class LatencyBudget
                     : Math.Pow(result.Target / Math.Max(value, 1e-12), CutGain);
                 Ceiling = budget;
                 _ceilingRate = result.Tail?.Rate;
-                _loadFell = false;
                 budget *= Math.Clamp(factor, DeepestCut, ShallowestCut);
                 _lastMove = now;
                 _lastCut = now;
@@ -144,11 +141,11 @@ public sealed class LatencyBudget
     // probing stops below it after a few. When the load has fallen since the last cut (the window's request rate is
     // under LoadFallen of the rate then), that level no longer says where the knee is, and at the fallen load
     // a tail set by the neighbours' slices can sit in the band at any share: probe by a whole step until a cut
-    // finds the knee at this load.
+    // finds the knee at this load. (Every cut sets the ceiling, so a cut made and no ceiling means the load fell.)
     private bool Probes(ObjectiveResult result, double value, double budget, double available) =>
         !result.Violated && !result.Clear && value <= result.Target && result.Type != KnownPolicyTypes.Objectives.Throughput
         && budget < available
-        && (Ceiling is { } ceiling ? budget < ceiling * (1 - ProbeStop) : _loadFell);
+        && (Ceiling is { } ceiling ? budget < ceiling * (1 - ProbeStop) : _lastCut is not null);
 
     // Below the ceiling, a quarter of the way to it: the knee lies somewhere below, and a hysteresis band that is
     // wide in latency is narrow in share there, so a full step would jump it and be cut again (a limit cycle).

@@ -141,6 +141,21 @@ public sealed class LatencyBudgetFlatBandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Update_InTheBandBeforeAnyCut_Holds()
+    {
+        // No cut yet: no level known to violate and no fallen load, so nothing says the neighbours may have more.
+        var budget = new LatencyBudget(_window);
+        var inBand = new ObjectiveResult(KnownPolicyTypes.Objectives.Latency, Target * 0.9, Target, false, false, new TailCount(400, 2, false, 4));
+        for (var t = 0; t < 20; t += 2)
+        {
+            budget.Update(_t0.AddSeconds(t), inBand, 1, 0.4);
+        }
+
+        Assert.Equal(0.4, budget.Budget!.Value, 9);
+        Assert.Null(budget.Ceiling);
+    }
+
+    [Fact]
     public void Update_NoCountInTheWindow_KeepsTheCeiling()
     {
         // A mean from a sum and a count, or a PromQL value: no request count, so no sign that the load fell.
